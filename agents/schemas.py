@@ -1,0 +1,194 @@
+"""Shared data contracts: passages, findings, plans, drafts. Every boundary speaks these models."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["brand", "content", "competitor"]
+Severity = Literal["blocking", "warning", "info"]
+Category = Literal[
+    "typo", "punctuation", "ad_law", "health_claim", "sensitive", "brand_term",
+    "competitor", "fact", "pii", "platform_rule", "link",
+]
+SEVERITY_ORDER: dict[str, int] = {"blocking": 0, "warning": 1, "info": 2}
+Backend = Literal["offline", "llm", "human"]
+Goal = Literal["awareness", "engagement", "conversion"]
+DraftStatus = Literal["writing", "pending_review", "approved", "rejected", "failed"]
+
+
+def text_hash(text: str) -> str:
+    """Short, stable hash of a text, used in audit trails and chunk IDs."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Passage(BaseModel):
+    """A retrieved knowledge chunk; `id` is stable across re-ingests of unchanged text."""
+
+    id: str
+    text: str
+    source_path: str
+    title: str = ""
+    heading: str = ""
+    kind: Kind = "brand"
+    platform: str | None = None
+    published_at: str | None = None
+    score: float = 0.0
+    metadata: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    def cite(self) -> str:
+        """Human-readable pointer to the source: path › heading."""
+        return f"{self.source_path} › {self.heading}" if self.heading else self.source_path
+
+
+class Finding(BaseModel):
+    """One problem found by the gate; offsets are character offsets into the original text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    category: Category
+    severity: Severity
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    message: str
+    suggestion: str | None = None
+    source: Literal["rules", "llm"] = "rules"
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "blocking"
+
+
+class CheckResult(BaseModel):
+    """The gate's verdict on one text; stored with every draft before review."""
+
+    findings: list[Finding] = Field(default_factory=list)
+    text_hash: str
+    platform: str | None = None
+    checked_at: datetime = Field(default_factory=datetime.now)
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity, all three keys present."""
+        out = {"blocking": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
+
+
+class MarketingNode(BaseModel):
+    """A date that matters for content: a holiday, lunar festival, shopping festival or season."""
+
+    name: str
+    start: date
+    end: date
+    kind: Literal["statutory", "lunar", "commerce", "social", "season", "solar_term", "hot_topic"]
+    note: str = ""
+    risk: bool = False
+
+
+class PlanItem(BaseModel):
+    """One slot in a content calendar."""
+
+    id: str
+    date: date
+    slot: str = Field(description="Posting time, HH:MM")
+    platform: str
+    pillar: str
+    topic: str
+    angle: str
+    format: str
+    reason: str
+    node: str | None = None
+    citations: list[str] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    """A content calendar produced by the planner."""
+
+    id: str
+    brief: str
+    platforms: list[str]
+    start: date
+    days: int
+    goal: Goal = "awareness"
+    items: list[PlanItem]
+    nodes: list[MarketingNode] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    backend: Backend
+    created_at: datetime = Field(default_factory=datetime.now)
+
+
+class Shot(BaseModel):
+    """One shot of a short-video script."""
+
+    time: str = Field(description="e.g. 0-3s")
+    visual: str
+    voiceover: str
+    onscreen: str = ""
+
+
+class Variant(BaseModel):
+    """A title/hook variant for an A/B test."""
+
+    label: str
+    title: str
+    hook: str = ""
+
+
+class DraftContent(BaseModel):
+    """A draft in its platform's shape; unused parts stay empty."""
+
+    title: str
+    digest: str = ""
+    hook: str = ""
+    body: str
+    shots: list[Shot] = Field(default_factory=list)
+    hashtags: list[str] = Field(default_factory=list)
+    cta: str = ""
+    variants: list[Variant] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+    changes: str = Field(default="", description="What a revision changed and why.")
+
+
+class ReviewDecision(BaseModel):
+    """What a reviewer sent to a draft waiting in review."""
+
+    action: Literal["approve", "edit", "reject"]
+    by: str = Field(min_length=1)
+    note: str = ""
+    text: str | None = None
+    at: datetime = Field(default_factory=datetime.now)
+
+
+class Revision(BaseModel):
+    """One version of a draft's text with its gate result and the reason it exists."""
+
+    number: int
+    text: str
+    check: CheckResult | None
+    reason: str
+    backend: Backend
+    at: datetime = Field(default_factory=datetime.now)
+
+
+class SourceDocument(BaseModel):
+    """One ingested file as a whole: past pieces carry their metrics for the planner and analyst."""
+
+    path: str
+    title: str
+    kind: Kind
+    platform: str | None = None
+    published_at: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    pillar: str | None = None
+    metrics: dict[str, float] = Field(default_factory=dict)
+    text: str = ""
