@@ -192,3 +192,47 @@ class SourceDocument(BaseModel):
     pillar: str | None = None
     metrics: dict[str, float] = Field(default_factory=dict)
     text: str = ""
+
+
+class PlanRequest(BaseModel):
+    """What the operator asked the planner for."""
+
+    brief: str = Field(min_length=1)
+    platforms: list[str] = Field(min_length=1)
+    start: date
+    days: int = Field(default=14, ge=1, le=90)
+    posts_per_week: int = Field(default=3, ge=1, le=21, description="Per platform.")
+    goal: Goal = "awareness"
+    hot_topics: list[str] = Field(default_factory=list)
+
+
+class DraftBrief(BaseModel):
+    """What the writer is asked to draft: from a plan item, a free topic, or a piece to adapt."""
+
+    platform: str
+    topic: str = Field(min_length=1)
+    angle: str = ""
+    pillar: str = ""
+    format: str = ""
+    plan_item_id: str | None = None
+    variants: int = Field(default=0, ge=0, le=5)
+    source_text: str = Field(default="", description="For adapt: the original piece to rewrite natively.")
+
+
+class RevisionRequest(BaseModel):
+    """Why the writer must revise: the previous version, open gate findings and/or a reviewer's note."""
+
+    previous: DraftContent
+    previous_text: str
+    findings: list[Finding] = Field(default_factory=list)
+    note: str = ""
+    round: int = Field(ge=1)
+
+
+class WrittenDraft(BaseModel):
+    """The writer's output: the structured draft, its rendered Markdown and the passages it rests on."""
+
+    content: DraftContent
+    text: str
+    passages: list[Passage] = Field(default_factory=list)
+    backend: Backend
