@@ -181,7 +181,8 @@ class Registry:
         with self._connect() as conn:
             rows = conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
         return [
-            DraftSummary.model_validate({k: row[k] for k in row if k != "record"}) for row in rows
+            DraftSummary.model_validate({k: row[k] for k in row.keys() if k != "record"})  # noqa: SIM118
+            for row in rows
         ]
 
     def dump(self) -> str:
