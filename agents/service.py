@@ -24,6 +24,7 @@ from agents.state import WorkflowRequest
 
 MAX_EDIT_CHARS = 100_000
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
+DecisionObserver = Callable[[DraftRecord, ReviewDecision, DraftRecord], None]
 
 
 class RunOutcome(BaseModel):
@@ -59,6 +60,7 @@ class WorkflowService:
         self._context: WorkflowContext | None = None
         self.locks_dir = locks_dir
         self.four_eyes = four_eyes
+        self.decision_observers: list[DecisionObserver] = []  # e.g. the audit log: (before, decision, after)
 
     @property
     def context(self) -> WorkflowContext:
@@ -221,7 +223,10 @@ class WorkflowService:
 
             self._stream(Command(resume={pending.id: decision.model_dump(mode="json")}), config, on_progress)
             self.sync(record.request_id)
-        return self.get_draft(draft_id)
+            after = self.get_draft(draft_id)
+            for observer in self.decision_observers:
+                observer(current, decision, after)
+        return after
 
     def _validate(self, record: DraftRecord, decision: ReviewDecision) -> None:
         if record.status != "pending_review":
