@@ -34,6 +34,7 @@ STYLES = {
     "blockquote": "margin:0 0 16px;padding:10px 14px;border-left:3px solid #d0d7d4;background:#f6f8f7;color:#5a5a5a;",
     "hr": "border:none;border-top:1px solid #e5e5e5;margin:24px 0;",
     "table": "border-collapse:collapse;width:100%;margin:0 0 16px;font-size:14px;",
+    "tr": "border:none;",
     "td": "border:1px solid #dcdcdc;padding:6px 8px;vertical-align:top;",
     "th": "border:1px solid #dcdcdc;padding:6px 8px;background:#f3f5f4;font-weight:bold;text-align:left;",
     "strong": "font-weight:bold;color:#2b6e50;",
@@ -156,8 +157,8 @@ def _table(rows: list[str]) -> str:
     if not body:
         return ""
     head, *rest = body
-    out = "<tr>" + "".join(_tag("th", _inline(c)) for c in head) + "</tr>"
-    out += "".join("<tr>" + "".join(_tag("td", _inline(c)) for c in row) + "</tr>" for row in rest)
+    out = _tag("tr", "".join(_tag("th", _inline(c)) for c in head))
+    out += "".join(_tag("tr", "".join(_tag("td", _inline(c)) for c in row)) for row in rest)
     return _tag("table", out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from agents.checkpoints import open_checkpointer
 from agents.config import Settings
@@ -54,3 +55,30 @@ def add_users(settings: Settings) -> dict[str, str]:
     store = UserStore(desk_db_path(settings.home))
     roles = {"ops": "operator", "lee": "reviewer", "wang": "reviewer", "root": "admin"}
     return {name: store.add(name, role)[1] for name, role in roles.items()}
+
+
+@contextmanager
+def running_server(app: Any) -> Iterator[str]:
+    """Serve an app with uvicorn on a free 127.0.0.1 port in a thread; yields the base URL, stops it after."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)

@@ -21,6 +21,9 @@ COMMAND_MODULES = (
     "agents.cli.check",
     "agents.cli.plan",
     "agents.cli.review",
+    "agents.cli.serve",
+    "agents.cli.user",
+    "agents.cli.audit",
 )
 
 
