@@ -248,8 +248,14 @@ class ReviewDesk:
             DecisionInput(action="edit", text=text, note=note, expected_version=record_version(record)),
         )
 
-    def build_request(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
-        """Check an operator's submission and turn it into a workflow request owned by the user."""
+    def accept(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
+        """Check a submission, record it (audit log, and the request index as running) and return it to run."""
+        request = self._build_request(user, submitted)
+        self.audit.append(user.name, "submit", request_id=request.id, note=describe_request(request))
+        self.service.registry.save_request(request.id, request.kind, request.requested_by, "running")
+        return request
+
+    def _build_request(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
         user.require("submit")
         if submitted.kind == "plan":
             if submitted.plan is None:
@@ -269,10 +275,8 @@ class ReviewDesk:
             raise UserInputError("An adaptation needs the original piece.", "Put it in each brief's `source_text`.")
         return WorkflowRequest(id=new_request_id(), kind=submitted.kind, requested_by=user.name, briefs=briefs)
 
-    def run(self, user: User, request: WorkflowRequest, on_progress: ProgressCallback | None = None) -> RunOutcome:
-        """Run a checked request until its drafts wait for review; the submission is audited first."""
-        user.require("submit")
-        self.audit.append(user.name, "submit", request_id=request.id, note=describe_request(request))
+    def run(self, request: WorkflowRequest, on_progress: ProgressCallback | None = None) -> RunOutcome:
+        """Run an accepted request until its drafts wait for review."""
         return self.service.submit(request, on_progress)
 
     def check_resumable(self, user: User, request_id: str) -> None:

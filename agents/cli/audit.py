@@ -47,4 +47,4 @@ def register(app: typer.Typer) -> None:
             target = e.draft_id or e.request_id or ""
             status = f"[{e.status_after}]" if e.status_after else ""
             console.print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<12} {e.action:<12} {target:<14} {status} {hashes}"
-                          + (f"\n    {e.note}" if e.note else ""), markup=False)
+                          + (f"\n    {e.note}" if e.note else ""), markup=False, soft_wrap=True)

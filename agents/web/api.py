@@ -198,11 +198,11 @@ def submit(
 
     Answers 202 with an events URL and runs in the background; with wait=true answers 200 with the outcome.
     """
-    workflow_request = desk.build_request(user, body)
+    workflow_request = desk.accept(user, body)
     if wait:
         response.status_code = 200
-        return desk.run(user, workflow_request)
-    _runs(request).start(workflow_request.id, lambda run: desk.run(user, workflow_request, run.on_progress))
+        return desk.run(workflow_request)
+    _runs(request).start(workflow_request.id, lambda run: desk.run(workflow_request, run.on_progress))
     return SubmitAccepted(request_id=workflow_request.id, events=f"/api/requests/{workflow_request.id}/events")
 
 

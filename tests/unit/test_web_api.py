@@ -37,6 +37,15 @@ def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the read-only 401 checks (they must not change anything anyway)."""
+    settings = Settings(home=tmp_path_factory.mktemp("shared") / "home", backend="offline")
+    add_users(settings)
+    with TestClient(create_app(settings, fake_service_factory(settings))) as test_client:
+        yield test_client
+
+
 def auth(tokens: dict[str, str], name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens[name]}"}
 
@@ -89,10 +98,10 @@ ENDPOINTS = [
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
 @pytest.mark.parametrize("token", [None, "nmo_forged-token-that-nobody-holds", "garbage"])
 def test_every_endpoint_needs_a_valid_token(
-    client: TestClient, method: str, path: str, body: Any, token: str | None
+    shared_client: TestClient, method: str, path: str, body: Any, token: str | None
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = client.request(method, path, json=body, headers=headers)
+    response = shared_client.request(method, path, json=body, headers=headers)
     assert response.status_code == 401
     error = response.json()["error"]
     assert "token" in error["problem"].lower() and "nmo user add" in error["fix"]
@@ -162,7 +171,7 @@ def test_four_eyes_can_be_relaxed_by_setting(tmp_path: Path) -> None:
 def test_queue_lists_pending_drafts_with_finding_counts(client: TestClient, tokens: dict[str, str]) -> None:
     submit(client, tokens, "weibo", "xiaohongshu")
     queue = client.get("/api/drafts", headers=auth(tokens, "lee")).json()
-    assert [(d["platform"], d["requested_by"], d["blocking"], d["warning"]) for d in queue] == [
+    assert sorted((d["platform"], d["requested_by"], d["blocking"], d["warning"]) for d in queue) == [
         ("weibo", "ops", 2, 0), ("xiaohongshu", "ops", 2, 0)]
     assert client.get("/api/drafts?status=approved", headers=auth(tokens, "lee")).json() == []
     assert len(client.get("/api/drafts?status=all", headers=auth(tokens, "ops")).json()) == 2
