@@ -22,7 +22,7 @@ STATUS_LABELS = {
     "writing": "写作中", "pending_review": "待审核", "approved": "已通过", "rejected": "已退回", "failed": "失败",
     "running": "运行中", "done": "已完成",
 }
-ACTION_LABELS = {"approve": "通过", "edit": "修改后通过", "reject": "退回", "submit": "提交", "resume": "继续",
+ACTION_LABELS = {"approve": "通过", "edit": "修改", "reject": "退回", "submit": "提交", "resume": "继续",
                  "user_add": "添加用户"}
 ROLE_LABELS = {"operator": "运营", "reviewer": "审核", "admin": "管理员"}
 MaybeUser = Annotated[User | None, Depends(optional_user)]

@@ -15,7 +15,9 @@
   const statusText = (view) => {
     const d = view.draft;
     if (d.status === "approved") return `已通过（${d.draft_id}）。可以导出了。`;
-    if (d.status === "pending_review") return `已更新：第 ${d.revisions.length} 版回到待审核。`;
+    const last = d.decisions.length ? d.decisions[d.decisions.length - 1].action : "";
+    if (d.status === "pending_review" && last === "reject") return `已退回：写作者按意见改出第 ${d.revisions.length} 版，回到待审核。`;
+    if (d.status === "pending_review") return `已修改：第 ${d.revisions.length} 版仍有阻断问题，回到待审核。`;
     return `稿件状态：${d.status}`;
   };
 
@@ -53,7 +55,7 @@
       note.focus();
       return;
     }
-    act("reject", { note: note.value }, "已退回：写作者按意见修改后，稿件会回到队列。");
+    act("reject", { note: note.value });
   };
   const applySuggestion = (index) => act("apply-suggestion", { finding: Number(index) });
   const toggleEdit = () => {
