@@ -425,7 +425,8 @@ def sse_events(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_submit_streams_progress_node_by_node_then_the_drafts(client: TestClient, tokens: dict[str, str]) -> None:
-    body = {"kind": "draft", "briefs": [{"platform": "小红书", "topic": "冷泡茶"}, {"platform": "weibo", "topic": "冷泡茶"}]}
+    briefs = [{"platform": "小红书", "topic": "冷泡茶"}, {"platform": "weibo", "topic": "冷泡茶"}]
+    body = {"kind": "draft", "briefs": briefs}
     accepted = client.post("/api/requests", json=body, headers=auth(tokens, "ops"))
     assert accepted.status_code == 202
     request_id = accepted.json()["request_id"]
