@@ -17,10 +17,10 @@ Runs offline by default; set NMO_LLM_BASE_URL / NMO_LLM_API_KEY (or OPENAI_*) to
 Exit codes: 0 success, 1 blocking findings, 2 usage or input error."""
 
 COMMAND_MODULES = (
-    "agents.cli.kb",
-    "agents.cli.check",
     "agents.cli.plan",
+    "agents.cli.draft",
     "agents.cli.review",
+    "agents.cli.demo",
 )
 
 
