@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from agents.checks.source_text import read_text_file
 from agents.errors import UserInputError
 from agents.schemas import Category, Severity
 
@@ -118,19 +119,7 @@ def lexicon_from_data(data: LexiconFile, source: str) -> Lexicon:
 
 
 def _read_utf8(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UserInputError(f"Cannot read lexicon {path}: {error.strerror}.",
-                             "Check the path and its permissions.") from error
-    if b"\x00" in raw[:4096]:
-        raise UserInputError(f"{path} looks like a binary file, not a term list.",
-                             "Pass a UTF-8 text file with one term a line, or a lexicon YAML file.")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserInputError(f"{path} is not valid UTF-8 (byte {error.start}).",
-                             "Convert it first, e.g. `iconv -f GBK -t UTF-8 in.txt > out.txt`.") from error
+    return read_text_file(path)
 
 
 def _yaml_loader() -> type[yaml.SafeLoader]:

@@ -18,6 +18,7 @@ Exit codes: 0 success, 1 blocking findings, 2 usage or input error."""
 COMMAND_MODULES = (
     "agents.cli.kb",
     "agents.cli.check",
+    "agents.cli.lexicon",
     "agents.cli.plan",
     "agents.cli.review",
 )
