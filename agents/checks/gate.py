@@ -6,12 +6,18 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from agents.checks.exemptions import is_exempt
 from agents.checks.facts import FactChecker, load_product_facts
 from agents.checks.lexicon import BUILTIN_LISTS, Lexicon, builtin_lexicon, lexicon_paths, load_lexicon_file
 from agents.checks.matcher import TermMatcher, lexicon_fingerprint, load_cached_matcher, save_cached_matcher
 from agents.checks.normalize import normalize
 from agents.checks.pii import pii_findings
-from agents.checks.platform_rules import forbidden_rules, link_findings, platform_findings
+from agents.checks.platform_rules import (
+    forbidden_rules,
+    link_findings,
+    offsite_contact_findings,
+    platform_findings,
+)
 from agents.checks.punctuation import punctuation_findings
 from agents.checks.typos import TypoChecker
 from agents.config import Settings
@@ -36,8 +42,11 @@ class ChineseGate:
             return []
         found: list[Finding] = []
         if text:
-            found.extend(self.matcher.findings(normalize(text), spec.key if spec else None))
-            found.extend(pii_findings(text))
+            found.extend(f for f in self.matcher.findings(normalize(text), spec.key if spec else None)
+                         if not is_exempt(text, f))
+            pii = pii_findings(text)
+            found.extend(pii)
+            found.extend(offsite_contact_findings(pii, spec))
             found.extend(punctuation_findings(text))
             found.extend(link_findings(text, spec))
             if self.facts is not None:

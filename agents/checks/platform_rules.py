@@ -48,6 +48,16 @@ def link_findings(text: str, spec: PlatformSpec | None) -> list[Finding]:
     return out
 
 
+def offsite_contact_findings(pii: list[Finding], spec: PlatformSpec | None) -> list[Finding]:
+    """WeChat IDs on platforms that penalise steering users off the platform (link policy above info)."""
+    if spec is None or _severity(spec.links.get("external", "info")) == "info":
+        return []
+    severity = _severity(spec.links["external"])
+    return [Finding(rule_id="link.offsite_contact", category="link", severity=severity, start=f.start, end=f.end,
+                    text=f.text, message=f"{spec.name}：留微信号属于站外引流。{spec.links.get('note', '')}".strip(),
+                    suggestion="删除") for f in pii if f.rule_id == "pii.wechat_id"]
+
+
 def _locate(text: str, part: str) -> tuple[int, int]:
     index = text.find(part) if part else -1
     return (index, index + len(part)) if index >= 0 else (0, 0)

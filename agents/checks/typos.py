@@ -54,6 +54,11 @@ def _jieba() -> tuple[Any, Any]:
     return jieba, jieba.posseg
 
 
+def jieba_posseg() -> Any:
+    """jieba's part-of-speech tagger, imported on first use."""
+    return _jieba()[1]
+
+
 @cache
 def idiom_index() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """4-character idioms from jieba's dictionary (POS i) and a wildcard index for near-matches."""
