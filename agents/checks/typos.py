@@ -79,7 +79,8 @@ def idiom_index() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
 
 
 @cache
-def _dictionary_words() -> frozenset[str]:
+def dictionary_words() -> frozenset[str]:
+    """Every word in jieba's dictionary."""
     spec = find_spec("jieba")
     if spec is None or spec.origin is None:
         return frozenset()
@@ -171,7 +172,7 @@ class TypoChecker:
         idioms, index = idiom_index()
         if not index:
             return []
-        words = _dictionary_words()
+        words = dictionary_words()
         out: list[Finding] = []
         for run in _CJK_RUN.finditer(text):
             chunk, base = run.group(), run.start()
