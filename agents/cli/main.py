@@ -17,12 +17,14 @@ Runs offline by default; set NMO_LLM_BASE_URL / NMO_LLM_API_KEY (or OPENAI_*) to
 Exit codes: 0 success, 1 blocking findings, 2 usage or input error."""
 
 COMMAND_MODULES = (
+    "agents.cli.kb",
+    "agents.cli.check",
+    "agents.cli.lexicon",
     "agents.cli.plan",
     "agents.cli.draft",
     "agents.cli.review",
     "agents.cli.demo",
 )
-
 
 
 class NmoTyper(typer.Typer):
