@@ -30,10 +30,12 @@ def register(app: typer.Typer) -> None:
         start: Annotated[str | None, typer.Option("--from", help="First day (default: tomorrow).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
-        from agents.cli.kb_ingest_view import ingest_with_progress
+        from agents.cli.kb import ingest
         from agents.cli.output import console
         from agents.cli.running import run_request
         from agents.config import Settings
+        from agents.errors import KnowledgeError
+        from agents.knowledge import open_knowledge_base
         from agents.platforms import parse_platforms
         from agents.schemas import PlanRequest
         from agents.service import new_request_id
@@ -43,12 +45,19 @@ def register(app: typer.Typer) -> None:
         if knowledge is not None:
             settings = settings.model_copy(update={"knowledge_dir": knowledge})
         first_day = date.fromisoformat(start) if start else date.today() + timedelta(days=1)
-        report = ingest_with_progress(settings, [settings.knowledge_dir], quiet=as_json)
-        if not as_json:
-            console.print(
-                f"[bold]Knowledge:[/] {report.chunks_total} chunks from {report.files_total} files "
-                f"in {settings.knowledge_dir} ({'offline composer' if not settings.uses_llm else 'LLM'})"
+        if not settings.knowledge_dir.is_dir():
+            raise KnowledgeError(
+                f"Knowledge folder {settings.knowledge_dir} does not exist.",
+                "Run from the project root, or pass --knowledge PATH (brand/, content/, competitors/ inside).",
             )
+        if as_json:
+            open_knowledge_base(settings).ingest([settings.knowledge_dir])
+        else:
+            console.print(f"[bold]1/3 Ingest[/] {settings.knowledge_dir}")
+            ingest(paths=[settings.knowledge_dir], collection=None, as_json=False)
+            backend = "LLM " + settings.llm_model if settings.uses_llm else "offline composer (no API key needed)"
+            console.print(f"[bold]2/3 Plan[/] two weeks for {platforms} from {first_day} · backend: {backend}")
+            console.print("[bold]3/3 Draft[/] the first two plan items, gate them, leave them pending review")
         request = WorkflowRequest(
             id=new_request_id(),
             kind="plan",
