@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from agents.telemetry import disable_telemetry
 
@@ -27,24 +29,21 @@ COMMAND_MODULES = (
 )
 
 
-class NmoTyper(typer.Typer):
-    """A Typer app that turns NmoError into a one-paragraph message and the error's exit code."""
+class NmoGroup(TyperGroup):
+    """The root command group: an NmoError from any command becomes a one-paragraph message and its exit code."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         from agents.errors import NmoError
 
         try:
-            return super().__call__(*args, **kwargs)
+            return super().invoke(ctx)
         except NmoError as error:
             from agents.cli.output import report_error
 
-            try:
-                report_error(error)
-            except typer.Exit as exit_:
-                raise SystemExit(exit_.exit_code) from None
+            report_error(error)
 
 
-app = NmoTyper(help=HELP, no_args_is_help=True, add_completion=False, rich_markup_mode="rich")
+app = typer.Typer(cls=NmoGroup, help=HELP, no_args_is_help=True, add_completion=False, rich_markup_mode="rich")
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
