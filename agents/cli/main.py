@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -32,7 +31,7 @@ COMMAND_MODULES = (
 class NmoGroup(TyperGroup):
     """The root command group: an NmoError from any command becomes a one-paragraph message and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         from agents.errors import NmoError
 
         try:
