@@ -94,9 +94,12 @@ class TermMatcher:
     def findings(self, norm: NormalizedText, platform: str | None = None) -> list[Finding]:
         """Findings for every term hit not exempted by an allow entry or a longer hit of its category."""
         hits, allowed = self.hits(norm)
+        starts, ends = _merge_spans(allowed)
         kept: list[tuple[int, int, RuleRow]] = []
         for hit in hits:
-            if any(a_start < hit.end and hit.start < a_end and a_end >= hit.end for a_start, a_end in allowed):
+            # exempt when an allowed span covers the hit's last character (最后 over 最; 第一次 over 全网第一)
+            index = bisect_right(starts, hit.end - 1) - 1
+            if index >= 0 and ends[index] >= hit.end:
                 continue
             rows = [self.rows[i] for i in hit.rules if not self.rows[i].platforms or
                     (platform is not None and platform in self.rows[i].platforms)]
@@ -124,6 +127,19 @@ class TermMatcher:
         end = boundaries[index] if index < len(boundaries) else len(text)
         sentence = text[start:end]
         return any(marker in sentence for marker in self.markers)
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted, merged [start, end) spans as two parallel lists for bisecting."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def _drop_contained(hits: list[tuple[int, int, RuleRow]]) -> list[tuple[int, int, RuleRow]]:

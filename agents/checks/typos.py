@@ -17,7 +17,6 @@ from pydantic import BaseModel, Field
 
 from agents.schemas import Finding
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*")
 _WINDOW = 40
 
@@ -174,26 +173,17 @@ class TypoChecker:
             return []
         words = dictionary_words()
         out: list[Finding] = []
-        for run in _CJK_RUN.finditer(text):
-            chunk, base = run.group(), run.start()
-            i = 0
-            while i + 4 <= len(chunk):
-                window = chunk[i : i + 4]
-                if window in idioms or window in words:
-                    i += 1
-                    continue
-                match = self._idiom_near(window, index, words)
-                if match is None:
-                    i += 1
-                    continue
-                start = base + i
-                if _on_word_boundaries(text, start, start + 4):
-                    out.append(Finding(rule_id="typo.idiom", category="typo", severity="warning", start=start,
-                                       end=start + 4, text=window, message=f"疑似成语错字：“{window}”应为“{match}”",
-                                       suggestion=match))
-                    i += 4
-                else:
-                    i += 1
+        next_free = 0
+        for start in _idiom_window_starts(text):
+            window = text[start : start + 4]
+            if start < next_free or len(window) < 4 or not _is_cjk4(window) or window in idioms or window in words:
+                continue
+            match = self._idiom_near(window, index, words)
+            if match is not None and _on_word_boundaries(text, start, start + 4):
+                out.append(Finding(rule_id="typo.idiom", category="typo", severity="warning", start=start,
+                                   end=start + 4, text=window, message=f"疑似成语错字：“{window}”应为“{match}”",
+                                   suggestion=match))
+                next_free = start + 4
         return out
 
     @staticmethod
@@ -209,6 +199,42 @@ class TypoChecker:
                 if _homophones(wrong, right) and not (window[:2] in words and window[2:] in words):
                     return idiom
         return None
+
+
+@cache
+def _idiom_halves() -> Any:
+    """An automaton over idioms' first and last two characters: a one-character slip keeps one half intact."""
+    import ahocorasick
+
+    idioms, _ = idiom_index()
+    automaton: Any = ahocorasick.Automaton()
+    halves: dict[str, set[int]] = {}
+    for idiom in idioms:
+        halves.setdefault(idiom[:2], set()).add(0)
+        halves.setdefault(idiom[2:], set()).add(2)
+    for half, shifts in halves.items():
+        automaton.add_word(half, tuple(sorted(shifts)))
+    if halves:
+        automaton.make_automaton()
+    return automaton if halves else None
+
+
+def _idiom_window_starts(text: str) -> list[int]:
+    """Sorted start offsets of 4-character windows that share a half with some idiom."""
+    automaton = _idiom_halves()
+    if automaton is None:
+        return []
+    starts: set[int] = set()
+    for end_index, shifts in automaton.iter(text):
+        for shift in shifts:
+            start = end_index - 1 - shift
+            if start >= 0:
+                starts.add(start)
+    return sorted(starts)
+
+
+def _is_cjk4(window: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in window)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
