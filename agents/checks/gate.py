@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from agents.checks.dictionary import use_cache_dir
 from agents.checks.exemptions import is_exempt
 from agents.checks.facts import FactChecker, load_product_facts
 from agents.checks.lexicon import BUILTIN_LISTS, Lexicon, builtin_lexicon, lexicon_paths, load_lexicon_file
@@ -106,6 +107,7 @@ def build_matcher(settings: Settings, extra_lexicons: Sequence[Path] = ()) -> Te
 
 def build_gate(settings: Settings, extra_lexicons: Sequence[Path] = ()) -> ChineseGate:
     """The gate for a brand: built-in lists + brand and user lexicons + product facts + typo rules."""
+    use_cache_dir(settings.home / "cache")
     facts = load_product_facts(settings.knowledge_dir / "brand" / "products.md")
     return ChineseGate(build_matcher(settings, extra_lexicons), FactChecker(facts) if facts else None,
                        TypoChecker())

@@ -1,6 +1,7 @@
 """Typos: curated and CSC-mined confusion pairs, 的/地/得 by part of speech, 4-character idiom near-misses.
 
-jieba and pypinyin are loaded only when a candidate appears, so clean drafts stay fast.
+Word boundaries and parts of speech come from jieba's dictionary (agents.checks.dictionary), not its
+model, and pypinyin is loaded only when an idiom candidate appears, so `nmo check` starts fast.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
+from agents.checks.dictionary import crosses_word, is_word, word_ending_at, word_tags
 from agents.schemas import Finding
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*")
@@ -43,48 +45,14 @@ def _load_confusions(name: str) -> ConfusionData:
 
 
 @cache
-def _jieba() -> tuple[Any, Any]:
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba, jieba.posseg
-
-
-def jieba_posseg() -> Any:
-    """jieba's part-of-speech tagger, imported on first use."""
-    return _jieba()[1]
-
-
-@cache
 def idiom_index() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """4-character idioms from jieba's dictionary (POS i) and a wildcard index for near-matches."""
-    spec = find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return frozenset(), {}
-    idioms: set[str] = set()
-    with open(Path(spec.origin).parent / "dict.txt", encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split(" ")
-            if len(parts) == 3 and parts[2].strip() == "i" and len(parts[0]) == 4 and int(parts[1]) >= 3:
-                idioms.add(parts[0])
+    idioms = frozenset(w for w, tag in word_tags().items() if tag == "i" and len(w) == 4)
     index: dict[str, list[str]] = {}
     for idiom in idioms:
         for i in range(4):
             index.setdefault(idiom[:i] + "?" + idiom[i + 1 :], []).append(idiom)
-    return frozenset(idioms), {k: tuple(v) for k, v in index.items()}
-
-
-@cache
-def dictionary_words() -> frozenset[str]:
-    """Every word in jieba's dictionary."""
-    spec = find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return frozenset()
-    with open(Path(spec.origin).parent / "dict.txt", encoding="utf-8") as handle:
-        return frozenset(line.split(" ", 1)[0] for line in handle)
+    return idioms, {k: tuple(v) for k, v in index.items()}
 
 
 @cache
@@ -138,7 +106,7 @@ class TypoChecker:
         last_end = -1
         for end_index, wrong in self._automaton.iter_long(text):
             start, end = end_index - len(wrong) + 1, end_index + 1
-            if start < last_end or not _on_word_boundaries(text, start, end):
+            if start < last_end or crosses_word(text, start, end):
                 continue
             last_end = end
             right = self.pairs[wrong]
@@ -154,16 +122,11 @@ class TypoChecker:
             pos = match.start()
             if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
                 continue
-            window_start = max(0, pos - 8)
-            _, posseg = _jieba()
-            words = list(posseg.cut(text[window_start : pos + 1]))
-            if len(words) < 2 or words[-1].word != "的":
-                continue
-            verb = words[-2]
-            if verb.flag == "v" and len(verb.word) <= 2 and verb.word not in ("是", "有", "说是"):
+            verb, tag = word_ending_at(text, pos)
+            if tag == "v" and len(verb) <= 2 and verb not in ("是", "有", "说是"):
                 out.append(Finding(rule_id="typo.de_de", category="typo", severity="warning", start=pos,
                                    end=pos + 1, text="的",
-                                   message=f"“{verb.word}的{match.group(0)[1:]}…”：动词后接程度补语应用“得”",
+                                   message=f"“{verb}的{match.group(0)[1:]}…”：动词后接程度补语应用“得”",
                                    suggestion="得"))
         return out
 
@@ -171,15 +134,14 @@ class TypoChecker:
         idioms, index = idiom_index()
         if not index:
             return []
-        words = dictionary_words()
         out: list[Finding] = []
         next_free = 0
         for start in _idiom_window_starts(text):
             window = text[start : start + 4]
-            if start < next_free or len(window) < 4 or not _is_cjk4(window) or window in idioms or window in words:
+            if start < next_free or len(window) < 4 or not _is_cjk4(window) or window in idioms or is_word(window):
                 continue
-            match = self._idiom_near(window, index, words)
-            if match is not None and _on_word_boundaries(text, start, start + 4):
+            match = self._idiom_near(window, index)
+            if match is not None and not crosses_word(text, start, start + 4):
                 out.append(Finding(rule_id="typo.idiom", category="typo", severity="warning", start=start,
                                    end=start + 4, text=window, message=f"疑似成语错字：“{window}”应为“{match}”",
                                    suggestion=match))
@@ -187,7 +149,7 @@ class TypoChecker:
         return out
 
     @staticmethod
-    def _idiom_near(window: str, index: dict[str, tuple[str, ...]], words: frozenset[str]) -> str | None:
+    def _idiom_near(window: str, index: dict[str, tuple[str, ...]]) -> str | None:
         for position in range(4):
             candidates = index.get(window[:position] + "?" + window[position + 1 :])
             if not candidates:
@@ -196,7 +158,7 @@ class TypoChecker:
                 wrong, right = window[position], idiom[position]
                 # the swapped-in character must sound like the right one, and the window must not
                 # read as two ordinary words (那就一定 is not 那就一定的 idiom)
-                if _homophones(wrong, right) and not (window[:2] in words and window[2:] in words):
+                if _homophones(wrong, right) and not (is_word(window[:2]) and is_word(window[2:])):
                     return idiom
         return None
 
@@ -235,19 +197,3 @@ def _idiom_window_starts(text: str) -> list[int]:
 
 def _is_cjk4(window: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in window)
-
-
-def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """True when jieba's segmentation of the surrounding sentence does not cut across [start, end)."""
-    jieba, _ = _jieba()
-    window_start = max(0, start - _WINDOW)
-    window_end = min(len(text), end + _WINDOW)
-    offset = window_start
-    for token in jieba.cut(text[window_start:window_end], HMM=False):
-        token_start, token_end = offset, offset + len(token)
-        offset = token_end
-        if token_end <= start or token_start >= end:
-            continue
-        if len(token) >= 2 and (token_start < start or token_end > end):
-            return False
-    return True
