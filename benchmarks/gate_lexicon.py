@@ -47,29 +47,41 @@ def _settings(home: Path) -> Settings:
 def _import_all(home: Path, tier: str) -> tuple[float, int]:
     started = time.perf_counter()
     for path in sorted(LEXICON_DIR.glob("*.txt")):
-        import_term_list(path, home / "lexicons", category="sensitive", severity="warning",
-                         name=f"sensitive-{path.stem}", tier=tier)  # type: ignore[arg-type]
+        import_term_list(
+            path,
+            home / "lexicons",
+            category="sensitive",
+            severity="warning",
+            name=f"sensitive-{path.stem}",
+            tier=tier,
+        )  # type: ignore[arg-type]
     terms = len({t for p in LEXICON_DIR.glob("*.txt") for t in read_term_list(p)})
     return time.perf_counter() - started, terms
 
 
 def _alarms(matcher: TermMatcher, text: str) -> tuple[int, Counter[str]]:
-    found = [f for f in matcher.findings(normalize(text)) if f.category == "sensitive"
-             and f.severity in ("blocking", "warning")]
+    found = [
+        f
+        for f in matcher.findings(normalize(text))
+        if f.category == "sensitive" and f.severity in ("blocking", "warning")
+    ]
     return len(found), Counter(f.text for f in found)
 
 
 def _cold_start(home: Path, draft: Path) -> float:
     # the real entry point minus command modules that live in other branches: check + lexicon groups
-    driver = ("import sys,typer\nfrom agents.cli import check, lexicon\napp=typer.Typer()\n"
-              "check.register(app)\nlexicon.register(app)\n"
-              "sys.exit(app(['check', sys.argv[1]], standalone_mode=False))\n")
+    driver = (
+        "import sys,typer\nfrom agents.cli import check, lexicon\napp=typer.Typer()\n"
+        "check.register(app)\nlexicon.register(app)\n"
+        "sys.exit(app(['check', sys.argv[1]], standalone_mode=False))\n"
+    )
     env = {"NMO_HOME": str(home), "NMO_KNOWLEDGE_DIR": str(ROOT / "knowledge"), "PATH": "/usr/bin:/bin"}
     runs = []
     for _ in range(3):
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", driver, str(draft)], env=env, capture_output=True,
-                              check=False, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", driver, str(draft)], env=env, capture_output=True, check=False, text=True
+        )
         if "blocking" not in done.stdout and "no findings" not in done.stdout:
             raise RuntimeError(f"nmo check did not run: {done.stderr[-500:]}")
         runs.append(time.perf_counter() - started)
@@ -120,7 +132,9 @@ def main() -> int:
     out["false_alarms_per_100k_chars"] = {
         "before (all terms warning)": round(before * per_100k, 1),
         "after tiers (--tier auto)": round(after_tier * per_100k, 1),
-        f"after tiers + allow list (top {ALLOW_TOP} false alarms of the other half)": round(after_allow * per_100k, 1),
+        f"after tiers + allow list (top {ALLOW_TOP} false alarms of the other half)": round(
+            after_allow * per_100k, 1
+        ),
     }
     out["top_false_alarms_before"] = top_before.most_common(8)
     out["top_false_alarms_after"] = top_after.most_common(8)
@@ -160,7 +174,9 @@ def main() -> int:
     draft_file = raw_home / "draft.md"
     draft_file.write_text(draft, "utf-8")
     brand_home = Path(tempfile.mkdtemp(prefix="nmo-bench-brand-"))
-    out["cold_start_nmo_check_s (brand lexicon only, cache warm)"] = round(_cold_start(brand_home, draft_file), 3)
+    out["cold_start_nmo_check_s (brand lexicon only, cache warm)"] = round(
+        _cold_start(brand_home, draft_file), 3
+    )
     out["cold_start_nmo_check_s (+51k imported, cache warm)"] = round(_cold_start(raw_home, draft_file), 3)
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0

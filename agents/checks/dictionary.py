@@ -51,7 +51,7 @@ def word_tags() -> dict[str, str]:
     if cache_file is not None and cache_file.is_file():
         try:
             with cache_file.open("rb") as handle:
-                cached = pickle.load(handle)  # noqa: S301 - our own cache file under the data dir
+                cached = pickle.load(handle)
             if isinstance(cached, dict):
                 return cached
         except (OSError, pickle.UnpicklingError, EOFError):
@@ -98,7 +98,7 @@ def word_starting_at(text: str, start: int) -> tuple[str, str]:
 
 
 def crosses_word(text: str, start: int, end: int) -> bool:
-    """True when a dictionary word straddles `start` or `end` (现在|次要 around 在次): not a standalone slip."""
+    """True when a dictionary word straddles `start` or `end` (现在|次要 around 在次)."""
     for edge in (start, end):
         for lo in range(max(0, edge - MAX_WORD + 1), edge):
             for hi in range(edge + 1, min(len(text), lo + MAX_WORD) + 1):

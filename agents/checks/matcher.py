@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import pickle
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -58,10 +58,19 @@ class TermMatcher:
         for rule, key in zip(lexicon.rules, keys, strict=False):
             if not key:
                 continue
-            self.rows.append(RuleRow(rule.term, rule.category, rule.severity, rule.suggestion, rule.message,
-                                     rule.group, tuple(rule.platforms)))
+            self.rows.append(
+                RuleRow(
+                    rule.term,
+                    rule.category,
+                    rule.severity,
+                    rule.suggestion,
+                    rule.message,
+                    rule.group,
+                    tuple(rule.platforms),
+                )
+            )
             entries.setdefault(key, ([], False))[0].append(len(self.rows) - 1)
-        for key in keys[len(terms):]:
+        for key in keys[len(terms) :]:
             if key:
                 ids, _ = entries.get(key, ([], False))
                 entries[key] = (ids, True)
@@ -101,8 +110,11 @@ class TermMatcher:
             index = bisect_right(starts, hit.end - 1) - 1
             if index >= 0 and ends[index] >= hit.end:
                 continue
-            rows = [self.rows[i] for i in hit.rules if not self.rows[i].platforms or
-                    (platform is not None and platform in self.rows[i].platforms)]
+            rows = [
+                self.rows[i]
+                for i in hit.rules
+                if not self.rows[i].platforms or (platform is not None and platform in self.rows[i].platforms)
+            ]
             if rows:
                 best = min(reversed(rows), key=lambda r: SEVERITY_ORDER[r.severity])
                 kept.append((hit.start, hit.end, best))
@@ -114,9 +126,18 @@ class TermMatcher:
             severity, message = row.severity, row.message or f"词表命中：{row.group}"
             if row.category == "ad_law" and self._self_comparison(norm.original, o_start, boundaries):
                 severity, message = "info", message + "（句中为与自家产品比较，通常豁免，请确认）"
-            out.append(Finding(rule_id=f"{row.category}.{row.group}", category=row.category, severity=severity,
-                               start=o_start, end=o_end, text=norm.original[o_start:o_end], message=message,
-                               suggestion=row.suggestion))
+            out.append(
+                Finding(
+                    rule_id=f"{row.category}.{row.group}",
+                    category=row.category,
+                    severity=severity,
+                    start=o_start,
+                    end=o_end,
+                    text=norm.original[o_start:o_end],
+                    message=message,
+                    suggestion=row.suggestion,
+                )
+            )
         return out
 
     def _self_comparison(self, text: str, offset: int, boundaries: list[int]) -> bool:
@@ -179,7 +200,7 @@ def load_cached_matcher(cache_file: Path) -> TermMatcher | None:
     """A matcher pickled by an earlier run, or None when absent or unreadable."""
     try:
         with cache_file.open("rb") as handle:
-            matcher = pickle.load(handle)  # noqa: S301 - our own cache file under the data dir
+            matcher = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     return matcher if isinstance(matcher, TermMatcher) else None

@@ -40,8 +40,10 @@ def render_proofread_prompt(text: str, path: Path = PROMPT_PATH) -> str:
     declared = set((yaml.safe_load(front) or {}).get("variables", []))
     used = set(_PLACEHOLDER.findall(body))
     if declared != used or declared != {"text"}:
-        raise UserInputError(f"Prompt {path} declares {sorted(declared)} but uses {sorted(used)}.",
-                             "Make the front matter `variables` match the template's {{placeholders}}.")
+        raise UserInputError(
+            f"Prompt {path} declares {sorted(declared)} but uses {sorted(used)}.",
+            "Make the front matter `variables` match the template's {{placeholders}}.",
+        )
     return _PLACEHOLDER.sub(lambda _: text, body.strip())
 
 
@@ -64,7 +66,17 @@ def llm_findings(text: str, llm: StructuredLLM) -> list[Finding]:
         if start < 0:
             continue
         used.add((start, start + len(quote)))
-        out.append(Finding(rule_id=f"llm.{issue.category}", category=issue.category,
-                           severity=_MAX_SEVERITY[issue.severity], start=start, end=start + len(quote), text=quote,
-                           message=issue.message, suggestion=issue.suggestion, source="llm"))
+        out.append(
+            Finding(
+                rule_id=f"llm.{issue.category}",
+                category=issue.category,
+                severity=_MAX_SEVERITY[issue.severity],
+                start=start,
+                end=start + len(quote),
+                text=quote,
+                message=issue.message,
+                suggestion=issue.suggestion,
+                source="llm",
+            )
+        )
     return out

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -85,8 +83,11 @@ class TypoChecker:
             self._automaton.add_word(wrong, wrong)
         if self.pairs:
             self._automaton.make_automaton()
-        self._de = re.compile("的(?=" + "|".join(map(re.escape, self.degree_words)) + ")") if self.degree_words \
+        self._de = (
+            re.compile("的(?=" + "|".join(map(re.escape, self.degree_words)) + ")")
+            if self.degree_words
             else None
+        )
 
     def findings(self, text: str) -> list[Finding]:
         """Confusion pairs on word boundaries, 的→得 after verbs, idiom near-misses."""
@@ -95,8 +96,9 @@ class TypoChecker:
             out.extend(self._de_findings(text))
         if self.use_idioms:
             taken = [(f.start, f.end) for f in out]
-            out.extend(f for f in self._idiom_findings(text)
-                       if not any(s < f.end and f.start < e for s, e in taken))
+            out.extend(
+                f for f in self._idiom_findings(text) if not any(s < f.end and f.start < e for s, e in taken)
+            )
         return out
 
     def _pair_findings(self, text: str) -> list[Finding]:
@@ -110,9 +112,18 @@ class TypoChecker:
                 continue
             last_end = end
             right = self.pairs[wrong]
-            out.append(Finding(rule_id="typo.confusion", category="typo", severity="warning", start=start,
-                               end=end, text=wrong, message=f"疑似错别字：“{wrong}”应为“{right}”",
-                               suggestion=right))
+            out.append(
+                Finding(
+                    rule_id="typo.confusion",
+                    category="typo",
+                    severity="warning",
+                    start=start,
+                    end=end,
+                    text=wrong,
+                    message=f"疑似错别字：“{wrong}”应为“{right}”",
+                    suggestion=right,
+                )
+            )
         return out
 
     def _de_findings(self, text: str) -> list[Finding]:
@@ -124,10 +135,18 @@ class TypoChecker:
                 continue
             verb, tag = word_ending_at(text, pos)
             if tag == "v" and len(verb) <= 2 and verb not in ("是", "有", "说是"):
-                out.append(Finding(rule_id="typo.de_de", category="typo", severity="warning", start=pos,
-                                   end=pos + 1, text="的",
-                                   message=f"“{verb}的{match.group(0)[1:]}…”：动词后接程度补语应用“得”",
-                                   suggestion="得"))
+                out.append(
+                    Finding(
+                        rule_id="typo.de_de",
+                        category="typo",
+                        severity="warning",
+                        start=pos,
+                        end=pos + 1,
+                        text="的",
+                        message=f"“{verb}的{match.group(0)[1:]}…”：动词后接程度补语应用“得”",
+                        suggestion="得",
+                    )
+                )
         return out
 
     def _idiom_findings(self, text: str) -> list[Finding]:
@@ -138,13 +157,28 @@ class TypoChecker:
         next_free = 0
         for start in _idiom_window_starts(text):
             window = text[start : start + 4]
-            if start < next_free or len(window) < 4 or not _is_cjk4(window) or window in idioms or is_word(window):
+            if (
+                start < next_free
+                or len(window) < 4
+                or not _is_cjk4(window)
+                or window in idioms
+                or is_word(window)
+            ):
                 continue
             match = self._idiom_near(window, index)
             if match is not None and not crosses_word(text, start, start + 4):
-                out.append(Finding(rule_id="typo.idiom", category="typo", severity="warning", start=start,
-                                   end=start + 4, text=window, message=f"疑似成语错字：“{window}”应为“{match}”",
-                                   suggestion=match))
+                out.append(
+                    Finding(
+                        rule_id="typo.idiom",
+                        category="typo",
+                        severity="warning",
+                        start=start,
+                        end=start + 4,
+                        text=window,
+                        message=f"疑似成语错字：“{window}”应为“{match}”",
+                        suggestion=match,
+                    )
+                )
                 next_free = start + 4
         return out
 
