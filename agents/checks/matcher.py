@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from agents.checks.lexicon import Lexicon
-from agents.checks.normalize import NormalizedText, fold
+from agents.checks.normalize import SEPARATORS, NormalizedText, fold
 from agents.schemas import SEVERITY_ORDER, Category, Finding, Severity
 
 CACHE_VERSION = "matcher-v1"
-_SEPARATOR_STRIP = re.compile(r"[^\S\n]+|[*·•\-_~|/\\^+=`'\"#@\u200b-\u200d\ufeff]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
@@ -182,7 +181,7 @@ def _matching_forms(terms: Sequence[str]) -> list[str]:
         return []
     cleaned = [t.replace("\n", " ") for t in terms]
     folded = fold("\n".join(cleaned)).split("\n")
-    return [_SEPARATOR_STRIP.sub("", f) for f in folded]
+    return [SEPARATORS.sub("", f) for f in folded]
 
 
 def lexicon_fingerprint(paths: Sequence[Path], builtin_texts: Sequence[str]) -> str:
