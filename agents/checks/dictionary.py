@@ -6,10 +6,12 @@ Reading dict.txt costs ~0.3 s, so a pickled copy is kept in a cache folder when 
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TypeVar, cast
 
 MAX_WORD = 4
 _cache_dir: list[Path] = []
@@ -37,36 +39,43 @@ def _parse(path: Path) -> dict[str, str]:
     return tags
 
 
-@cache
-def word_tags() -> dict[str, str]:
-    """Every jieba dictionary word with its part-of-speech tag ('rare:' prefix for frequency < 3)."""
-    path = _dict_path()
-    if path is None:
-        return {}
+T = TypeVar("T")
+
+
+def _stamp() -> str:
     try:
-        stamp = version("jieba")
+        return f"jieba{version('jieba')}-pypinyin{version('pypinyin')}-v1"
     except PackageNotFoundError:
-        stamp = "unknown"
-    cache_file = _cache_dir[0] / f"jieba-dict-{stamp}.pickle" if _cache_dir else None
+        return "unknown"
+
+
+def cached_build(name: str, build: Callable[[], T]) -> T:
+    """`build()` once, pickled in the cache folder (when set) for later processes; cache errors rebuild."""
+    cache_file = _cache_dir[0] / f"{name}-{_stamp()}.pickle" if _cache_dir else None
     if cache_file is not None and cache_file.is_file():
         try:
             with cache_file.open("rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, dict):
-                return cached
-        except (OSError, pickle.UnpicklingError, EOFError):
+                return cast(T, pickle.load(handle))
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass
-    tags = _parse(path)
+    value = build()
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache_file.with_suffix(".tmp")
             with tmp.open("wb") as handle:
-                pickle.dump(tags, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(cache_file)
         except OSError:
             pass
-    return tags
+    return value
+
+
+@cache
+def word_tags() -> dict[str, str]:
+    """Every jieba dictionary word with its part-of-speech tag ('rare:' prefix for frequency < 3)."""
+    path = _dict_path()
+    return cached_build("jieba-dict", lambda: _parse(path)) if path is not None else {}
 
 
 def is_word(text: str) -> bool:

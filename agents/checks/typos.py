@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import BaseModel, Field
 
-from agents.checks.dictionary import crosses_word, is_word, word_ending_at, word_tags
+from agents.checks.dictionary import cached_build, crosses_word, is_word, word_ending_at, word_tags
 from agents.schemas import Finding
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*")
@@ -39,29 +39,57 @@ def _load_confusions(name: str) -> ConfusionData:
     data = resources.files("agents.data").joinpath(name)
     if not data.is_file():
         return ConfusionData()
-    return ConfusionData.model_validate(yaml.safe_load(data.read_text("utf-8")) or {})
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return ConfusionData.model_validate(yaml.load(data.read_text("utf-8"), Loader=loader) or {})
 
 
-@cache
-def idiom_index() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """4-character idioms from jieba's dictionary (POS i) and a wildcard index for near-matches."""
+class IdiomData(NamedTuple):
+    """Idioms, their one-wildcard index, an automaton of their halves and toneless readings of characters."""
+
+    idioms: frozenset[str]
+    wildcards: dict[str, tuple[str, ...]]
+    halves: Any
+    readings: dict[str, frozenset[str]]
+
+
+def _toneless_readings() -> dict[str, frozenset[str]]:
+    import unicodedata
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings: dict[str, frozenset[str]] = {}
+    for code, value in pinyin_dict.items():
+        plain = unicodedata.normalize("NFKD", value)
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+        readings[chr(code)] = frozenset(plain.split(","))
+    return readings
+
+
+def _build_idiom_data() -> IdiomData:
+    import ahocorasick
+
     idioms = frozenset(w for w, tag in word_tags().items() if tag == "i" and len(w) == 4)
     index: dict[str, list[str]] = {}
+    halves: dict[str, set[int]] = {}
     for idiom in idioms:
         for i in range(4):
             index.setdefault(idiom[:i] + "?" + idiom[i + 1 :], []).append(idiom)
-    return idioms, {k: tuple(v) for k, v in index.items()}
+        halves.setdefault(idiom[:2], set()).add(0)
+        halves.setdefault(idiom[2:], set()).add(2)
+    automaton: Any = ahocorasick.Automaton()
+    for half, shifts in halves.items():
+        automaton.add_word(half, tuple(sorted(shifts)))
+    if halves:
+        automaton.make_automaton()
+    return IdiomData(
+        idioms, {k: tuple(v) for k, v in index.items()}, automaton if halves else None, _toneless_readings()
+    )
 
 
 @cache
-def _pinyin(char: str) -> frozenset[str]:
-    from pypinyin import Style, pinyin
-
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
-
-
-def _homophones(a: str, b: str) -> bool:
-    return bool(_pinyin(a) & _pinyin(b))
+def idiom_data() -> IdiomData:
+    """Idiom resources, built once from jieba's dictionary and pypinyin, then kept in the cache folder."""
+    return cached_build("idioms", _build_idiom_data)
 
 
 class TypoChecker:
@@ -150,12 +178,13 @@ class TypoChecker:
         return out
 
     def _idiom_findings(self, text: str) -> list[Finding]:
-        idioms, index = idiom_index()
+        data = idiom_data()
+        idioms, index = data.idioms, data.wildcards
         if not index:
             return []
         out: list[Finding] = []
         next_free = 0
-        for start in _idiom_window_starts(text):
+        for start in _idiom_window_starts(text, data.halves):
             window = text[start : start + 4]
             if (
                 start < next_free
@@ -165,7 +194,7 @@ class TypoChecker:
                 or is_word(window)
             ):
                 continue
-            match = self._idiom_near(window, index)
+            match = self._idiom_near(window, index, data.readings)
             if match is not None and not crosses_word(text, start, start + 4):
                 out.append(
                     Finding(
@@ -183,7 +212,9 @@ class TypoChecker:
         return out
 
     @staticmethod
-    def _idiom_near(window: str, index: dict[str, tuple[str, ...]]) -> str | None:
+    def _idiom_near(
+        window: str, index: dict[str, tuple[str, ...]], readings: dict[str, frozenset[str]]
+    ) -> str | None:
         for position in range(4):
             candidates = index.get(window[:position] + "?" + window[position + 1 :])
             if not candidates:
@@ -192,36 +223,19 @@ class TypoChecker:
                 wrong, right = window[position], idiom[position]
                 # the swapped-in character must sound like the right one, and the window must not
                 # read as two ordinary words (那就一定 is not 那就一定的 idiom)
-                if _homophones(wrong, right) and not (is_word(window[:2]) and is_word(window[2:])):
+                if readings.get(wrong, frozenset()) & readings.get(right, frozenset()) and not (
+                    is_word(window[:2]) and is_word(window[2:])
+                ):
                     return idiom
         return None
 
 
-@cache
-def _idiom_halves() -> Any:
-    """An automaton over idioms' first and last two characters: a one-character slip keeps one half intact."""
-    import ahocorasick
-
-    idioms, _ = idiom_index()
-    automaton: Any = ahocorasick.Automaton()
-    halves: dict[str, set[int]] = {}
-    for idiom in idioms:
-        halves.setdefault(idiom[:2], set()).add(0)
-        halves.setdefault(idiom[2:], set()).add(2)
-    for half, shifts in halves.items():
-        automaton.add_word(half, tuple(sorted(shifts)))
-    if halves:
-        automaton.make_automaton()
-    return automaton if halves else None
-
-
-def _idiom_window_starts(text: str) -> list[int]:
+def _idiom_window_starts(text: str, halves: Any) -> list[int]:
     """Sorted start offsets of 4-character windows that share a half with some idiom."""
-    automaton = _idiom_halves()
-    if automaton is None:
+    if halves is None:
         return []
     starts: set[int] = set()
-    for end_index, shifts in automaton.iter(text):
+    for end_index, shifts in halves.iter(text):
         for shift in shifts:
             start = end_index - 1 - shift
             if start >= 0:

@@ -1,4 +1,4 @@
-"""The gate as a reviewer meets it: evasions caught with offsets on the original text, false friends left alone."""
+"""The gate as a reviewer meets it: evasions caught on the original text, false friends left alone."""
 
 from __future__ import annotations
 
