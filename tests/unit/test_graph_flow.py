@@ -122,3 +122,28 @@ def test_plan_then_draft_first_items(service: WorkflowService) -> None:
     assert [d.plan_item_id for d in outcome.drafts] == ["Ppln001-01", "Ppln001-02"]
     plan, item = service.find_plan_item("Ppln001-03")
     assert item.platform == "xiaohongshu" and plan.id == "Ppln001"
+
+
+def test_parallel_decisions_on_one_draft_have_exactly_one_winner(service: WorkflowService) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    service.submit(draft_request("weibo"))
+    decisions = [
+        ReviewDecision(action="approve", by="lee", note="ok"),
+        ReviewDecision(action="reject", by="wang", note="再改改"),
+        ReviewDecision(action="approve", by="zhao", note="ok"),
+        ReviewDecision(action="reject", by="qian", note="不行"),
+    ]
+
+    def act(decision: ReviewDecision) -> str:
+        try:
+            service.decide("Dabc123-1", decision, expected_version=1)
+            return "won"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(act, decisions))
+    assert results.count("won") == 1 and results.count("conflict") == 3
+    record = service.get_draft("Dabc123-1")
+    assert len(record.decisions) == 1
