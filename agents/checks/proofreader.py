@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-import yaml
 from pydantic import BaseModel, Field
 
-from agents.errors import UserInputError
-from agents.ports import Message, StructuredLLM
+from agents.ports import StructuredLLM
+from agents.prompts import PromptLibrary
 from agents.schemas import Category, Finding, Severity
 
-PROMPT_PATH = Path(__file__).resolve().parents[2] / "prompts" / "proofreader" / "proofread.md"
-_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _MAX_SEVERITY: dict[str, Severity] = {"blocking": "warning", "warning": "warning", "info": "info"}
 
 
@@ -33,27 +27,14 @@ class ProofreadAnswer(BaseModel):
     issues: list[ProofreadIssue] = Field(default_factory=list)
 
 
-def render_proofread_prompt(text: str, path: Path = PROMPT_PATH) -> str:
-    """The prompt template with its front matter checked and {{text}} filled in."""
-    raw = path.read_text("utf-8")
-    _, front, body = raw.split("---", 2)
-    declared = set((yaml.safe_load(front) or {}).get("variables", []))
-    used = set(_PLACEHOLDER.findall(body))
-    if declared != used or declared != {"text"}:
-        raise UserInputError(
-            f"Prompt {path} declares {sorted(declared)} but uses {sorted(used)}.",
-            "Make the front matter `variables` match the template's {{placeholders}}.",
-        )
-    return _PLACEHOLDER.sub(lambda _: text, body.strip())
-
-
-def llm_findings(text: str, llm: StructuredLLM) -> list[Finding]:
+def llm_findings(text: str, llm: StructuredLLM, prompts: PromptLibrary | None = None) -> list[Finding]:
     """Ask the LLM for extra findings; keep those whose quote occurs in `text`, with offsets recomputed.
 
     LLM findings are capped at warning: they inform the reviewer but can never block or unblock a draft."""
     if not text.strip():
         return []
-    answer = llm.generate([Message(role="user", content=render_proofread_prompt(text))], ProofreadAnswer)
+    library = prompts or PromptLibrary.load()
+    answer = llm.generate(library.get("proofreader", "proofread").render(text=text), ProofreadAnswer)
     out: list[Finding] = []
     used: set[tuple[int, int]] = set()
     for issue in answer.issues:
