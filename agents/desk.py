@@ -13,7 +13,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agents.audit import AuditEntry, AuditLog
-from agents.editing import DiffOp, Segment, apply_suggestion, highlight_segments, revision_diff
+from agents.editing import (
+    DiffOp,
+    Segment,
+    apply_suggestion,
+    highlight_segments,
+    mark_citations,
+    replacement_for,
+    revision_diff,
+)
 from agents.errors import ConflictError, NotFoundError, UserInputError
 from agents.exports import Export, ExportFormat, export_draft
 from agents.platforms import get_platform
@@ -53,10 +61,18 @@ class SubmitInput(BaseModel):
 
 
 class FindingView(BaseModel):
-    """A finding with its index (what apply-suggestion takes)."""
+    """A finding with its index (what apply-suggestion takes) and what one click would put in its place."""
 
     index: int
     finding: Finding
+    replacement: str | None = Field(description="Text apply-suggestion inserts ('' deletes); null = advice only.")
+
+
+class CitedPassage(BaseModel):
+    """A passage the draft rests on; `number` is its `[^n]` marker in the text (None when not cited by number)."""
+
+    number: int | None
+    passage: Passage
 
 
 class DraftView(BaseModel):
@@ -66,7 +82,7 @@ class DraftView(BaseModel):
     version: int
     segments: list[Segment]
     findings: list[FindingView]
-    cited: list[Passage]
+    cited: list[CitedPassage]
     exportable: bool
 
 
@@ -81,12 +97,16 @@ def draft_view(record: DraftRecord) -> DraftView:
     """Everything the review page needs about one draft."""
     findings = list(record.check.findings) if record.check else []
     citations = record.content.citations if record.content else []
-    cited = [p for p in (record.resolve(c) for c in citations) if p is not None] or list(record.passages)
+    cited = [
+        CitedPassage(number=number, passage=passage)
+        for number, passage in enumerate((record.resolve(c) for c in citations), start=1)
+        if passage is not None
+    ] or [CitedPassage(number=None, passage=p) for p in record.passages]
     return DraftView(
         draft=record,
         version=record_version(record),
-        segments=highlight_segments(record.text, findings),
-        findings=[FindingView(index=i, finding=f) for i, f in enumerate(findings)],
+        segments=mark_citations(highlight_segments(record.text, findings)),
+        findings=[FindingView(index=i, finding=f, replacement=replacement_for(f)) for i, f in enumerate(findings)],
         cited=cited,
         exportable=record.status == "approved",
     )
@@ -242,7 +262,9 @@ class ReviewDesk:
             )
         text = apply_suggestion(record, index)
         finding = record.check.findings[index] if record.check else None
-        note = f"采纳建议：{finding.text} → {finding.suggestion}（{finding.rule_id}）" if finding else "采纳建议"
+        note = ""
+        if finding is not None:
+            note = f"采纳建议：{finding.text} → {replacement_for(finding) or '（删除）'}（{finding.rule_id}）"
         return self.decide(
             user, draft_id,
             DecisionInput(action="edit", text=text, note=note, expected_version=record_version(record)),

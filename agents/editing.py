@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from agents.errors import ConflictError, NotFoundError, UserInputError
+from agents.render import CITATION_MARKER
 from agents.schemas import SEVERITY_ORDER, DraftRecord, Finding, Severity
 
 
@@ -20,6 +22,7 @@ class Segment(BaseModel):
     start: int
     findings: list[int]
     severity: Severity | None = None
+    citation: int | None = Field(default=None, description="For a `[^n]` marker: the citation number n.")
 
 
 class DiffOp(BaseModel):
@@ -29,8 +32,32 @@ class DiffOp(BaseModel):
     text: str
 
 
+DELETE_WORDS = ("删除", "删去", "去掉")
+ADVICE_PREFIXES = ("删", "写", "补", "确认", "保留", "按", "直接", "注明", "请", "参考", "核实")
+RENAME = re.compile(r"^(?:改为|换成|改成|统一写)[「“\"]?(.+?)[」”\"]?$")
+
+
+def replacement_for(finding: Finding) -> str | None:
+    """The literal text that replaces a finding's span ("" deletes it), or None when the suggestion is advice.
+
+    Gate suggestions are either wording to use ("冷泡茶", "改为「冷泡茶」"), "删除", or advice for a human
+    ("写具体、有来源的数据"); only the first two can be applied with one click.
+    """
+    suggestion = (finding.suggestion or "").strip()
+    if finding.suggestion is None or finding.end <= finding.start:
+        return None
+    if suggestion in DELETE_WORDS:
+        return ""
+    renamed = RENAME.match(suggestion)
+    if renamed:
+        return renamed.group(1)
+    if not suggestion or suggestion.startswith(ADVICE_PREFIXES):
+        return None
+    return suggestion
+
+
 def apply_suggestion(record: DraftRecord, index: int) -> str:
-    """The draft's text with finding `index`'s span replaced by its suggestion."""
+    """The draft's text with finding `index`'s span replaced by its suggestion (or deleted)."""
     findings = record.check.findings if record.check else []
     if not 0 <= index < len(findings):
         raise NotFoundError(
@@ -38,17 +65,18 @@ def apply_suggestion(record: DraftRecord, index: int) -> str:
             "Reload the draft; findings are numbered from 0 in the order the API lists them.",
         )
     finding = findings[index]
-    if finding.suggestion is None:
+    replacement = replacement_for(finding)
+    if replacement is None:
         raise UserInputError(
-            f"Finding #{index} ({finding.message}) has no suggestion to apply.",
-            "Edit the text yourself, or reject the draft with a note.",
+            f"Finding #{index} ({finding.message}) has advice, not replacement text, to apply.",
+            "Edit the text yourself following the advice, or reject the draft with a note.",
         )
     if record.text[finding.start : finding.end] != finding.text:
         raise ConflictError(
             f"Finding #{index} no longer matches the text of draft {record.draft_id}.",
             "Reload the draft and try again.",
         )
-    return record.text[: finding.start] + finding.suggestion + record.text[finding.end :]
+    return record.text[: finding.start] + replacement + record.text[finding.end :]
 
 
 def highlight_segments(text: str, findings: Sequence[Finding]) -> list[Segment]:
@@ -66,6 +94,23 @@ def highlight_segments(text: str, findings: Sequence[Finding]) -> list[Segment]:
             Segment(text=text[start:end], start=start, findings=[i for i, _ in covering], severity=severity)
         )
     return segments
+
+
+def mark_citations(segments: list[Segment]) -> list[Segment]:
+    """Split out the `[^n]` citation markers so a page can link each one to its passage."""
+    out: list[Segment] = []
+    for segment in segments:
+        cursor = 0
+        for match in CITATION_MARKER.finditer(segment.text):
+            if match.start() > cursor:
+                out.append(segment.model_copy(update={"text": segment.text[cursor : match.start()],
+                                                      "start": segment.start + cursor}))
+            out.append(segment.model_copy(update={"text": match.group(0), "start": segment.start + match.start(),
+                                                  "citation": int(match.group(1))}))
+            cursor = match.end()
+        if cursor < len(segment.text):
+            out.append(segment.model_copy(update={"text": segment.text[cursor:], "start": segment.start + cursor}))
+    return out
 
 
 def diff_texts(old: str, new: str) -> list[DiffOp]:

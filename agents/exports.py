@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from agents.errors import ConflictError, UserInputError
 from agents.platforms import PlatformSpec, get_platform
+from agents.render import strip_citation_markers
 from agents.schemas import DraftRecord
 
 ExportFormat = Literal["wechat", "markdown", "text"]
@@ -40,6 +41,8 @@ STYLES = {
     "strong": "font-weight:bold;color:#2b6e50;",
 }
 HASHTAG_LINE = re.compile(r"^\s*(#[^#\s]+#?\s*)+$")
+TAG_LINE_PREFIX = "标签："
+REVIEW_ONLY_SECTIONS = ("引用", "A/B 测试版本")
 HASHTAG = re.compile(r"#([^#\s]+)#?")
 
 
@@ -78,19 +81,34 @@ def _spec(record: DraftRecord) -> PlatformSpec | None:
         return None
 
 
-def split_hashtags(record: DraftRecord) -> tuple[str, list[str]]:
-    """The text without its trailing hashtag line, and the draft's topics (bare, in order, no repeats)."""
-    lines = record.text.rstrip().splitlines()
+def publishable(record: DraftRecord) -> tuple[str, list[str]]:
+    """The text as it will be published, and its topics (bare, in order, no repeats).
+
+    Review-only parts go: `[^n]` citation markers, the 「引用」 list and the A/B variants section; hashtag
+    lines are taken out wherever they are, so the export can write them once, in the platform's syntax.
+    """
     tags: list[str] = list(record.content.hashtags) if record.content else []
-    if lines and HASHTAG_LINE.match(lines[-1]):
-        tags += HASHTAG.findall(lines[-1])
-        lines = lines[:-1]
+    kept: list[str] = []
+    skipping = False
+    for line in strip_citation_markers(record.text).splitlines():
+        stripped = line.strip()
+        if stripped.startswith("## "):
+            skipping = stripped[3:].strip() in REVIEW_ONLY_SECTIONS
+        if skipping:
+            continue
+        if HASHTAG_LINE.match(line):
+            tags += HASHTAG.findall(line)
+            continue
+        if stripped.startswith(TAG_LINE_PREFIX):
+            tags += re.split(r"[、,，\s]+", stripped[len(TAG_LINE_PREFIX):])
+            continue
+        kept.append(line.rstrip())
     bare: list[str] = []
     for tag in tags:
         clean = tag.strip().strip("#").strip()
         if clean and clean not in bare:
             bare.append(clean)
-    return "\n".join(lines).rstrip(), bare
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), bare
 
 
 def hashtag_line(platform: PlatformSpec | None, tags: list[str]) -> str:
@@ -98,14 +116,12 @@ def hashtag_line(platform: PlatformSpec | None, tags: list[str]) -> str:
     if platform is None or not tags or platform.hashtag.style == "none":
         return ""
     if platform.hashtag.style == "tag":
-        return "标签：" + "，".join(tags)
+        return TAG_LINE_PREFIX + "、".join(tags)
     return " ".join(platform.format_hashtag(tag) for tag in tags)
 
 
-def _with_tags(record: DraftRecord, body: str) -> str:
-    spec = _spec(record)
-    _, tags = split_hashtags(record)
-    line = hashtag_line(spec, tags)
+def _with_tags(record: DraftRecord, body: str, tags: list[str]) -> str:
+    line = hashtag_line(_spec(record), tags)
     return f"{body}\n\n{line}\n" if line else f"{body}\n"
 
 
@@ -114,8 +130,8 @@ def _with_tags(record: DraftRecord, body: str) -> str:
 
 def markdown(record: DraftRecord) -> str:
     """The approved Markdown with raw HTML neutralised and hashtags in the platform's syntax."""
-    body, _ = split_hashtags(record)
-    return _with_tags(record, body.replace("<", "&lt;").replace(">", "&gt;"))
+    body, tags = publishable(record)
+    return _with_tags(record, body.replace("<", "&lt;").replace(">", "&gt;"), tags)
 
 
 INLINE_MARKS = re.compile(r"(\*\*|__|`)")
@@ -123,7 +139,7 @@ INLINE_MARKS = re.compile(r"(\*\*|__|`)")
 
 def plain_text(record: DraftRecord) -> str:
     """Text to paste into an app: Markdown marks removed, list items bulleted, hashtags in platform syntax."""
-    body, _ = split_hashtags(record)
+    body, tags = publishable(record)
     out: list[str] = []
     for line in body.splitlines():
         stripped = line.strip()
@@ -135,7 +151,7 @@ def plain_text(record: DraftRecord) -> str:
         if stripped.startswith("|"):
             stripped = "  ".join(cell.strip() for cell in stripped.strip("|").split("|"))
         out.append(INLINE_MARKS.sub("", stripped))
-    return _with_tags(record, re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip())
+    return _with_tags(record, re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip(), tags)
 
 
 # ---- WeChat HTML ---------------------------------------------------------------------------------
@@ -164,7 +180,7 @@ def _table(rows: list[str]) -> str:
 
 def wechat_html(record: DraftRecord) -> str:
     """A self-contained HTML fragment for the 公众号 editor: one <section>, every element styled inline."""
-    body, _ = split_hashtags(record)
+    body, _ = publishable(record)
     blocks: list[str] = []
     lines = body.splitlines()
     i = 0

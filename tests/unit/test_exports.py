@@ -75,7 +75,7 @@ def test_plain_text_writes_hashtags_in_each_platforms_syntax() -> None:
     assert "**" not in weibo and "## " not in weibo and "| --- |" not in weibo
     assert "三步搞定" in weibo and "• " not in weibo.split("三步搞定")[0]
     assert plain_text(approved("xiaohongshu")).rstrip().endswith("#冷泡茶 #夏日饮品")
-    assert plain_text(approved("bilibili")).rstrip().endswith("标签：冷泡茶，夏日饮品")
+    assert plain_text(approved("bilibili")).rstrip().endswith("标签：冷泡茶、夏日饮品")
     wechat = plain_text(approved("wechat"))
     assert "#冷泡茶" not in wechat and "标签" not in wechat
 
@@ -90,3 +90,20 @@ def test_markdown_keeps_structure_and_neutralises_html() -> None:
     assert out.startswith("# 冷泡茶怎么泡\n") and "## 三步搞定" in out and "**冷泡茶**" in out
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert re.search(r"#冷泡茶# #夏日饮品#\n$", out)
+
+
+def test_review_only_parts_are_left_out_of_every_export() -> None:
+    from agents.render import render_draft
+    from agents.schemas import Variant
+
+    content = DraftContent(title="冷泡茶", body="冷水泡 6 小时。[^1]\n不苦不涩。[^2]", hashtags=["冷泡茶", "夏日"],
+                           cta="评论区见", citations=["p1", "p2"],
+                           variants=[Variant(label="A", title="标题A"), Variant(label="B", title="标题B")])
+    record = approved("xiaohongshu", text=render_draft(content, "xiaohongshu"), hashtags=content.hashtags)
+    for out in (plain_text(record), markdown(record), wechat_html(record)):
+        assert "[^1]" not in out and "引用" not in out and "p1" not in out and "标题A" not in out
+        assert "冷水泡 6 小时。" in out and "评论区见" in out
+    assert plain_text(record).rstrip().endswith("#冷泡茶 #夏日")
+    assert plain_text(record).count("#冷泡茶") == 1
+    bilibili = approved("bilibili", text=render_draft(content, "bilibili"), hashtags=content.hashtags)
+    assert plain_text(bilibili).count("标签：") == 1 and plain_text(bilibili).rstrip().endswith("标签：冷泡茶、夏日")

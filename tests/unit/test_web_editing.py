@@ -64,3 +64,40 @@ def test_revision_diff_by_number() -> None:
     assert [(o.op, o.text) for o in ops] == [("equal", "一二"), ("delete", "三"), ("insert", "四")]
     with pytest.raises(NotFoundError):
         revision_diff(rec, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("suggestion", "replacement"),
+    [
+        ("冷泡茶", "冷泡茶"),
+        ("不加糖，想少喝甜饮料时的一个选择", "不加糖，想少喝甜饮料时的一个选择"),
+        ("改为「冷泡茶」", "冷泡茶"),
+        ("删除", ""),
+        ("写具体、有来源的数据", None),
+        ("删除这句，不做替代表述", None),
+        ("删除或打码（如 138****0000）", None),
+        (None, None),
+    ],
+)
+def test_only_literal_suggestions_can_be_applied(suggestion: str | None, replacement: str | None) -> None:
+    from agents.editing import replacement_for
+
+    found = finding(2, 4, "冷萃", suggestion=suggestion)
+    assert replacement_for(found) == replacement
+    rec = record("这是冷萃茶", [found])
+    if replacement is None:
+        with pytest.raises(UserInputError):
+            apply_suggestion(rec, 0)
+    else:
+        assert apply_suggestion(rec, 0) == f"这是{replacement}茶"
+
+
+def test_citation_markers_become_their_own_segments() -> None:
+    from agents.editing import mark_citations
+
+    text = "冷水泡 6 小时。[^1]最好[^12]"
+    segments = mark_citations(highlight_segments(text, [finding(12, 14, "最好")]))
+    assert "".join(s.text for s in segments) == text
+    assert [(s.text, s.citation) for s in segments if s.citation] == [("[^1]", 1), ("[^12]", 12)]
+    assert all(text[s.start:s.start + len(s.text)] == s.text for s in segments)
+    assert next(s for s in segments if s.text == "最好").severity == "blocking"

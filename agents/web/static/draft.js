@@ -21,7 +21,7 @@
     return `稿件状态：${d.status}`;
   };
 
-  async function act(path, body, success) {
+  async function act(path, body) {
     if (busy) return;
     busy = true;
     document.querySelectorAll(".actions button, #tip button, .apply").forEach((b) => { b.dataset.wasDisabled = b.disabled; b.disabled = true; });
@@ -31,7 +31,7 @@
     busy = false;
     document.querySelectorAll(".actions button, #tip button, .apply").forEach((b) => { b.disabled = b.dataset.wasDisabled === "true"; });
     if (result.ok) {
-      sessionStorage.setItem("nmo-toast", success || statusText(result.data));
+      sessionStorage.setItem("nmo-toast", statusText(result.data));
       window.location.reload();
       return;
     }
@@ -91,11 +91,12 @@
         const line = document.createElement("div");
         line.textContent = `建议：${suggestion.textContent}`;
         box.append(line);
-        if (item.querySelector("button.apply")) {
+        const apply = item.querySelector("button.apply");
+        if (apply) {
           const button = document.createElement("button");
           button.type = "button";
           button.className = "small tip-apply";
-          button.textContent = "采纳建议";
+          button.textContent = apply.dataset.label;
           button.addEventListener("click", () => applySuggestion(index));
           box.append(button);
         }
@@ -133,6 +134,15 @@
     });
   });
   document.querySelectorAll("button.apply").forEach((b) => b.addEventListener("click", () => applySuggestion(b.dataset.index)));
+
+  // A citation marker opens its passage in the side list.
+  document.querySelectorAll("a.cite-ref").forEach((link) => {
+    link.addEventListener("click", () => {
+      const item = document.querySelector(link.getAttribute("href"));
+      const details = item && item.querySelector("details");
+      if (details) details.open = true;
+    });
+  });
 
   // ---- actions ----
   const bind = (id, handler) => { const el = document.getElementById(id); if (el) el.addEventListener("click", handler); };
