@@ -96,7 +96,8 @@ def test_citation_markers_become_their_own_segments() -> None:
     from agents.editing import mark_citations
 
     text = "冷水泡 6 小时。[^1]最好[^12]"
-    segments = mark_citations(highlight_segments(text, [finding(12, 14, "最好")]))
+    start = text.index("最好")
+    segments = mark_citations(highlight_segments(text, [finding(start, start + 2, "最好")]))
     assert "".join(s.text for s in segments) == text
     assert [(s.text, s.citation) for s in segments if s.citation] == [("[^1]", 1), ("[^12]", 12)]
     assert all(text[s.start:s.start + len(s.text)] == s.text for s in segments)
