@@ -80,6 +80,9 @@
       event.preventDefault();
       const error = document.getElementById("submit-error");
       nmo.show(error, "");
+      progress.replaceChildren();
+      results.replaceChildren();
+      runId.textContent = "";
       const platforms = Array.from(form.querySelectorAll("input[name=platforms]:checked")).map((c) => c.value);
       const value = (id) => document.getElementById(id).value;
       let body;
