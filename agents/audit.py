@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from agents.schemas import DraftRecord, ReviewDecision, text_hash
 from agents.users import connect
+
+if TYPE_CHECKING:
+    from agents.service import WorkflowService
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -91,6 +95,14 @@ class AuditLog:
             request_id=request_id, hash_before=hash_before, hash_after=hash_after, status_after=status_after,
             note=note, chain=chain,
         )
+
+    def attach(self, service: WorkflowService) -> None:
+        """Record every decision the service applies (once, however many desks or CLIs attach this log)."""
+        for observer in service.decision_observers:
+            owner = getattr(observer, "__self__", None)
+            if isinstance(owner, AuditLog) and owner.path.resolve() == self.path.resolve():
+                return
+        service.decision_observers.append(self.record_decision)
 
     def record_decision(self, before: DraftRecord, decision: ReviewDecision, after: DraftRecord) -> None:
         """Record a reviewer's decision (a WorkflowService decision observer)."""

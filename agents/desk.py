@@ -119,8 +119,7 @@ class ReviewDesk:
         self.service = service
         self.users = users
         self.audit = audit
-        if audit.record_decision not in service.decision_observers:
-            service.decision_observers.append(audit.record_decision)
+        audit.attach(service)
 
     @property
     def four_eyes(self) -> bool:

@@ -133,6 +133,9 @@ def test_reviewer_works_a_draft_from_queue_to_export(browser: Any, desk: tuple[s
 
     page.goto(draft_url)
     assert page.locator("#approve").count() == 0  # decided: no more actions
+    page.keyboard.press("n")  # next draft waiting in the queue
+    page.wait_for_url(lambda url: "/review/D" in url and url != draft_url)
+    assert page.locator("#approve").count() == 1
     page.context.close()
 
 

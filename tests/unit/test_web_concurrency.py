@@ -91,3 +91,12 @@ def test_parallel_retries_of_one_approval_all_succeed_once(desk: ReviewDesk) -> 
     assert {w.draft.status for w in wins} == {"approved"}
     assert len(desk.service.get_draft(draft_id).decisions) == 1
     assert len(desk.audit.entries(draft_id=draft_id)) == 1
+
+
+def test_the_audit_log_attaches_once_per_file(desk: ReviewDesk) -> None:
+    again = AuditLog(desk.audit.path)
+    again.attach(desk.service)
+    ReviewDesk(desk.service, desk.users, again)
+    draft_id = submit_one(desk)
+    desk.decide(desk.users.get("r0"), draft_id, DecisionInput(action="reject", note="改"))
+    assert len(desk.audit.entries(draft_id=draft_id)) == 1

@@ -11,5 +11,5 @@ document.getElementById("login-form").addEventListener("submit", async (event) =
     return;
   }
   const next = new URLSearchParams(window.location.search).get("next");
-  window.location.href = next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  window.location.href = next && /^\/(?![\/\\])/.test(next) ? next : "/";
 });
