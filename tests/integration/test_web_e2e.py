@@ -157,3 +157,28 @@ def test_a_second_reviewer_on_a_stale_page_gets_a_conflict(browser: Any, desk: t
     second.screenshot(path=str(SCREENSHOTS / "6-conflict.png"), full_page=True)
     first.context.close()
     second.context.close()
+
+
+def test_edit_then_approve_shows_html_as_text(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    import httpx
+
+    base_url, tokens = desk
+    body = {"kind": "draft", "briefs": [{"platform": "xiaohongshu", "topic": "冷泡茶<img src=x onerror=alert(1)>"}]}
+    outcome = httpx.post(f"{base_url}/api/requests?wait=true", json=body, timeout=60,
+                         headers={"Authorization": f"Bearer {tokens['ops']}"}).json()
+    draft_id = outcome["drafts"][0]["draft_id"]
+    page = login(browser, base_url, tokens["wang"])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{base_url}/review/{draft_id}")
+    assert "<img src=x" in page.inner_text("h1")  # shown as text, not markup
+    page.keyboard.press("e")
+    page.fill("#edit-text", "# 冷泡茶\n\n清爽好喝。<script>alert('x')</script>")
+    page.click("#edit-save")
+    page.wait_for_selector("#export-markdown")
+    assert page.inner_text("#draft-status") == "已通过"
+    assert "<script>alert('x')</script>" in page.inner_text("#draft-text")
+    assert page.locator(".decisions li").last.inner_text().startswith("wang 修改")
+    assert dialogs == []
+    page.screenshot(path=str(SCREENSHOTS / "7-edited-and-approved.png"), full_page=True)
+    page.context.close()
