@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
 
         settings = Settings()
         if not UserStore(desk_db_path(settings.home)).list_users():
-            console.print("No users yet: create one with `nmo user add NAME --role admin` to log in.")
-        console.print(f"Review desk on http://{host}:{port}/  ·  API schema at http://{host}:{port}/docs")
+            console.print("No users yet: create one with `nmo user add NAME --role admin` to log in.", soft_wrap=True)
+        console.print(f"Review desk on http://{host}:{port}/  ·  API schema at http://{host}:{port}/docs",
+                      soft_wrap=True)
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

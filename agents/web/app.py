@@ -172,6 +172,7 @@ def create_app(settings: Settings, service_factory: ServiceFactory | None = None
         "`Authorization: Bearer <token>` (tokens come from `nmo user add NAME --role R`).",
         version="0.1.0",
         redoc_url=None,
+        swagger_ui_parameters={"validatorUrl": None},  # the validator badge would call a public server
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit)
