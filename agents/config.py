@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     proofreader: RoleOverride = Field(default_factory=RoleOverride)
     analyst: RoleOverride = Field(default_factory=RoleOverride)
 
+    prompts_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "prompts", description="Prompt templates folder."
+    )
     max_revisions: int = Field(default=2, ge=0, le=10, description="Gate → writer rounds before review.")
     retrieval_k: int = Field(default=6, ge=1, le=50)
     requester: str = Field(default_factory=lambda: os.environ.get("USER", "operator"))

@@ -12,7 +12,18 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from agents.schemas import CheckResult, DraftContent, Kind, Passage, SourceDocument
+from agents.schemas import (
+    CheckResult,
+    DraftBrief,
+    DraftContent,
+    Kind,
+    Passage,
+    Plan,
+    PlanRequest,
+    RevisionRequest,
+    SourceDocument,
+    WrittenDraft,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -71,4 +82,20 @@ class StructuredLLM(Protocol):
         self, messages: Sequence[Message], output: type[ModelT], *, passages: Sequence[Passage] = ()
     ) -> ModelT:
         """Answer `messages` as an instance of `output`; passages are fitted to the token budget."""
+        ...
+
+
+class Planner(Protocol):
+    """Makes a content calendar (offline composer or LLM) grounded in the knowledge base."""
+
+    def plan(self, request: PlanRequest, *, plan_id: str) -> Plan:
+        """A plan whose item IDs start with plan_id."""
+        ...
+
+
+class Writer(Protocol):
+    """Drafts (and revises) one piece for one platform."""
+
+    def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
+        """A draft in the platform's native shape; with `revision`, a revised one saying what changed."""
         ...

@@ -93,6 +93,9 @@ class MarketingNode(BaseModel):
     kind: Literal["statutory", "lunar", "commerce", "social", "season", "solar_term", "hot_topic"]
     note: str = ""
     risk: bool = False
+    fit: list[str] = Field(
+        default_factory=list, description="Words that make the node fit a brand; empty = fits any brand."
+    )
 
 
 class PlanItem(BaseModel):
@@ -192,3 +195,71 @@ class SourceDocument(BaseModel):
     pillar: str | None = None
     metrics: dict[str, float] = Field(default_factory=dict)
     text: str = ""
+
+
+class PlanRequest(BaseModel):
+    """What the operator asked the planner for."""
+
+    brief: str = Field(min_length=1)
+    platforms: list[str] = Field(min_length=1)
+    start: date
+    days: int = Field(default=14, ge=1, le=90)
+    posts_per_week: int = Field(default=3, ge=1, le=21, description="Per platform.")
+    goal: Goal = "awareness"
+    hot_topics: list[str] = Field(default_factory=list)
+
+
+class DraftBrief(BaseModel):
+    """What the writer is asked to draft: from a plan item, a free topic, or a piece to adapt."""
+
+    platform: str
+    topic: str = Field(min_length=1)
+    angle: str = ""
+    pillar: str = ""
+    format: str = ""
+    plan_item_id: str | None = None
+    variants: int = Field(default=0, ge=0, le=5)
+    source_text: str = Field(default="", description="For adapt: the original piece to rewrite natively.")
+
+
+class RevisionRequest(BaseModel):
+    """Why the writer must revise: the previous version, open gate findings and/or a reviewer's note."""
+
+    previous: DraftContent
+    previous_text: str
+    findings: list[Finding] = Field(default_factory=list)
+    note: str = ""
+    round: int = Field(ge=1)
+
+
+class WrittenDraft(BaseModel):
+    """The writer's output: the structured draft, its rendered Markdown and the passages it rests on."""
+
+    content: DraftContent
+    text: str
+    passages: list[Passage] = Field(default_factory=list)
+    backend: Backend
+
+
+class DraftRecord(BaseModel):
+    """Everything a reviewer sees about one draft: current text, gate result, history, decisions."""
+
+    draft_id: str
+    request_id: str
+    platform: str
+    topic: str
+    plan_item_id: str | None = None
+    requested_by: str
+    status: DraftStatus
+    content: DraftContent | None = None
+    text: str = ""
+    check: CheckResult | None = None
+    passages: list[Passage] = Field(default_factory=list)
+    revisions: list[Revision] = Field(default_factory=list)
+    decisions: list[ReviewDecision] = Field(default_factory=list)
+    backend: Backend = "offline"
+    created_at: datetime = Field(default_factory=datetime.now)
+
+    def resolve(self, passage_id: str) -> Passage | None:
+        """The cited passage with this ID, when the draft rests on it."""
+        return next((p for p in self.passages if p.id == passage_id), None)
