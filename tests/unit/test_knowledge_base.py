@@ -14,7 +14,8 @@ from agents.knowledge.embeddings import UseEmbedder
 from agents.knowledge.sources import ChunkSettings
 
 FILES = {
-    "brand/faq.md": "---\ntitle: 常见问题\n---\n# 常见问题\n\n## 保质期多久？\n\n未开封 18 个月，开封后 2 个月内喝完。\n\n"
+    "brand/faq.md": "---\ntitle: 常见问题\n---\n# 常见问题\n\n## 保质期多久？\n\n"
+    "未开封 18 个月，开封后 2 个月内喝完。\n\n"
     "## 退换货\n\n未拆封商品签收 7 天内可无理由退货。\n",
     "brand/products.md": "# 产品\n\n## 白桃乌龙\n\n白桃果肉冻干配台式乌龙，3g×15袋，69元。\n\n## 随行杯\n\n"
     "500ml Tritan 杯身，颜色有山雾灰、竹青、桃粉。\n",
@@ -41,7 +42,11 @@ def write_brand(root: Path, files: dict[str, str] = FILES) -> Path:
 
 def make_kb(home: Path, embedder: UseEmbedder, profile: str = "brand-a", mode: str = "hybrid") -> BrandKnowledgeBase:
     return BrandKnowledgeBase(
-        home=home, chroma_path=home / "chroma", chroma_url=None, profile=profile, embedder=embedder,
+        home=home,
+        chroma_path=home / "chroma",
+        chroma_url=None,
+        profile=profile,
+        embedder=embedder,
         retrieval_mode=mode,  # type: ignore[arg-type]
         chunk_settings=ChunkSettings(chunk_tokens=160, overlap_tokens=24),
     )
@@ -114,7 +119,8 @@ def test_reingest_is_incremental_and_removes_deleted_and_renamed_files(
     assert changed.updated == ["shanlan/brand/faq.md"]
     assert changed.added == ["shanlan/competitors/yuepao-2026.md"]
     assert sorted(changed.removed) == [
-        "shanlan/competitors/yuepao.md", "shanlan/content/2026-10-30-douyin-no-fridge.md"
+        "shanlan/competitors/yuepao.md",
+        "shanlan/content/2026-10-30-douyin-no-fridge.md",
     ]
     assert changed.chunks_embedded == 2  # the edited FAQ section and the renamed note; the rest is reused
     sources = {p.source_path for p in kb.search("办公室没冰箱", k=20)}
@@ -140,7 +146,10 @@ def test_bad_files_are_reported_and_keep_their_previous_version(
     failed = {p.path: p for p in report.failed}
     assert failed["shanlan/brand/faq.md"].line == 2
     assert set(failed) == {
-        "shanlan/brand/faq.md", "shanlan/brand/scan.pdf", "shanlan/brand/notes.md", str(tmp_path / "missing-folder")
+        "shanlan/brand/faq.md",
+        "shanlan/brand/scan.pdf",
+        "shanlan/brand/notes.md",
+        str(tmp_path / "missing-folder"),
     }
     assert all(p.fix for p in report.failed)
     assert report.added == ["shanlan/brand/legacy.txt"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def test_long_sections_become_token_sized_chunks_with_overlap() -> None:
     # every sentence survives, and consecutive chunks share their boundary sentence
     joined = "".join(c.text for c in chunks)
     assert all(s in joined for s in sentences)
-    shared = sum(1 for a, b in zip(chunks, chunks[1:], strict=False) if a.text[-8:] in b.text[:40])
+    shared = sum(1 for a, b in itertools.pairwise(chunks) if a.text[-8:] in b.text[:40])
     assert shared == len(chunks) - 1
 
 
@@ -75,8 +76,10 @@ def test_chunk_ids_are_stable_and_change_with_text_or_position() -> None:
 
 
 def test_front_matter_fields_are_parsed_and_normalised() -> None:
-    text = "---\nkind: competitors\ntitle: 竞品\npublished_at: 2026-05-15\ntags: 冷泡茶，办公室\n" \
-           "metrics: {views: '68,200', likes: 4870}\n---\n# 正文\n"
+    text = (
+        "---\nkind: competitors\ntitle: 竞品\npublished_at: 2026-05-15\ntags: 冷泡茶，办公室\n"
+        "metrics: {views: '68,200', likes: 4870}\n---\n# 正文\n"
+    )
     front, body, lines = parse_front_matter(text)
     assert front.kind == "competitor" and front.title == "竞品"
     assert front.published_at == "2026-05-15"
@@ -152,7 +155,8 @@ def test_word_headings_become_markdown_headings() -> None:
 
 
 def test_text_pdf_is_read_and_broken_files_are_refused_with_a_fix() -> None:
-    assert "Shanlan cold brew keeps 24 hours" in read_source(Path("a.pdf"), _pdf_bytes("Shanlan cold brew keeps 24 hours")).text
+    sentence = "Shanlan cold brew keeps 24 hours"
+    assert sentence in read_source(Path("a.pdf"), _pdf_bytes(sentence)).text
     for name, data in [("a.pdf", b"%PDF-1.4\nnot really a pdf"), ("a.docx", b"PK\x03\x04broken zip")]:
         with pytest.raises(UnreadableFile) as caught:
             read_source(Path(name), data)
