@@ -130,6 +130,7 @@ STOPWORDS = frozenset(
 )
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+LEXICAL_VERSION = 1  # bump when `tokenize` changes, so stored term counts are not reused
 _K1 = 1.5
 _B = 0.75
 
@@ -190,15 +191,15 @@ class LexicalIndex:
         return int(self.doc_lengths.shape[0])
 
     @classmethod
-    def build(cls, documents: Iterable[Sequence[str]]) -> LexicalIndex:
-        """Index token lists; position i in the index is document i."""
+    def build(cls, documents: Iterable[Counter[str]]) -> LexicalIndex:
+        """Index term counts (`Counter(tokenize(text))`); position i in the index is document i."""
         import numpy as np
 
         postings: dict[str, list[tuple[int, int]]] = {}
         lengths: list[int] = []
-        for doc_id, tokens in enumerate(documents):
-            lengths.append(len(tokens))
-            for term, freq in Counter(tokens).items():
+        for doc_id, counts in enumerate(documents):
+            lengths.append(sum(counts.values()))
+            for term, freq in counts.items():
                 postings.setdefault(term, []).append((doc_id, freq))
         terms = sorted(postings)
         offsets = np.zeros(len(terms) + 1, dtype=np.int64)
@@ -239,6 +240,18 @@ class LexicalIndex:
             idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
             result[docs] += repeats * idf * tf * (_K1 + 1) / (tf + norm[docs])
         return result
+
+    def term_counts(self) -> list[Counter[str]]:
+        """Each document's term frequencies, read back from the postings (to rebuild without re-tokenising)."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        counts: list[Counter[str]] = [Counter() for _ in range(self.size)]
+        offsets = self.term_offsets.tolist()
+        docs = self.postings_doc.tolist()
+        tfs = self.postings_tf.tolist()
+        for term_id, term in enumerate(terms):
+            for cursor in range(offsets[term_id], offsets[term_id + 1]):
+                counts[docs[cursor]][term] = int(tfs[cursor])
+        return counts
 
     def to_arrays(self) -> dict[str, Any]:
         """Arrays for `numpy.savez`; the vocabulary travels as one newline-joined UTF-8 blob."""

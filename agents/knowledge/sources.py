@@ -143,7 +143,7 @@ def _first_heading(body: str) -> str | None:
 
 
 def chunk_id(source_path: str, position: int, text: str) -> str:
-    """Deterministic chunk ID from path, position and content: unchanged text keeps its ID."""
+    """Deterministic chunk ID from path, position and content (title, heading, text): unchanged text keeps it."""
     return text_hash(f"{source_path}\n{position}\n{text}")[:12]
 
 
@@ -211,7 +211,7 @@ def load_file(source: SourceFile, chunking: ChunkSettings) -> LoadedFile:
     )
     chunks = [
         ChunkRecord(
-            id=chunk_id(source.source_path, position, draft.text),
+            id=chunk_id(source.source_path, position, f"{title}\n{draft.heading}\n{draft.text}"),
             text=draft.text,
             source_path=source.source_path,
             title=title,

