@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from agents.analyst.headers import COUNT_FIELDS, MONEY_FIELDS, RATE_FIELDS, TEXT_FIELDS, missing_for_metrics
 from agents.analyst.loading import RawTable
 from agents.analyst.models import ColumnMapping, LoadSummary, RowIssue
-from agents.analyst.values import BLANKS, parse_datetimes, parse_numbers, parse_rates
+from agents.analyst.values import blank_mask, parse_datetimes, parse_numbers, parse_rates, stripped_text
 from agents.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_LISTED_ISSUES = 500
-SUMMARY_LABELS = frozenset({"合计", "总计", "汇总", "总和", "total", "sum", "小计"})
+SUMMARY_LABELS = ("合计", "总计", "汇总", "总和", "小计", "total", "Total", "TOTAL", "sum", "Sum")
 UNKNOWN_PLATFORM = "unknown"
 UNKNOWN_GROUP = "未标注"
 
@@ -149,14 +149,18 @@ def _clean_table(
     n = len(raw)
     gate = RowGate(table, log, np.zeros(n, dtype=bool))
     counters: Counter[str] = Counter()
-    text = {c: raw[c].astype("string").str.strip() for c in raw.columns}
-    blank = {c: (v.isna() | v.str.lower().isin(BLANKS)).to_numpy() for c, v in text.items()}
-    all_blank = np.logical_and.reduce(list(blank.values())) if blank else np.ones(n, dtype=bool)
+    text = {c: stripped_text(raw[c]) for c in raw.columns if c in TEXT_FIELDS}
+    all_blank = np.ones(n, dtype=bool)
+    for column in raw.columns:
+        candidates = np.flatnonzero(all_blank)
+        if not len(candidates):
+            break
+        all_blank[candidates] = blank_mask(raw[column].iloc[candidates])
     counters["empty"] = gate.mark(all_blank, "empty row", "skipped", lambda p: "empty row")
     label_cols = [c for c in ("post_id", "title", "platform") if c in text]
     summary_row = np.zeros(n, dtype=bool)
     for column in label_cols:
-        summary_row |= text[column].str.lower().isin(SUMMARY_LABELS).fillna(False).to_numpy()
+        summary_row |= np.isin(text[column], SUMMARY_LABELS)
     gate.mark(summary_row, "summary row (合计/总计)", "skipped", lambda p: "summary row (合计/总计), not a piece")
 
     out = pd.DataFrame(index=raw.index)
@@ -203,7 +207,7 @@ def _clean_table(
         out["has_time"] = False
     for column in TEXT_FIELDS:
         if column in text and column != "platform":
-            out[column] = text[column].fillna("").to_numpy(dtype=object)
+            out[column] = text[column]
     out["platform"] = _platforms(table, text.get("platform"), platform, notes)
     for column, default in (("pillar", UNKNOWN_GROUP), ("format", UNKNOWN_GROUP), ("title", "")):
         if column not in out:
@@ -219,7 +223,7 @@ def _clean_table(
 
 
 def _platforms(
-    table: RawTable, column: pd.Series | None, chosen: str | None, notes: list[str]
+    table: RawTable, column: np.ndarray | None, chosen: str | None, notes: list[str]
 ) -> np.ndarray:
     import numpy as np
 
@@ -230,7 +234,7 @@ def _platforms(
             notes.append(f"{table.label}: no platform column and none in the file name; "
                          f"pieces are grouped as '{UNKNOWN_PLATFORM}' (pass --platform).")
         return np.full(n, guess or UNKNOWN_PLATFORM, dtype=object)
-    values = column.fillna("").to_numpy(dtype=object)
+    values = column
     keys: dict[str, str] = {}
     for value in set(values):
         resolved = resolve_platform(value) if value else None

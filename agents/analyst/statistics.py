@@ -125,18 +125,13 @@ def required_sample_size(p1: float, p2: float, alpha: float = 0.05, power: float
 
 def modified_z_scores(values: Sequence[float]) -> list[float]:
     """Iglewicz–Hoaglin modified z-scores 0.6745·(x − median)/MAD; all zeros when MAD is 0."""
-    if not values:
+    import numpy as np
+
+    data = np.asarray(values, dtype=float)
+    if not data.size:
         return []
-    ordered = sorted(values)
-    median = _median(ordered)
-    mad = _median(sorted(abs(v - median) for v in values))
+    median = float(np.median(data))
+    mad = float(np.median(np.abs(data - median)))
     if mad == 0.0:
-        return [0.0 for _ in values]
-    return [0.6745 * (v - median) / mad for v in values]
-
-
-def _median(ordered: Sequence[float]) -> float:
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[middle])
-    return (ordered[middle - 1] + ordered[middle]) / 2.0
+        return [0.0] * int(data.size)
+    return [float(v) for v in 0.6745 * (data - median) / mad]

@@ -7,6 +7,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 BLANKS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "nan", "none", "null", "暂无", "无", "nat"})
@@ -40,12 +41,30 @@ def parse_number_text(text: str) -> tuple[float | None, bool]:
     return value, False
 
 
-def _is_blank(values: pd.Series) -> pd.Series:
-    """True where a cell is empty, NaN or a placeholder such as '-' or '暂无'."""
+def blank_mask(values: pd.Series) -> np.ndarray:
+    """True where a cell is empty, NaN or a placeholder such as '-' or '暂无' (compared on distinct values)."""
+    import numpy as np
     import pandas as pd
 
-    text = values.astype("string").str.strip().str.lower()
-    return pd.Series(values.isna().to_numpy() | text.isin(BLANKS).fillna(True).to_numpy(), index=values.index)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = np.asarray(uniques, dtype=object)
+    blank_unique = np.fromiter(
+        (str(u).strip().lower() in BLANKS for u in distinct), dtype=bool, count=len(distinct)
+    )
+    return np.where(codes < 0, True, blank_unique[np.maximum(codes, 0)] if len(uniques) else True)
+
+
+def stripped_text(values: pd.Series) -> np.ndarray:
+    """A text column as stripped Python strings ('' for blanks), computed once per distinct value."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = np.asarray(uniques, dtype=object)
+    cleaned = np.array(
+        ["" if str(u).strip().lower() in BLANKS else str(u).strip() for u in distinct] + [""], dtype=object
+    )
+    return cleaned[np.where(codes < 0, len(uniques), codes)]
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -56,7 +75,10 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     bad = np.zeros(len(values), dtype=bool)
     percent = np.zeros(len(values), dtype=bool)
-    pending = numbers.isna().to_numpy() & ~_is_blank(values).to_numpy()
+    pending = numbers.isna().to_numpy().copy()
+    if pending.any():
+        positions = np.flatnonzero(pending)
+        pending[positions] = ~blank_mask(values.iloc[positions])
     if pending.any():
         out = numbers.to_numpy(copy=True)
         raw = values.to_numpy()
@@ -88,38 +110,44 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]
     import numpy as np
     import pandas as pd
 
-    blank = _is_blank(values).to_numpy()
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    has_time = np.zeros(len(values), dtype=bool)
-    native = values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"))
+    n = len(values)
+    raw = values.to_numpy(dtype=object)
+    blank = blank_mask(values)
+    result = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    has_time = np.zeros(n, dtype=bool)
+    is_text = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=n)
+    native = ~is_text & ~blank
     if native.any():
-        stamps = pd.to_datetime(values[native], errors="coerce")
-        result[native] = stamps.to_numpy()
-        has_time[native.to_numpy()] = (stamps.dt.hour + stamps.dt.minute > 0).to_numpy()
-    text_mask = ~native.to_numpy() & ~blank
-    if text_mask.any():
-        raw_text = values[text_mask].astype("string")
-        text = _normalize_date_text(raw_text)
-        todo = pd.Series(True, index=text.index)
-        for fmt, with_time in _DATE_FORMATS:
-            if not todo.any():
-                break
-            parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-            hit = parsed.notna()
-            index = hit[hit].index
-            result[index] = parsed[hit].to_numpy()
-            has_time[values.index.get_indexer(index)] = with_time
-            todo[index] = False
+        stamps = pd.to_datetime(pd.Series(raw[native]), errors="coerce")
+        result[native] = stamps.to_numpy(dtype="datetime64[ns]")
+        has_time[native] = (stamps.dt.hour + stamps.dt.minute > 0).to_numpy()
+    todo = is_text & ~blank
+    if todo.any():
+        text = pd.Series(raw, dtype=object)
+        for candidates in (text, None):
+            if candidates is None and todo.any():
+                candidates = _normalize_date_text(text.where(todo, "").astype(str))
+            for fmt, with_time in _DATE_FORMATS:
+                positions = np.flatnonzero(todo)
+                if not len(positions) or candidates is None:
+                    break
+                parsed = pd.to_datetime(candidates.iloc[positions], format=fmt, errors="coerce")
+                stamps = parsed.to_numpy(dtype="datetime64[ns]")
+                hit = ~np.isnat(stamps)
+                result[positions[hit]] = stamps[hit]
+                has_time[positions[hit]] = with_time
+                todo[positions[hit]] = False
         if todo.any():
-            serial = pd.to_numeric(raw_text[todo], errors="coerce")
-            ok = serial.between(20000, 80000)
+            positions = np.flatnonzero(todo)
+            serial = pd.to_numeric(text.iloc[positions], errors="coerce").to_numpy(dtype=float)
+            ok = (serial >= 20000) & (serial <= 80000)
             if ok.any():
                 stamps = pd.to_datetime(serial[ok], unit="D", origin="1899-12-30")
-                result[stamps.index] = stamps.to_numpy()
-                has_time[values.index.get_indexer(stamps.index)] = ((serial[ok] % 1) > 0).to_numpy()
-                todo[stamps.index] = False
-    bad = pd.Series(result.isna().to_numpy() & ~blank, index=values.index)
-    return result, pd.Series(has_time, index=values.index), bad
+                result[positions[ok]] = stamps.to_numpy(dtype="datetime64[ns]")
+                has_time[positions[ok]] = (serial[ok] % 1) > 0
+    index = values.index
+    bad = np.isnat(result) & ~blank
+    return (pd.Series(result, index=index), pd.Series(has_time, index=index), pd.Series(bad, index=index))
 
 
 def _normalize_date_text(text: pd.Series) -> pd.Series:
