@@ -178,18 +178,21 @@ def top_and_bottom(data: pd.DataFrame, sources: list[str]) -> tuple[list[PieceRe
             [piece_ref(r, sources) for _, r in bottom.iterrows()])
 
 
-def outliers(data: pd.DataFrame, sources: list[str]) -> list[Outlier]:
-    """Pieces whose ER has a modified z-score beyond OUTLIER_SCORE within the platform, most extreme first."""
+def outliers(data: pd.DataFrame, sources: list[str]) -> tuple[list[Outlier], int]:
+    """Pieces whose ER has a modified z-score beyond OUTLIER_SCORE within the platform, most extreme first.
+
+    Returns the MAX_OUTLIERS most extreme and how many there are in all.
+    """
     import numpy as np
 
     rated = data[data["piece_er"].notna() & (data["views"] >= MIN_RANKED_VIEWS)]
     if len(rated) < MIN_SLOT_PIECES:
-        return []
+        return [], 0
     scores = np.asarray(modified_z_scores(rated["piece_er"].to_numpy(dtype=float)))
     flagged = np.flatnonzero(np.abs(scores) > OUTLIER_SCORE)
     order = flagged[np.argsort(-np.abs(scores[flagged]), kind="stable")][:MAX_OUTLIERS]
     return [Outlier(piece=piece_ref(rated.iloc[i], sources), score=float(scores[i]),
-                    direction="high" if scores[i] > 0 else "low") for i in order]
+                    direction="high" if scores[i] > 0 else "low") for i in order], len(flagged)
 
 
 def analyze_platform(data: pd.DataFrame, platform: str, name: str, sources: list[str]) -> PlatformAnalysis:
@@ -198,6 +201,7 @@ def analyze_platform(data: pd.DataFrame, platform: str, name: str, sources: list
     weekdays = slot_stats(data, platform, "weekday")
     hours = slot_stats(data, platform, "hour")
     top, bottom = top_and_bottom(data, sources)
+    extreme, outlier_count = outliers(data, sources)
     eligible_pillars = [k for k in by_pillar if k.pieces >= MIN_PILLAR_PIECES and k.engagement_rate is not None
                         and k.group not in ("未标注", "")]
     pillars = sorted(eligible_pillars, key=lambda k: (-(k.engagement_rate or 0.0), k.group))
@@ -206,5 +210,5 @@ def analyze_platform(data: pd.DataFrame, platform: str, name: str, sources: list
         by_format=group_kpis(data, "format"), weeks=weekly_trend(data, platform), top=top, bottom=bottom,
         weekdays=weekdays, hours=hours, best_weekdays=[int(s) for s in best_slots(weekdays, 2)],
         best_hours=best_slots(hours, 3), best_pillars=[k.group for k in pillars[:3]],
-        outliers=outliers(data, sources),
+        outliers=extreme, outliers_total=outlier_count,
     )

@@ -137,7 +137,8 @@ class PlatformAnalysis(BaseModel):
     best_weekdays: list[int]
     best_hours: list[str]
     best_pillars: list[str]
-    outliers: list[Outlier]
+    outliers: list[Outlier] = Field(description="the most extreme, at most 10")
+    outliers_total: int = 0
 
 
 class AnalysisResult(BaseModel):
