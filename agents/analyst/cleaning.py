@@ -100,6 +100,7 @@ def clean_tables(
     date_from: date | None = None,
     date_to: date | None = None,
     notes: list[str] | None = None,
+    post_ids: set[str] | None = None,
 ) -> CleanData:
     """Validate and combine tables: parse values, reject bad rows, drop duplicates, apply filters."""
     import pandas as pd
@@ -121,7 +122,7 @@ def clean_tables(
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     data = _drop_duplicates(data, sources, log)
-    data = _apply_filters(data, sources, log, platform, date_from, date_to)
+    data = _apply_filters(data, sources, log, platform, date_from, date_to, post_ids)
     summary.rows_used = len(data)
     summary.rejected = sum(v for k, v in log.counts.items() if not k.startswith(("empty", "excluded", "summary")))
     summary.excluded = sum(v for k, v in log.counts.items() if k.startswith("excluded"))
@@ -272,7 +273,7 @@ def _drop_duplicates(data: pd.DataFrame, sources: list[str], log: IssueLog) -> p
 
 def _apply_filters(
     data: pd.DataFrame, sources: list[str], log: IssueLog,
-    platform: str | None, date_from: date | None, date_to: date | None,
+    platform: str | None, date_from: date | None, date_to: date | None, post_ids: set[str] | None,
 ) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
@@ -284,6 +285,9 @@ def _apply_filters(
     if platform:
         other = (data["platform"] != platform).to_numpy()
         reasons.append((other, "excluded: other platform", f"platform is not {platform} (--platform)"))
+    if post_ids is not None:
+        outside_campaign = ~data["post_id"].isin(post_ids).to_numpy()
+        reasons.append((outside_campaign, "excluded: not a campaign piece", "post ID not in the campaign's pieces"))
     stamps = data["published_at"]
     if date_from or date_to:
         undated = stamps.isna().to_numpy()

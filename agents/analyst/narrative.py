@@ -107,9 +107,11 @@ def _walk(value: Any, numbers: list[float], strings: list[str]) -> None:
             _walk(item, numbers, strings)
 
 
-def unsupported_numbers(lines: Sequence[str], result: AnalysisResult) -> list[str]:
+def unsupported_numbers(
+    lines: Sequence[str], result: AnalysisResult, extra: Sequence[float] = ()
+) -> list[str]:
     """Every number in the narrative that is not a computed figure at the precision shown (empty = valid)."""
-    numbers: list[float] = []
+    numbers: list[float] = list(extra)
     strings: list[str] = []
     _walk(result.model_dump(mode="json", exclude={"narrative", "narrative_backend"}), numbers, strings)
     numbers.append(OUTLIER_SCORE)

@@ -26,6 +26,7 @@ def analyze_files(
     platform: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    post_ids: set[str] | None = None,
 ) -> AnalysisResult:
     """Read the exports and compute every KPI, trend and ranking; raise UserInputError on unusable input."""
     if not paths:
@@ -38,7 +39,8 @@ def analyze_files(
         found, skipped = read_export(Path(path))
         tables.extend(found)
         notes.extend(skipped)
-    clean = clean_tables(tables, platform=platform, date_from=date_from, date_to=date_to, notes=notes)
+    clean = clean_tables(tables, platform=platform, date_from=date_from, date_to=date_to, notes=notes,
+                         post_ids=post_ids)
     data = prepare(clean.frame)
     platforms: list[PlatformAnalysis] = []
     for key, rows in data.groupby("platform", sort=False):
