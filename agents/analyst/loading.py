@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agents.analyst.headers import describe_needed, header_score, map_headers
+from agents.analyst.headers import (
+    COUNT_FIELDS,
+    MONEY_FIELDS,
+    canonical_field,
+    describe_needed,
+    header_score,
+    map_headers,
+)
 from agents.errors import NotFoundError, UserInputError
 
 if TYPE_CHECKING:
@@ -90,9 +97,13 @@ def _read_csv(path: Path) -> RawTable | UnusableTable:
     header_index, score = _find_header(head_rows)
     if score < 2:
         return UnusableTable(str(path), None, [str(c) for c in (head_rows[0] if head_rows else [])])
+    # Count and money columns are left to the C parser (fast for plain numbers; '1,234' or '1.2万' stay
+    # text and are parsed later); everything else is read as text so IDs keep their leading zeros.
+    numeric = {h for h in head_rows[header_index] if canonical_field(h) in (*COUNT_FIELDS, *MONEY_FIELDS)}
     frame = pd.read_csv(
-        io.StringIO(text), sep=delimiter, header=0, skiprows=header_index, dtype=str,
-        keep_default_na=False, skip_blank_lines=False, engine="c",
+        io.StringIO(text), sep=delimiter, header=0, skiprows=header_index,
+        dtype={h: str for h in head_rows[header_index] if h not in numeric},
+        keep_default_na=False, na_values={h: [""] for h in numeric}, skip_blank_lines=False, engine="c",
     )
     first_data_row = header_index + 2
     return _table(str(path), None, frame, first_data_row, header_index + 1, encoding)

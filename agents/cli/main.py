@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "agents.cli.check",
     "agents.cli.plan",
     "agents.cli.review",
+    "agents.cli.analyze",
 )
 
 
