@@ -6,10 +6,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from agents.analyst.cleaning import IssueLog, RowGate
+from agents.analyst.cleaning import IssueLog, RowGate, cell_reason
 from agents.analyst.headers import describe_needed, missing_for_metrics
 from agents.analyst.loading import RawTable, read_export
-from agents.analyst.models import ABTestReport, ColumnMapping, Comparison, ExperimentResult, LoadSummary, VariantStat
+from agents.analyst.models import (
+    ABTestReport,
+    ColumnMapping,
+    Comparison,
+    ExperimentResult,
+    LoadSummary,
+    VariantStat,
+)
 from agents.analyst.narrative import pct
 from agents.analyst.statistics import (
     chi_square_homogeneity,
@@ -22,8 +29,11 @@ from agents.errors import UserInputError
 Metric = Literal["auto", "ctr", "cvr"]
 CONTROL_NAMES = ("control", "对照", "对照组", "原版", "baseline", "a", "a组", "版本a")
 DEFAULT_EXPERIMENT = "实验"
-METRIC_COLUMNS = {"ctr": ("clicks", "impressions", "点击率"), "cvr": ("conversions", "clicks", "转化率"),
-                  "conversion_per_impression": ("conversions", "impressions", "转化率")}
+METRIC_COLUMNS = {
+    "ctr": ("clicks", "impressions", "点击率"),
+    "cvr": ("conversions", "clicks", "转化率"),
+    "conversion_per_impression": ("conversions", "impressions", "转化率"),
+}
 
 
 def _metric_columns(columns: Sequence[str], metric: Metric, label: str) -> tuple[str, str, str, str]:
@@ -52,12 +62,21 @@ def evaluate_experiment(
     name: str, variants: list[VariantStat], metric: str, alpha: float = 0.05
 ) -> ExperimentResult:
     """The verdict of one experiment from its aggregated variants (order kept; control picked by name)."""
-    problems = [f"variant '{v.variant}' has zero trials: its rate is undefined" for v in variants if v.trials <= 0]
+    problems = [
+        f"variant '{v.variant}' has zero trials: its rate is undefined" for v in variants if v.trials <= 0
+    ]
     if len(variants) < 2:
         problems.append("an experiment needs at least two variants")
     if problems:
-        return ExperimentResult(experiment=name, metric=metric, variants=variants, comparisons=[], test="none",
-                                verdict="无法检验：" + "；".join(problems), problems=problems)
+        return ExperimentResult(
+            experiment=name,
+            metric=metric,
+            variants=variants,
+            comparisons=[],
+            test="none",
+            verdict="无法检验：" + "；".join(problems),
+            problems=problems,
+        )
     control_name = _pick_control([v.variant for v in variants])
     control = next(v for v in variants if v.variant == control_name)
     comparisons = [_compare(control, v, alpha) for v in variants if v is not control]
@@ -75,9 +94,18 @@ def evaluate_experiment(
         winner = _multi_winner(by_rate, alpha) if significant else None
     required = max((c.required_per_variant or 0 for c in comparisons), default=0) or None
     result = ExperimentResult(
-        experiment=name, metric=metric, variants=variants, comparisons=comparisons, test=test,
-        statistic=statistic, dof=dof, p_value=p_value, significant=significant, winner=winner,
-        verdict="", required_per_variant=None if winner else required,
+        experiment=name,
+        metric=metric,
+        variants=variants,
+        comparisons=comparisons,
+        test=test,
+        statistic=statistic,
+        dof=dof,
+        p_value=p_value,
+        significant=significant,
+        winner=winner,
+        verdict="",
+        required_per_variant=None if winner else required,
     )
     result.verdict = _verdict(result, by_rate[0], alpha)
     return result
@@ -87,9 +115,15 @@ def _compare(control: VariantStat, variant: VariantStat, alpha: float) -> Compar
     test = two_proportion_z_test(control.successes, control.trials, variant.successes, variant.trials, alpha)
     significant = test.p_value < alpha
     return Comparison(
-        variant=variant.variant, control=control.variant, difference=test.difference,
-        relative_lift=test.difference / test.p1 if test.p1 else None, ci_low=test.ci_low, ci_high=test.ci_high,
-        z=test.z, p_value=test.p_value, significant=significant,
+        variant=variant.variant,
+        control=control.variant,
+        difference=test.difference,
+        relative_lift=test.difference / test.p1 if test.p1 else None,
+        ci_low=test.ci_low,
+        ci_high=test.ci_high,
+        z=test.z,
+        p_value=test.p_value,
+        significant=significant,
         required_per_variant=None if significant else required_sample_size(test.p1, test.p2, alpha),
     )
 
@@ -112,7 +146,11 @@ def _verdict(result: ExperimentResult, best: VariantStat, alpha: float) -> str:
         return f"{result.winner} 胜出（{rates}；{result.test} {p_text} < {alpha}）。"
     if result.significant:
         return f"各版本有显著差异（{result.test} {p_text}），但没有一个版本显著优于所有其他版本（{rates}）。"
-    need = f"；要检测到当前差异，每个版本约需 {result.required_per_variant:,} 个样本" if result.required_per_variant else ""
+    need = (
+        f"；要检测到当前差异，每个版本约需 {result.required_per_variant:,} 个样本"
+        if result.required_per_variant
+        else ""
+    )
     return f"差异不显著（{rates}；{result.test} {p_text}）{need}。"
 
 
@@ -131,9 +169,18 @@ def run_abtest(path: Path, metric: Metric = "auto", alpha: float = 0.05) -> ABTe
                 f"An A/B export needs {describe_needed('abtest')}.",
             )
         chosen = chosen or _metric_columns(columns, metric, table.label)
-        summary.mappings.append(ColumnMapping(file=table.file, sheet=table.sheet, header_row=table.header_row,
-                                              encoding=table.encoding, mapped=table.mapped, ignored=table.ignored,
-                                              missing=missing_for_metrics(columns), rows=len(table.frame)))
+        summary.mappings.append(
+            ColumnMapping(
+                file=table.file,
+                sheet=table.sheet,
+                header_row=table.header_row,
+                encoding=table.encoding,
+                mapped=table.mapped,
+                ignored=table.ignored,
+                missing=missing_for_metrics(columns),
+                rows=len(table.frame),
+            )
+        )
         summary.rows_read += len(table.frame)
         used, empty = _accumulate(table, chosen, log, totals)
         summary.rows_used += used
@@ -144,20 +191,30 @@ def run_abtest(path: Path, metric: Metric = "auto", alpha: float = 0.05) -> ABTe
     summary.issue_counts = dict(log.counts)
     summary.rejected = sum(v for k, v in log.counts.items() if k != "empty row")
     experiments = [
-        evaluate_experiment(experiment, [
-            VariantStat(variant=v, trials=t, successes=s, rate=s / t if t > 0 else None)
-            for v, (s, t) in variants.items()], title, alpha)
+        evaluate_experiment(
+            experiment,
+            [
+                VariantStat(variant=v, trials=t, successes=s, rate=s / t if t > 0 else None)
+                for v, (s, t) in variants.items()
+            ],
+            title,
+            alpha,
+        )
         for experiment, variants in totals.items()
     ]
     if not experiments:
-        raise UserInputError(f"{path}: no usable A/B rows ({summary.rejected} rejected).",
-                             "Fix the rows listed and run again.")
-    return ABTestReport(file=str(path), alpha=alpha, metric=f"{title} ({name})", experiments=experiments,
-                        summary=summary)
+        raise UserInputError(
+            f"{path}: no usable A/B rows ({summary.rejected} rejected).", "Fix the rows listed and run again."
+        )
+    return ABTestReport(
+        file=str(path), alpha=alpha, metric=f"{title} ({name})", experiments=experiments, summary=summary
+    )
 
 
 def _accumulate(
-    table: RawTable, chosen: tuple[str, str, str, str], log: IssueLog,
+    table: RawTable,
+    chosen: tuple[str, str, str, str],
+    log: IssueLog,
     totals: dict[str, dict[str, list[float]]],
 ) -> tuple[int, int]:
     """Add a table's rows into totals[experiment][variant] = [successes, trials]; returns (used, empty)."""
@@ -178,15 +235,27 @@ def _accumulate(
         values, bad, percent = parse_numbers(frame[column])
         raw = frame[column].to_numpy()
         arr = values.to_numpy()
-        gate.mark(bad.to_numpy() | percent.to_numpy(), f"unreadable {column}", "rejected",
-                  lambda p, c=column, r=raw: f"{c}: cannot read '{r[p]}' as a count")
-        gate.mark(np.isnan(arr), f"missing {column}", "rejected", lambda p, c=column: f"{c} is empty")
-        gate.mark(np.nan_to_num(arr) < 0, f"negative {column}", "rejected",
-                  lambda p, c=column, r=raw: f"{c} is negative ({r[p]})")
+        gate.mark(
+            bad.to_numpy() | percent.to_numpy(),
+            f"unreadable {column}",
+            "rejected",
+            cell_reason(f"{column}: cannot read '{{value}}' as a count", raw),
+        )
+        gate.mark(np.isnan(arr), f"missing {column}", "rejected", cell_reason(f"{column} is empty", None))
+        gate.mark(
+            np.nan_to_num(arr) < 0,
+            f"negative {column}",
+            "rejected",
+            cell_reason(f"{column} is negative ({{value}})", raw),
+        )
         parsed[column] = arr
     successes, trials = parsed[success_col], parsed[trials_col]
-    gate.mark(np.nan_to_num(successes) > np.nan_to_num(trials), f"{success_col} above {trials_col}", "rejected",
-              lambda p: f"{success_col} ({successes[p]:g}) exceed {trials_col} ({trials[p]:g}): rate above 100%")
+    gate.mark(
+        np.nan_to_num(successes) > np.nan_to_num(trials),
+        f"{success_col} above {trials_col}",
+        "rejected",
+        lambda p: f"{success_col} ({successes[p]:g}) exceed {trials_col} ({trials[p]:g}): rate above 100%",
+    )
     for position in np.flatnonzero(~gate.out):
         experiment = (experiments[position] if experiments is not None else "") or DEFAULT_EXPERIMENT
         cell = totals.setdefault(experiment, {}).setdefault(str(variants[position]), [0.0, 0.0])

@@ -6,6 +6,7 @@ import base64
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from agents.analyst.models import AnalysisResult
@@ -13,8 +14,16 @@ from agents.analyst.models import AnalysisResult
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC",
-             "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC")
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+)
 FONT_HINT = "Install a Chinese font (Debian/Ubuntu: apt-get install fonts-wqy-microhei) for readable labels."
 WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -49,7 +58,9 @@ def _encode(figure: Figure) -> str:
 
 
 def _rate_by_platform(result: AnalysisResult) -> Figure | None:
-    rows = [(p.name, p.totals.engagement_rate) for p in result.platforms if p.totals.engagement_rate is not None]
+    rows = [
+        (p.name, p.totals.engagement_rate) for p in result.platforms if p.totals.engagement_rate is not None
+    ]
     if not rows:
         return None
     figure = _figure()
@@ -68,7 +79,8 @@ def _weekly_views(result: AnalysisResult) -> Figure | None:
     figure = _figure()
     axes = figure.subplots()
     for p in platforms:
-        axes.plot([w.week_start for w in p.weeks], [w.views for w in p.weeks], marker="o", label=p.name)
+        weeks = [datetime.combine(w.week_start, datetime.min.time()) for w in p.weeks]
+        axes.plot(weeks, [w.views for w in p.weeks], marker="o", label=p.name)  # type: ignore[arg-type]
     axes.set_ylabel("阅读/播放")
     axes.set_title("每周阅读/播放趋势")
     axes.legend()
@@ -84,8 +96,12 @@ def _rate_by_hour(result: AnalysisResult) -> Figure | None:
     axes = figure.subplots()
     for p in platforms:
         hours = [h for h in p.hours if h.engagement_rate is not None]
-        axes.plot([int(h.slot[:2]) for h in hours], [(h.engagement_rate or 0) * 100 for h in hours],
-                  marker="o", label=p.name)
+        axes.plot(
+            [int(h.slot[:2]) for h in hours],
+            [(h.engagement_rate or 0) * 100 for h in hours],
+            marker="o",
+            label=p.name,
+        )
     axes.set_xticks(range(0, 24, 2))
     axes.set_xlabel("发布小时")
     axes.set_ylabel("互动率 (%)")
@@ -104,8 +120,12 @@ def _rate_by_pillar(result: AnalysisResult) -> Figure | None:
     width = 0.8 / len(platforms)
     for index, p in enumerate(platforms):
         rates = {k.group: (k.engagement_rate or 0.0) * 100 for k in p.by_pillar}
-        axes.bar([i + index * width for i in range(len(pillars))], [rates.get(g, 0.0) for g in pillars],
-                 width=width, label=p.name)
+        axes.bar(
+            [i + index * width for i in range(len(pillars))],
+            [rates.get(g, 0.0) for g in pillars],
+            width=width,
+            label=p.name,
+        )
     axes.set_xticks([i + 0.4 - width / 2 for i in range(len(pillars))], pillars)
     axes.set_ylabel("互动率 (%)")
     axes.set_title("各栏目互动率")
@@ -120,12 +140,23 @@ def render_charts(result: AnalysisResult) -> tuple[list[Chart], list[str]]:
     matplotlib.use("Agg", force=True)
     font = chinese_font()
     messages: list[str] = [] if font else [f"No Chinese font found for charts. {FONT_HINT}"]
-    builders = (("engagement_by_platform", _rate_by_platform), ("weekly_views", _weekly_views),
-                ("engagement_by_hour", _rate_by_hour), ("engagement_by_pillar", _rate_by_pillar))
+    builders = (
+        ("engagement_by_platform", _rate_by_platform),
+        ("weekly_views", _weekly_views),
+        ("engagement_by_hour", _rate_by_hour),
+        ("engagement_by_pillar", _rate_by_pillar),
+    )
     charts: list[Chart] = []
-    with matplotlib.rc_context({"font.family": "sans-serif",
-                                "font.sans-serif": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
-                                "axes.unicode_minus": False}), warnings.catch_warnings():
+    with (
+        matplotlib.rc_context(
+            {
+                "font.family": "sans-serif",
+                "font.sans-serif": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
+                "axes.unicode_minus": False,
+            }
+        ),
+        warnings.catch_warnings(),
+    ):
         if not font:
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         for name, build in builders:

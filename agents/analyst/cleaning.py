@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from agents.analyst.headers import COUNT_FIELDS, MONEY_FIELDS, RATE_FIELDS, TEXT_FIELDS, missing_for_metrics
 from agents.analyst.loading import RawTable
-from agents.analyst.models import ColumnMapping, LoadSummary, RowIssue
+from agents.analyst.models import ColumnMapping, LoadSummary, RowAction, RowIssue
 from agents.analyst.values import blank_mask, parse_datetimes, parse_numbers, parse_rates, stripped_text
 from agents.errors import UserInputError
 
@@ -46,6 +47,11 @@ def platform_from_filename(path: str) -> str | None:
     return None
 
 
+def cell_reason(template: str, values: np.ndarray | None) -> Callable[[int], str]:
+    """A reason builder for RowGate.mark: '{value}' in the template becomes the row's cell as written."""
+    return lambda position: template.format(value="" if values is None else values[position])
+
+
 @dataclass
 class IssueLog:
     """Collects row issues: all counted, the first MAX_LISTED_ISSUES listed."""
@@ -68,18 +74,24 @@ class RowGate:
     log: IssueLog
     out: np.ndarray
 
-    def mark(self, mask: np.ndarray, kind: str, action: str, reason_of: object) -> int:
+    def mark(self, mask: np.ndarray, kind: str, action: RowAction, reason_of: Callable[[int], str]) -> int:
         """Mark the rows in `mask` not yet marked; reason_of(position) → text. Returns how many."""
         import numpy as np
 
         new = mask & ~self.out
         positions = np.flatnonzero(new)
         for position in positions:
-            listed = len(self.log.issues) < MAX_LISTED_ISSUES
-            reason = reason_of(position) if listed and callable(reason_of) else kind
-            self.log.add(kind, RowIssue(file=self.table.file, sheet=self.table.sheet,
-                                        row=self.table.rows[position], reason=str(reason),
-                                        action=action))  # type: ignore[arg-type]
+            if len(self.log.issues) >= MAX_LISTED_ISSUES:
+                self.log.counts[kind] += len(positions) - int(np.searchsorted(positions, position))
+                break
+            issue = RowIssue(
+                file=self.table.file,
+                sheet=self.table.sheet,
+                row=self.table.rows[position],
+                reason=reason_of(int(position)),
+                action=action,
+            )
+            self.log.add(kind, issue)
         self.out |= new
         return len(positions)
 
@@ -114,17 +126,26 @@ def clean_tables(
         sources.append(table.label)
         summary.rows_read += len(table.frame)
         summary.empty_rows += counters["empty"]
-        summary.mappings.append(ColumnMapping(
-            file=table.file, sheet=table.sheet, header_row=table.header_row, encoding=table.encoding,
-            mapped=table.mapped, ignored=table.ignored, missing=missing_for_metrics(table.frame.columns),
-            rows=len(table.frame),
-        ))
+        summary.mappings.append(
+            ColumnMapping(
+                file=table.file,
+                sheet=table.sheet,
+                header_row=table.header_row,
+                encoding=table.encoding,
+                mapped=table.mapped,
+                ignored=table.ignored,
+                missing=missing_for_metrics(table.frame.columns),
+                rows=len(table.frame),
+            )
+        )
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     data = _drop_duplicates(data, sources, log)
     data = _apply_filters(data, sources, log, platform, date_from, date_to, post_ids)
     summary.rows_used = len(data)
-    summary.rejected = sum(v for k, v in log.counts.items() if not k.startswith(("empty", "excluded", "summary")))
+    summary.rejected = sum(
+        v for k, v in log.counts.items() if not k.startswith(("empty", "excluded", "summary"))
+    )
     summary.excluded = sum(v for k, v in log.counts.items() if k.startswith("excluded"))
     summary.duplicates = log.counts.get("duplicate post ID", 0)
     summary.no_publish_time = int(data["published_at"].isna().sum()) if len(data) else 0
@@ -162,7 +183,9 @@ def _clean_table(
     summary_row = np.zeros(n, dtype=bool)
     for column in label_cols:
         summary_row |= np.isin(text[column], SUMMARY_LABELS)
-    gate.mark(summary_row, "summary row (合计/总计)", "skipped", lambda p: "summary row (合计/总计), not a piece")
+    gate.mark(
+        summary_row, "summary row (合计/总计)", "skipped", lambda p: "summary row (合计/总计), not a piece"
+    )
 
     out = pd.DataFrame(index=raw.index)
     for column in COUNT_FIELDS + MONEY_FIELDS:
@@ -171,12 +194,24 @@ def _clean_table(
         values, bad, percent = parse_numbers(raw[column])
         arr = values.to_numpy()
         raw_col = raw[column].to_numpy()
-        gate.mark(bad.to_numpy(), f"unreadable {column}", "rejected",
-                  lambda p, c=column, r=raw_col: f"{c}: cannot read '{r[p]}' as a number")
-        gate.mark(percent.to_numpy(), f"percentage in {column}", "rejected",
-                  lambda p, c=column, r=raw_col: f"{c}: '{r[p]}' is a percentage, expected a count")
-        gate.mark(np.nan_to_num(arr, nan=0.0) < 0, f"negative {column}", "rejected",
-                  lambda p, c=column, r=raw_col: f"{c} is negative ({r[p]})")
+        gate.mark(
+            bad.to_numpy(),
+            f"unreadable {column}",
+            "rejected",
+            cell_reason(f"{column}: cannot read '{{value}}' as a number", raw_col),
+        )
+        gate.mark(
+            percent.to_numpy(),
+            f"percentage in {column}",
+            "rejected",
+            cell_reason(f"{column}: '{{value}}' is a percentage, expected a count", raw_col),
+        )
+        gate.mark(
+            np.nan_to_num(arr, nan=0.0) < 0,
+            f"negative {column}",
+            "rejected",
+            cell_reason(f"{column} is negative ({{value}})", raw_col),
+        )
         out[column] = arr
     for column in RATE_FIELDS:
         if column not in raw:
@@ -184,23 +219,43 @@ def _clean_table(
         values, bad = parse_rates(raw[column])
         arr = values.to_numpy()
         raw_col = raw[column].to_numpy()
-        gate.mark(bad.to_numpy(), f"unreadable {column}", "rejected",
-                  lambda p, c=column, r=raw_col: f"{c}: cannot read '{r[p]}' as a rate")
-        gate.mark(np.nan_to_num(arr, nan=0.0) > 1.0, f"{column} above 100%", "rejected",
-                  lambda p, c=column, r=raw_col: f"{c} '{r[p]}' is above 100%")
-        gate.mark(np.nan_to_num(arr, nan=0.0) < 0, f"negative {column}", "rejected",
-                  lambda p, c=column, r=raw_col: f"{c} '{r[p]}' is negative")
+        gate.mark(
+            bad.to_numpy(),
+            f"unreadable {column}",
+            "rejected",
+            cell_reason(f"{column}: cannot read '{{value}}' as a rate", raw_col),
+        )
+        gate.mark(
+            np.nan_to_num(arr, nan=0.0) > 1.0,
+            f"{column} above 100%",
+            "rejected",
+            cell_reason(f"{column} '{{value}}' is above 100%", raw_col),
+        )
+        gate.mark(
+            np.nan_to_num(arr, nan=0.0) < 0,
+            f"negative {column}",
+            "rejected",
+            cell_reason(f"{column} '{{value}}' is negative", raw_col),
+        )
         out[column] = arr
     if "clicks" in out and "impressions" in out:
         over = (out["clicks"] > out["impressions"]).to_numpy()
         clicks, shown = out["clicks"].to_numpy(), out["impressions"].to_numpy()
-        gate.mark(over, "clicks above impressions", "rejected",
-                  lambda p: f"clicks ({clicks[p]:g}) exceed impressions ({shown[p]:g}): CTR above 100%")
+        gate.mark(
+            over,
+            "clicks above impressions",
+            "rejected",
+            lambda p: f"clicks ({clicks[p]:g}) exceed impressions ({shown[p]:g}): CTR above 100%",
+        )
     if "published_at" in raw:
         stamps, has_time, bad = parse_datetimes(raw["published_at"])
         raw_col = raw["published_at"].to_numpy()
-        gate.mark(bad.to_numpy(), "unreadable publish time", "rejected",
-                  lambda p, r=raw_col: f"published_at: '{r[p]}' is not a date (use YYYY-MM-DD HH:MM)")
+        gate.mark(
+            bad.to_numpy(),
+            "unreadable publish time",
+            "rejected",
+            cell_reason("published_at: '{value}' is not a date (use YYYY-MM-DD HH:MM)", raw_col),
+        )
         out["published_at"] = stamps.to_numpy()
         out["has_time"] = has_time.to_numpy()
     else:
@@ -232,8 +287,10 @@ def _platforms(
     if column is None:
         guess = chosen or platform_from_filename(table.file)
         if guess is None:
-            notes.append(f"{table.label}: no platform column and none in the file name; "
-                         f"pieces are grouped as '{UNKNOWN_PLATFORM}' (pass --platform).")
+            notes.append(
+                f"{table.label}: no platform column and none in the file name; "
+                f"pieces are grouped as '{UNKNOWN_PLATFORM}' (pass --platform)."
+            )
         return np.full(n, guess or UNKNOWN_PLATFORM, dtype=object)
     values = column
     keys: dict[str, str] = {}
@@ -252,8 +309,11 @@ def _drop_duplicates(data: pd.DataFrame, sources: list[str], log: IssueLog) -> p
     if not len(data):
         return data
     by_id = data["has_post_id"].to_numpy() & (data["post_id"] != "").to_numpy()
-    key = np.where(by_id, data["platform"] + "\x1f" + data["post_id"],
-                   data["platform"] + "\x1f" + data["title"] + "\x1f" + data["published_at"].astype(str))
+    key = np.where(
+        by_id,
+        data["platform"] + "\x1f" + data["post_id"],
+        data["platform"] + "\x1f" + data["title"] + "\x1f" + data["published_at"].astype(str),
+    )
     no_title = ~by_id & (data["title"] == "").to_numpy()
     keyed = data.assign(_key=key)
     duplicated = keyed["_key"].duplicated(keep="first").to_numpy() & ~no_title
@@ -263,17 +323,29 @@ def _drop_duplicates(data: pd.DataFrame, sources: list[str], log: IssueLog) -> p
     for position in np.flatnonzero(duplicated):
         row = data.iloc[position]
         first = first_seen.loc[key[position]]
-        what = f"post ID '{row['post_id']}'" if by_id[position] else f"title '{row['title']}' at the same time"
-        log.add("duplicate post ID", RowIssue(
-            file=sources[int(row["_source"])], row=int(row["_row"]),
-            reason=f"duplicate {what} (first at {sources[int(first['_source'])]} row {int(first['_row'])})",
-        ))
+        what = (
+            f"post ID '{row['post_id']}'" if by_id[position] else f"title '{row['title']}' at the same time"
+        )
+        log.add(
+            "duplicate post ID",
+            RowIssue(
+                file=sources[int(row["_source"])],
+                row=int(row["_row"]),
+                reason=f"duplicate {what} "
+                f"(first at {sources[int(first['_source'])]} row {int(first['_row'])})",
+            ),
+        )
     return data[~duplicated].reset_index(drop=True)
 
 
 def _apply_filters(
-    data: pd.DataFrame, sources: list[str], log: IssueLog,
-    platform: str | None, date_from: date | None, date_to: date | None, post_ids: set[str] | None,
+    data: pd.DataFrame,
+    sources: list[str],
+    log: IssueLog,
+    platform: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    post_ids: set[str] | None,
 ) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
@@ -287,7 +359,9 @@ def _apply_filters(
         reasons.append((other, "excluded: other platform", f"platform is not {platform} (--platform)"))
     if post_ids is not None:
         outside_campaign = ~data["post_id"].isin(post_ids).to_numpy()
-        reasons.append((outside_campaign, "excluded: not a campaign piece", "post ID not in the campaign's pieces"))
+        reasons.append(
+            (outside_campaign, "excluded: not a campaign piece", "post ID not in the campaign's pieces")
+        )
     stamps = data["published_at"]
     if date_from or date_to:
         undated = stamps.isna().to_numpy()
@@ -307,7 +381,11 @@ def _apply_filters(
             if row is None:
                 log.counts[kind] += 1
                 continue
-            log.add(kind, RowIssue(file=sources[int(row["_source"])], row=int(row["_row"]),
-                                   reason=reason, action="excluded"))
+            log.add(
+                kind,
+                RowIssue(
+                    file=sources[int(row["_source"])], row=int(row["_row"]), reason=reason, action="excluded"
+                ),
+            )
         keep &= ~new
     return data[keep].reset_index(drop=True)

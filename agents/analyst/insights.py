@@ -22,12 +22,14 @@ def insights_path(settings: Settings) -> Path:
 def insights_from(result: AnalysisResult, source: str) -> Insights:
     """Best slots, weekdays and pillars per platform of one analysis (platforms with evidence only)."""
     return Insights(
-        best_slots={p.platform: list(p.best_hours) for p in result.platforms
-                    if p.best_hours},
+        best_slots={p.platform: list(p.best_hours) for p in result.platforms if p.best_hours},
         best_weekdays={p.platform: p.best_weekdays for p in result.platforms if p.best_weekdays},
         best_pillars={p.platform: p.best_pillars for p in result.platforms if p.best_pillars},
-        engagement_rate={p.platform: p.totals.engagement_rate for p in result.platforms
-                         if p.totals.engagement_rate is not None},
+        engagement_rate={
+            p.platform: p.totals.engagement_rate
+            for p in result.platforms
+            if p.totals.engagement_rate is not None
+        },
         pieces={p.platform: p.totals.pieces for p in result.platforms},
         generated_at=result.generated_at,
         source=source,

@@ -1,4 +1,4 @@
-"""KPIs from the clean pieces: per platform, pillar and format; weekly trends; slots; top, bottom, outliers."""
+"""KPIs of the clean pieces: per platform, pillar and format; weekly trends; slots; rankings; outliers."""
 
 from __future__ import annotations
 
@@ -109,9 +109,14 @@ def weekly_trend(data: pd.DataFrame, platform: str) -> list[WeekPoint]:
         start = pd.Timestamp(week).date()
         numerator, denominator = _number(row["engagement_rate__n"]), _number(row["engagement_rate__d"])
         rate = numerator / denominator if numerator is not None and denominator else None
-        point = WeekPoint(platform=platform, week_start=start, pieces=int(sizes[week]),
-                          views=_number(row["views"]) or 0.0, engagements=_number(row["engagements"]),
-                          engagement_rate=rate)
+        point = WeekPoint(
+            platform=platform,
+            week_start=start,
+            pieces=int(sizes[week]),
+            views=_number(row["views"]) or 0.0,
+            engagements=_number(row["engagements"]),
+            engagement_rate=rate,
+        )
         if previous is not None and (start - previous.week_start).days == 7:
             if previous.views:
                 point.views_change = point.views / previous.views - 1.0
@@ -136,17 +141,29 @@ def slot_stats(data: pd.DataFrame, platform: str, column: str) -> list[SlotStat]
         numerator = _number(sums.loc[key, "engagement_rate__n"])
         denominator = _number(sums.loc[key, "engagement_rate__d"])
         slot = str(int(key)) if column == "weekday" else f"{int(key):02d}:00"
-        stats.append(SlotStat(platform=platform, slot=slot, pieces=int(sizes[key]),
-                              engagement_rate=numerator / denominator if numerator is not None and denominator
-                              else None, mean_views=_number(views[key]) or 0.0))
+        stats.append(
+            SlotStat(
+                platform=platform,
+                slot=slot,
+                pieces=int(sizes[key]),
+                engagement_rate=numerator / denominator if numerator is not None and denominator else None,
+                mean_views=_number(views[key]) or 0.0,
+            )
+        )
     return stats
 
 
 def best_slots(stats: list[SlotStat], count: int) -> list[str]:
     """The best slots with at least MIN_SLOT_PIECES pieces: by ER, then mean views."""
     eligible = [s for s in stats if s.pieces >= MIN_SLOT_PIECES]
-    ranked = sorted(eligible, key=lambda s: (-(s.engagement_rate if s.engagement_rate is not None else -1.0),
-                                             -s.mean_views, s.slot))
+    ranked = sorted(
+        eligible,
+        key=lambda s: (
+            -(s.engagement_rate if s.engagement_rate is not None else -1.0),
+            -s.mean_views,
+            s.slot,
+        ),
+    )
     return [s.slot for s in ranked[:count]]
 
 
@@ -155,8 +172,11 @@ def piece_ref(row: Any, sources: list[str]) -> PieceRef:
     stamp = row["published_at"]
     rate = row["piece_er"]
     return PieceRef(
-        platform=str(row["platform"]), post_id=str(row["post_id"]), title=str(row["title"]),
-        pillar=str(row["pillar"]), format=str(row["format"]),
+        platform=str(row["platform"]),
+        post_id=str(row["post_id"]),
+        title=str(row["title"]),
+        pillar=str(row["pillar"]),
+        format=str(row["format"]),
         published_at=None if stamp is None or stamp != stamp else stamp.to_pydatetime(),
         views=float(row["views"]) if row["views"] == row["views"] else 0.0,
         engagement_rate=None if rate != rate else float(rate),
@@ -174,8 +194,10 @@ def top_and_bottom(data: pd.DataFrame, sources: list[str]) -> tuple[list[PieceRe
         ranked = rated
     top = ranked.nlargest(TOP_N, ["piece_er", "views"])
     bottom = ranked.nsmallest(TOP_N, ["piece_er", "views"])
-    return ([piece_ref(r, sources) for _, r in top.iterrows()],
-            [piece_ref(r, sources) for _, r in bottom.iterrows()])
+    return (
+        [piece_ref(r, sources) for _, r in top.iterrows()],
+        [piece_ref(r, sources) for _, r in bottom.iterrows()],
+    )
 
 
 def outliers(data: pd.DataFrame, sources: list[str]) -> tuple[list[Outlier], int]:
@@ -191,8 +213,14 @@ def outliers(data: pd.DataFrame, sources: list[str]) -> tuple[list[Outlier], int
     scores = np.asarray(modified_z_scores(rated["piece_er"].to_numpy(dtype=float)))
     flagged = np.flatnonzero(np.abs(scores) > OUTLIER_SCORE)
     order = flagged[np.argsort(-np.abs(scores[flagged]), kind="stable")][:MAX_OUTLIERS]
-    return [Outlier(piece=piece_ref(rated.iloc[i], sources), score=float(scores[i]),
-                    direction="high" if scores[i] > 0 else "low") for i in order], len(flagged)
+    return [
+        Outlier(
+            piece=piece_ref(rated.iloc[i], sources),
+            score=float(scores[i]),
+            direction="high" if scores[i] > 0 else "low",
+        )
+        for i in order
+    ], len(flagged)
 
 
 def analyze_platform(data: pd.DataFrame, platform: str, name: str, sources: list[str]) -> PlatformAnalysis:
@@ -202,13 +230,26 @@ def analyze_platform(data: pd.DataFrame, platform: str, name: str, sources: list
     hours = slot_stats(data, platform, "hour")
     top, bottom = top_and_bottom(data, sources)
     extreme, outlier_count = outliers(data, sources)
-    eligible_pillars = [k for k in by_pillar if k.pieces >= MIN_PILLAR_PIECES and k.engagement_rate is not None
-                        and k.group not in ("未标注", "")]
+    eligible_pillars = [
+        k
+        for k in by_pillar
+        if k.pieces >= MIN_PILLAR_PIECES and k.engagement_rate is not None and k.group not in ("未标注", "")
+    ]
     pillars = sorted(eligible_pillars, key=lambda k: (-(k.engagement_rate or 0.0), k.group))
     return PlatformAnalysis(
-        platform=platform, name=name, totals=total_kpis(data, platform), by_pillar=by_pillar,
-        by_format=group_kpis(data, "format"), weeks=weekly_trend(data, platform), top=top, bottom=bottom,
-        weekdays=weekdays, hours=hours, best_weekdays=[int(s) for s in best_slots(weekdays, 2)],
-        best_hours=best_slots(hours, 3), best_pillars=[k.group for k in pillars[:3]],
-        outliers=extreme, outliers_total=outlier_count,
+        platform=platform,
+        name=name,
+        totals=total_kpis(data, platform),
+        by_pillar=by_pillar,
+        by_format=group_kpis(data, "format"),
+        weeks=weekly_trend(data, platform),
+        top=top,
+        bottom=bottom,
+        weekdays=weekdays,
+        hours=hours,
+        best_weekdays=[int(s) for s in best_slots(weekdays, 2)],
+        best_hours=best_slots(hours, 3),
+        best_pillars=[k.group for k in pillars[:3]],
+        outliers=extreme,
+        outliers_total=outlier_count,
     )

@@ -101,9 +101,15 @@ def _read_csv(path: Path) -> RawTable | UnusableTable:
     # text and are parsed later); everything else is read as text so IDs keep their leading zeros.
     numeric = {h for h in head_rows[header_index] if canonical_field(h) in (*COUNT_FIELDS, *MONEY_FIELDS)}
     frame = pd.read_csv(
-        io.StringIO(text), sep=delimiter, header=0, skiprows=header_index,
+        io.StringIO(text),
+        sep=delimiter,
+        header=0,
+        skiprows=header_index,
         dtype={h: str for h in head_rows[header_index] if h not in numeric},
-        keep_default_na=False, na_values={h: [""] for h in numeric}, skip_blank_lines=False, engine="c",
+        keep_default_na=False,
+        na_values={h: [""] for h in numeric},
+        skip_blank_lines=False,
+        engine="c",
     )
     first_data_row = header_index + 2
     return _table(str(path), None, frame, first_data_row, header_index + 1, encoding)
@@ -141,7 +147,7 @@ def _read_sheet(path: Path, sheet: str, cells: list[tuple[object, ...]]) -> RawT
         return UnusableTable(str(path), sheet, found)
     header = [str(c).strip() if c is not None else f"Unnamed: {i}" for i, c in enumerate(rows[header_index])]
     width = len(header)
-    body = [(list(r) + [None] * width)[:width] for r in rows[header_index + 1:]]
+    body = [(list(r) + [None] * width)[:width] for r in rows[header_index + 1 :]]
     frame = pd.DataFrame(body, columns=pd.Index(header), dtype=object)
     return _table(str(path), sheet, frame, header_index + 2, header_index + 1, None)
 
@@ -176,7 +182,8 @@ def read_export(path: Path, kind: str = "metrics") -> tuple[list[RawTable], list
     tables = [t for t in found if isinstance(t, RawTable)]
     if not tables:
         headers = "; ".join(
-            f"{u.sheet or 'file'}: {', '.join(u.found[:20]) or '(empty)'}" for u in found
+            f"{u.sheet or 'file'}: {', '.join(u.found[:20]) or '(empty)'}"
+            for u in found
             if isinstance(u, UnusableTable)
         )
         raise UserInputError(
@@ -185,6 +192,7 @@ def read_export(path: Path, kind: str = "metrics") -> tuple[list[RawTable], list
         )
     notes = [
         f"{path}[{u.sheet}]: sheet skipped, no known headers (found: {', '.join(u.found[:10]) or 'nothing'})"
-        for u in found if isinstance(u, UnusableTable)
+        for u in found
+        if isinstance(u, UnusableTable)
     ]
     return tables, notes

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+RowAction = Literal["rejected", "skipped", "excluded", "merged"]
+
 
 class RowIssue(BaseModel):
     """One input row that was skipped or rejected, with where it is and why."""
@@ -15,7 +17,7 @@ class RowIssue(BaseModel):
     sheet: str | None = None
     row: int = Field(description="Row number as the spreadsheet shows it (header row = 1).")
     reason: str
-    action: Literal["rejected", "skipped", "excluded", "merged"] = "rejected"
+    action: RowAction = "rejected"
 
 
 class ColumnMapping(BaseModel):
@@ -215,7 +217,9 @@ class GoalResult(BaseModel):
     metric: str
     target: float
     actual: float | None
-    attainment: float | None = Field(default=None, description="actual / target (target / actual if lower is better)")
+    attainment: float | None = Field(
+        default=None, description="actual / target (target / actual if lower is better)"
+    )
     met: bool
     lower_is_better: bool = False
 

@@ -56,7 +56,10 @@ def _platform_lines(p: PlatformAnalysis) -> Iterator[str]:
     yield line + "。"
     if p.best_pillars:
         best = next(k for k in p.by_pillar if k.group == p.best_pillars[0])
-        yield f"{p.name}互动率最高的栏目是「{best.group}」（{pct(best.engagement_rate)}，{count(best.pieces)} 篇）。"
+        yield (
+            f"{p.name}互动率最高的栏目是「{best.group}」"
+            f"（{pct(best.engagement_rate)}，{count(best.pieces)} 篇）。"
+        )
     if p.best_hours or p.best_weekdays:
         hours = "、".join(p.best_hours) or "—"
         days = "、".join(WEEKDAYS[d] for d in p.best_weekdays) or "—"
@@ -64,24 +67,38 @@ def _platform_lines(p: PlatformAnalysis) -> Iterator[str]:
     if len(p.weeks) >= 2:
         last = p.weeks[-1]
         if last.views_change is not None:
-            yield (f"{p.name}最近一周（{last.week_start.isoformat()} 起）阅读/播放环比 {pct(last.views_change)}"
-                   + (f"，互动率变化 {points(last.engagement_rate_change)}"
-                      if last.engagement_rate_change is not None else "") + "。")
+            yield (
+                f"{p.name}最近一周（{last.week_start.isoformat()} 起）阅读/播放环比 {pct(last.views_change)}"
+                + (
+                    f"，互动率变化 {points(last.engagement_rate_change)}"
+                    if last.engagement_rate_change is not None
+                    else ""
+                )
+                + "。"
+            )
     if p.outliers_total:
-        yield f"{p.name}有 {count(p.outliers_total)} 篇互动率异常的内容（稳健 z 分数超过 {OUTLIER_SCORE}），值得单独复盘。"
+        yield (
+            f"{p.name}有 {count(p.outliers_total)} 篇互动率异常的内容"
+            f"（稳健 z 分数超过 {OUTLIER_SCORE}），值得单独复盘。"
+        )
 
 
 def template_narrative(result: AnalysisResult) -> list[str]:
     """The offline narrative: short Chinese findings built from the computed results."""
     o = result.overall
     s = result.summary
-    lines = [f"共分析 {count(s.rows_used)} 篇内容（读取 {count(s.rows_read)} 行，剔除 {count(s.rejected)} 行，"
-             f"排除 {count(s.excluded)} 行，空行 {count(s.empty_rows)} 行）。"]
+    lines = [
+        f"共分析 {count(s.rows_used)} 篇内容（读取 {count(s.rows_read)} 行，剔除 {count(s.rejected)} 行，"
+        f"排除 {count(s.excluded)} 行，空行 {count(s.empty_rows)} 行）。"
+    ]
     if o.engagement_rate is not None:
         lines.append(f"整体互动率 {pct(o.engagement_rate)}，总互动 {count(o.engagements)}。")
     if o.cpm is not None or o.cpa is not None:
-        money = [f"CPM {o.cpm:.2f} 元" if o.cpm is not None else "", f"CPE {o.cpe:.2f} 元" if o.cpe else "",
-                 f"CPA {o.cpa:.2f} 元" if o.cpa is not None else ""]
+        money = [
+            f"CPM {o.cpm:.2f} 元" if o.cpm is not None else "",
+            f"CPE {o.cpe:.2f} 元" if o.cpe else "",
+            f"CPA {o.cpa:.2f} 元" if o.cpa is not None else "",
+        ]
         lines.append("投放成本：" + "，".join(m for m in money if m) + "。")
     for platform in result.platforms:
         lines.extend(_platform_lines(platform))
@@ -141,12 +158,17 @@ def llm_narrative(result: AnalysisResult, llm: StructuredLLM) -> list[str] | Non
     """Ask an LLM for the findings; None when its text states a number that was not computed."""
     from agents.ports import Message
 
-    figures = result.model_dump(mode="json", include={"overall", "summary", "platforms"},
-                                exclude={"summary": {"issues", "mappings"}})
+    figures = result.model_dump(
+        mode="json", include={"overall", "summary", "platforms"}, exclude={"summary": {"issues", "mappings"}}
+    )
     messages = [
-        Message(role="system", content=(
-            "你是新媒体数据分析师。只根据给出的 JSON 数据写 3–8 条简短中文结论。"
-            "只能引用数据里出现的数字，比率用百分数并保留一位小数，数量用千分位整数。")),
+        Message(
+            role="system",
+            content=(
+                "你是新媒体数据分析师。只根据给出的 JSON 数据写 3–8 条简短中文结论。"
+                "只能引用数据里出现的数字，比率用百分数并保留一位小数，数量用千分位整数。"
+            ),
+        ),
         Message(role="user", content=json.dumps(figures, ensure_ascii=False)[:20000]),
     ]
     draft = llm.generate(messages, NarrativeDraft)

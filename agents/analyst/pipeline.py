@@ -39,8 +39,9 @@ def analyze_files(
         found, skipped = read_export(Path(path))
         tables.extend(found)
         notes.extend(skipped)
-    clean = clean_tables(tables, platform=platform, date_from=date_from, date_to=date_to, notes=notes,
-                         post_ids=post_ids)
+    clean = clean_tables(
+        tables, platform=platform, date_from=date_from, date_to=date_to, notes=notes, post_ids=post_ids
+    )
     data = prepare(clean.frame)
     platforms: list[PlatformAnalysis] = []
     for key, rows in data.groupby("platform", sort=False):
@@ -52,6 +53,10 @@ def analyze_files(
             label = f"{mapping.file}[{mapping.sheet}]" if mapping.sheet else mapping.file
             warnings.append(f"{label}: {metric} not computed, missing {', '.join(needs)}")
     return AnalysisResult(
-        date_from=date_from, date_to=date_to, summary=clean.summary, overall=total_kpis(data, "all"),
-        platforms=platforms, warnings=warnings,
+        date_from=date_from,
+        date_to=date_to,
+        summary=clean.summary,
+        overall=total_kpis(data, "all"),
+        platforms=platforms,
+        warnings=warnings,
     )

@@ -48,7 +48,9 @@ class Campaign(BaseModel):
 def load_campaign(path: Path) -> Campaign:
     """Read and validate a campaign YAML file."""
     if not path.exists():
-        raise NotFoundError(f"{path}: no such campaign file.", "Pass the campaign YAML: --post-mortem FILE.yaml")
+        raise NotFoundError(
+            f"{path}: no such campaign file.", "Pass the campaign YAML: --post-mortem FILE.yaml"
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Campaign.model_validate(raw)
@@ -72,8 +74,16 @@ def goal_results(goals: dict[str, float], totals: GroupKPIs) -> list[GoalResult]
         else:
             attainment = (target / actual if actual else None) if lower else actual / target
         met = actual is not None and (actual <= target if lower else actual >= target)
-        out.append(GoalResult(metric=metric, target=target, actual=actual, attainment=attainment, met=met,
-                              lower_is_better=lower))
+        out.append(
+            GoalResult(
+                metric=metric,
+                target=target,
+                actual=actual,
+                attainment=attainment,
+                met=met,
+                lower_is_better=lower,
+            )
+        )
     return out
 
 
@@ -97,15 +107,23 @@ def lessons(result: AnalysisResult, goals: list[GoalResult]) -> tuple[list[str],
         if len(rated) >= 2:
             best = max(rated, key=lambda k: k.engagement_rate or 0.0)
             worst = min(rated, key=lambda k: k.engagement_rate or 0.0)
-            worked.append(f"{p.name}「{best.group}」互动率 {pct(best.engagement_rate)}，高于平台整体 "
-                          f"{pct(p.totals.engagement_rate)}：继续加码。")
-            change.append(f"{p.name}「{worst.group}」互动率 {pct(worst.engagement_rate)}，低于平台整体 "
-                          f"{pct(p.totals.engagement_rate)}：调整选题或形式。")
+            worked.append(
+                f"{p.name}「{best.group}」互动率 {pct(best.engagement_rate)}，高于平台整体 "
+                f"{pct(p.totals.engagement_rate)}：继续加码。"
+            )
+            change.append(
+                f"{p.name}「{worst.group}」互动率 {pct(worst.engagement_rate)}，低于平台整体 "
+                f"{pct(p.totals.engagement_rate)}：调整选题或形式。"
+            )
         if p.top:
-            worked.append(f"{p.name}表现最好的一篇：「{p.top[0].title or p.top[0].post_id}」，"
-                          f"互动率 {pct(p.top[0].engagement_rate)}。")
+            worked.append(
+                f"{p.name}表现最好的一篇：「{p.top[0].title or p.top[0].post_id}」，"
+                f"互动率 {pct(p.top[0].engagement_rate)}。"
+            )
         if p.best_hours:
-            change.append(f"{p.name}把发布时间集中到 {'、'.join(p.best_hours)}（本次数据中互动率最高的时段）。")
+            change.append(
+                f"{p.name}把发布时间集中到 {'、'.join(p.best_hours)}（本次数据中互动率最高的时段）。"
+            )
     return worked, change
 
 
@@ -114,19 +132,34 @@ def post_mortem(campaign_path: Path, extra_files: list[Path] | None = None) -> P
     campaign = load_campaign(campaign_path)
     files = [campaign_path.parent / f for f in campaign.exports] + list(extra_files or [])
     if not files:
-        raise UserInputError(f"{campaign_path}: no exports listed and no files given.",
-                             "Add `exports: [file.csv]` to the campaign or pass the files: nmo analyze FILE ...")
+        raise UserInputError(
+            f"{campaign_path}: no exports listed and no files given.",
+            "Add `exports: [file.csv]` to the campaign or pass the files: nmo analyze FILE ...",
+        )
     platform = None
     if campaign.platform:
         from agents.platforms import get_platform
 
         platform = get_platform(campaign.platform).key
-    result = analyze_files(files, platform=platform, date_from=campaign.date_from, date_to=campaign.date_to,
-                           post_ids=set(campaign.pieces) or None)
+    result = analyze_files(
+        files,
+        platform=platform,
+        date_from=campaign.date_from,
+        date_to=campaign.date_to,
+        post_ids=set(campaign.pieces) or None,
+    )
     goals = goal_results(campaign.goals, result.overall)
     worked, change = lessons(result, goals)
     problems = unsupported_numbers([*worked, *change], result, extra=[g.target for g in goals])
     if problems:
         raise AssertionError(f"post-mortem states numbers that were not computed: {problems[:3]}")
-    return PostMortem(campaign=campaign.name, date_from=campaign.date_from, date_to=campaign.date_to,
-                      pieces=result.overall.pieces, goals=goals, worked=worked, change=change, analysis=result)
+    return PostMortem(
+        campaign=campaign.name,
+        date_from=campaign.date_from,
+        date_to=campaign.date_to,
+        pieces=result.overall.pieces,
+        goals=goals,
+        worked=worked,
+        change=change,
+        analysis=result,
+    )

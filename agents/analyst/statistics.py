@@ -62,8 +62,9 @@ def two_proportion_z_test(
         p_value = normal_two_sided_p(z)
     se = math.sqrt(p1 * (1.0 - p1) / trials1 + p2 * (1.0 - p2) / trials2)
     margin = z_critical(alpha) * se
-    return ZTest(p1=p1, p2=p2, difference=diff, ci_low=diff - margin, ci_high=diff + margin, z=z,
-                 p_value=p_value)
+    return ZTest(
+        p1=p1, p2=p2, difference=diff, ci_low=diff - margin, ci_high=diff + margin, z=z, p_value=p_value
+    )
 
 
 def chi2_survival(statistic: float, dof: int) -> float:

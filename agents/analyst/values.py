@@ -42,7 +42,7 @@ def parse_number_text(text: str) -> tuple[float | None, bool]:
 
 
 def blank_mask(values: pd.Series) -> np.ndarray:
-    """True where a cell is empty, NaN or a placeholder such as '-' or '暂无' (compared on distinct values)."""
+    """True where a cell is empty, NaN or a placeholder such as '-' or '暂无' (checked per distinct value)."""
     import numpy as np
     import pandas as pd
 
@@ -95,7 +95,7 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 
 def parse_rates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a rate column to fractions: '45.2%' → 0.452; bare numbers are percent points when any exceeds 1."""
+    """Parse a rate column to fractions: '45.2%' → 0.452; bare numbers are percent points if any exceeds 1."""
     import pandas as pd
 
     numbers, bad, percent = parse_numbers(values)

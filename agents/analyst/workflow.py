@@ -1,4 +1,4 @@
-"""One `nmo analyze` run end to end: compute, narrate, chart, write the report, save the planner's insights."""
+"""One `nmo analyze` run end to end: compute, narrate, chart, write the report, save planner insights."""
 
 from __future__ import annotations
 

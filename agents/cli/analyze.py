@@ -29,7 +29,7 @@ Examples:
   nmo analyze export.csv --platform 小红书 --from 2026-10-01 --to 2026-10-31 --json
   nmo analyze --post-mortem campaigns/双12.yaml --report out/双12"""
 
-ABTEST_HELP = """Judge A/B experiments from an export with experiment, variant, impressions (曝光) and clicks (点击).
+ABTEST_HELP = """Judge A/B experiments in an export: experiment, variant, impressions (曝光), clicks (点击).
 
 For each experiment: per-variant rates, the difference to the control with a 95% confidence interval,
 a p-value (two-proportion z-test; chi-square for more than two variants), the winner only when the
@@ -45,18 +45,31 @@ def _parse_date(value: str | None, flag: str) -> date | None:
     try:
         return date.fromisoformat(value.strip().replace("/", "-"))
     except ValueError:
-        raise UserInputError(f"{flag} '{value}' is not a date.", f"Use YYYY-MM-DD, e.g. {flag} 2026-10-01.") from None
+        raise UserInputError(
+            f"{flag} '{value}' is not a date.", f"Use YYYY-MM-DD, e.g. {flag} 2026-10-01."
+        ) from None
 
 
 def analyze_command(
-    files: Annotated[list[Path] | None, typer.Argument(help="Exported CSV/TSV/XLSX files.", show_default=False)] = None,
-    platform: Annotated[str | None, typer.Option("--platform", "-p",
-                                                 help="Platform of the files (or keep only it): 小红书, wechat …")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First publish date to include, YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last publish date to include, YYYY-MM-DD.")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Write report.md/.html/.json into this folder.")] = None,
-    post_mortem: Annotated[Path | None, typer.Option("--post-mortem",
-                                                     help="复盘: a campaign YAML with goals and exports.")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Exported CSV/TSV/XLSX files.", show_default=False)
+    ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", "-p", help="Platform of the files (or keep only it): 小红书, wechat …"),
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="First publish date to include, YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Last publish date to include, YYYY-MM-DD.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write report.md/.html/.json into this folder.")
+    ] = None,
+    post_mortem: Annotated[
+        Path | None, typer.Option("--post-mortem", help="复盘: a campaign YAML with goals and exports.")
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any row was rejected.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
 ) -> None:
@@ -66,12 +79,18 @@ def analyze_command(
     from agents.platforms import get_platform
 
     if not files and post_mortem is None:
-        raise UserInputError("No export file given.", "Pass CSV/XLSX files: nmo analyze FILE... (see --help).")
+        raise UserInputError(
+            "No export file given.", "Pass CSV/XLSX files: nmo analyze FILE... (see --help)."
+        )
     settings = Settings()
     run = run_analysis(
-        settings, list(files or []), platform=get_platform(platform).key if platform else None,
-        date_from=_parse_date(date_from, "--from"), date_to=_parse_date(date_to, "--to"),
-        report_dir=report, campaign=post_mortem,
+        settings,
+        list(files or []),
+        platform=get_platform(platform).key if platform else None,
+        date_from=_parse_date(date_from, "--from"),
+        date_to=_parse_date(date_to, "--to"),
+        report_dir=report,
+        campaign=post_mortem,
     )
     if json_out:
         from agents.cli.output import print_json
@@ -86,8 +105,9 @@ def analyze_command(
 
 def abtest_command(
     file: Annotated[Path, typer.Argument(help="A/B export (CSV/XLSX).", show_default=False)],
-    metric: Annotated[str, typer.Option("--metric", help="auto, ctr (clicks/impressions) or cvr "
-                                                         "(conversions/clicks).")] = "auto",
+    metric: Annotated[
+        str, typer.Option("--metric", help="auto, ctr (clicks/impressions) or cvr (conversions/clicks).")
+    ] = "auto",
     alpha: Annotated[float, typer.Option("--alpha", help="Significance level.", min=0.0001, max=0.2)] = 0.05,
     json_out: Annotated[bool, typer.Option("--json", help="Print the verdicts as JSON.")] = False,
 ) -> None:
@@ -117,8 +137,10 @@ def show_summary(summary: LoadSummary) -> None:
             console.print("  ignored: " + ", ".join(m.ignored))
         for metric, needs in m.missing.items():
             console.print(f"  [yellow]missing for {metric}:[/] {', '.join(needs)}")
-    console.print(f"Rows: {summary.rows_read} read, {summary.rows_used} used, {summary.empty_rows} empty, "
-                  f"{summary.rejected} rejected ({summary.duplicates} duplicates), {summary.excluded} excluded.")
+    console.print(
+        f"Rows: {summary.rows_read} read, {summary.rows_used} used, {summary.empty_rows} empty, "
+        f"{summary.rejected} rejected ({summary.duplicates} duplicates), {summary.excluded} excluded."
+    )
     for note in summary.notes:
         console.print(f"  [yellow]note:[/] {note}")
     for issue in summary.issues[:ISSUES_SHOWN]:
@@ -139,14 +161,33 @@ def show_analysis(run: AnalysisRun) -> None:
     result = run.result
     show_summary(result.summary)
     table = Table(title="KPIs")
-    for header in ("platform", "pieces", "views", "engagement", "ER", "completion", "CTR", "follows", "best hours",
-                   "best pillars"):
+    for header in (
+        "platform",
+        "pieces",
+        "views",
+        "engagement",
+        "ER",
+        "completion",
+        "CTR",
+        "follows",
+        "best hours",
+        "best pillars",
+    ):
         table.add_column(header)
     for p in result.platforms:
         t = p.totals
-        table.add_row(p.name, count(t.pieces), count(t.views), count(t.engagements), pct(t.engagement_rate),
-                      pct(t.completion_rate), pct(t.ctr), count(t.follows), ", ".join(p.best_hours) or "—",
-                      ", ".join(p.best_pillars) or "—")
+        table.add_row(
+            p.name,
+            count(t.pieces),
+            count(t.views),
+            count(t.engagements),
+            pct(t.engagement_rate),
+            pct(t.completion_rate),
+            pct(t.ctr),
+            count(t.follows),
+            ", ".join(p.best_hours) or "—",
+            ", ".join(p.best_pillars) or "—",
+        )
     console.print(table)
     if run.postmortem is not None:
         console.print(f"[bold]复盘 {run.postmortem.campaign}[/]")
@@ -179,10 +220,15 @@ def show_abtest(report: ABTestReport) -> None:
         compared = {c.variant: c for c in experiment.comparisons}
         for v in experiment.variants:
             c = compared.get(v.variant)
-            table.add_row(v.variant, f"{v.trials:,.0f}", f"{v.successes:,.0f}", pct(v.rate, 2),
-                          f"{c.difference * 100:+.2f}pp" if c else "control",
-                          f"[{c.ci_low * 100:+.2f}, {c.ci_high * 100:+.2f}]pp" if c else "",
-                          f"{c.p_value:.4g}" if c else "")
+            table.add_row(
+                v.variant,
+                f"{v.trials:,.0f}",
+                f"{v.successes:,.0f}",
+                pct(v.rate, 2),
+                f"{c.difference * 100:+.2f}pp" if c else "control",
+                f"[{c.ci_low * 100:+.2f}, {c.ci_high * 100:+.2f}]pp" if c else "",
+                f"{c.p_value:.4g}" if c else "",
+            )
         console.print(table)
         console.print(f"[bold]{experiment.verdict}[/]")
 
