@@ -49,7 +49,12 @@ def platform_from_filename(path: str) -> str | None:
 
 def cell_reason(template: str, values: np.ndarray | None) -> Callable[[int], str]:
     """A reason builder for RowGate.mark: '{value}' in the template becomes the row's cell as written."""
-    return lambda position: template.format(value="" if values is None else values[position])
+
+    def reason(position: int) -> str:
+        value = "" if values is None else values[position]
+        return template.format(value=f"{value:g}" if isinstance(value, float) else value)
+
+    return reason
 
 
 @dataclass
@@ -143,6 +148,7 @@ def clean_tables(
     data = _drop_duplicates(data, sources, log)
     data = _apply_filters(data, sources, log, platform, date_from, date_to, post_ids)
     summary.rows_used = len(data)
+    summary.skipped = sum(v for k, v in log.counts.items() if k.startswith("summary"))
     summary.rejected = sum(
         v for k, v in log.counts.items() if not k.startswith(("empty", "excluded", "summary"))
     )

@@ -36,13 +36,14 @@ class ColumnMapping(BaseModel):
 
 
 class LoadSummary(BaseModel):
-    """What happened to every input row: read, used, skipped, rejected, excluded, each counted."""
+    """What happened to every input row; rows_read = used + empty + skipped + rejected + excluded."""
 
     files: list[str]
     mappings: list[ColumnMapping]
     rows_read: int = 0
     rows_used: int = 0
     empty_rows: int = 0
+    skipped: int = Field(default=0, description="summary rows such as 合计/总计")
     rejected: int = 0
     excluded: int = 0
     duplicates: int = 0

@@ -190,7 +190,8 @@ def _data_blocks(result: AnalysisResult) -> list[Block]:
         Block("h", "数据说明"),
         Block(
             "p",
-            f"读取 {s.rows_read} 行，使用 {s.rows_used} 行；空行 {s.empty_rows}，剔除 {s.rejected}"
+            f"读取 {s.rows_read} 行，使用 {s.rows_used} 行；空行 {s.empty_rows}，汇总行 {s.skipped}，"
+            f"剔除 {s.rejected}"
             f"（其中重复 {s.duplicates}），排除 {s.excluded}；无发布时间 {s.no_publish_time}。",
         ),
     ]

@@ -139,14 +139,16 @@ def show_summary(summary: LoadSummary) -> None:
             console.print(f"  [yellow]missing for {metric}:[/] {', '.join(needs)}")
     console.print(
         f"Rows: {summary.rows_read} read, {summary.rows_used} used, {summary.empty_rows} empty, "
-        f"{summary.rejected} rejected ({summary.duplicates} duplicates), {summary.excluded} excluded."
+        f"{summary.skipped} summary rows, {summary.rejected} rejected ({summary.duplicates} duplicates), "
+        f"{summary.excluded} excluded."
     )
     for note in summary.notes:
         console.print(f"  [yellow]note:[/] {note}")
     for issue in summary.issues[:ISSUES_SHOWN]:
         where = f"{issue.file}[{issue.sheet}]" if issue.sheet else issue.file
         console.print(f"  {issue.action} {where} row {issue.row}: {issue.reason}")
-    hidden = summary.rejected + summary.excluded + summary.empty_rows - min(len(summary.issues), ISSUES_SHOWN)
+    total = summary.rejected + summary.excluded + summary.empty_rows + summary.skipped
+    hidden = total - min(len(summary.issues), ISSUES_SHOWN)
     if hidden > 0:
         console.print(f"  … and {hidden} more (all listed in report.json / --json)")
 
