@@ -20,7 +20,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def test_gb18030_csv_is_read_with_chinese_headers(tmp_path: Path) -> None:
-    path = write(tmp_path / "小红书.csv", HEADER + "A1,冷萃,知识,2026-10-01 21:00,\"1,200\",30,4,5,1\n", "gb18030")
+    path = write(
+        tmp_path / "小红书.csv", HEADER + 'A1,冷萃,知识,2026-10-01 21:00,"1,200",30,4,5,1\n', "gb18030"
+    )
     tables, _ = read_export(path)
     assert tables[0].encoding == "gb18030"
     assert tables[0].mapped["浏览量"] == "views"
@@ -31,7 +33,11 @@ def test_gb18030_csv_is_read_with_chinese_headers(tmp_path: Path) -> None:
 
 
 def test_utf16_tab_separated_export_with_a_title_row(tmp_path: Path) -> None:
-    text = "抖音作品数据 2026年10月\n" + HEADER.replace(",", "\t") + "D1\t口播\t知识\t2026/10/02 12:00\t3.4w\t1.2万\t5\t6\t7\n"
+    text = (
+        "抖音作品数据 2026年10月\n"
+        + HEADER.replace(",", "\t")
+        + "D1\t口播\t知识\t2026/10/02 12:00\t3.4w\t1.2万\t5\t6\t7\n"
+    )
     path = write(tmp_path / "export.tsv", text, "utf-16")
     tables, _ = read_export(path)
     assert tables[0].header_row == 2
@@ -83,15 +89,15 @@ def test_undecodable_bytes_are_a_user_error(tmp_path: Path) -> None:
 
 def test_every_bad_row_is_counted_with_its_row_number_and_reason(tmp_path: Path) -> None:
     rows = [
-        "A1,好,知识,2026-10-01 21:00,1000,10,1,1,1",      # row 2 ok
-        ",,,,,,,,",                                     # row 3 empty
-        "A1,重复,知识,2026-10-01 21:00,900,9,1,1,1",      # row 4 duplicate ID
-        "A2,负数,知识,2026-10-02 21:00,1000,-5,1,1,1",     # row 5 negative
-        "A3,坏数,知识,2026-10-02 21:00,12abc,5,1,1,1",     # row 6 unreadable
-        "A4,坏日期,知识,下周一,1000,5,1,1,1",              # row 7 bad date
-        "A5,百分比,知识,2026-10-03 21:00,1000,5%,1,1,1",   # row 8 percentage where a count is due
-        "合计,,,,3000,30,3,3,3",                          # row 9 summary row
-        "A6,早,知识,2026-09-01 21:00,1000,5,1,1,1",       # row 10 outside --from
+        "A1,好,知识,2026-10-01 21:00,1000,10,1,1,1",  # row 2 ok
+        ",,,,,,,,",  # row 3 empty
+        "A1,重复,知识,2026-10-01 21:00,900,9,1,1,1",  # row 4 duplicate ID
+        "A2,负数,知识,2026-10-02 21:00,1000,-5,1,1,1",  # row 5 negative
+        "A3,坏数,知识,2026-10-02 21:00,12abc,5,1,1,1",  # row 6 unreadable
+        "A4,坏日期,知识,下周一,1000,5,1,1,1",  # row 7 bad date
+        "A5,百分比,知识,2026-10-03 21:00,1000,5%,1,1,1",  # row 8 percentage where a count is due
+        "合计,,,,3000,30,3,3,3",  # row 9 summary row
+        "A6,早,知识,2026-09-01 21:00,1000,5,1,1,1",  # row 10 outside --from
     ]
     path = write(tmp_path / "xhs.csv", HEADER + "\n".join(rows) + "\n")
     from datetime import date
@@ -112,7 +118,10 @@ def test_every_bad_row_is_counted_with_its_row_number_and_reason(tmp_path: Path)
 
 
 def test_rates_above_100_percent_are_rejected(tmp_path: Path) -> None:
-    text = "作品ID,播放量,完播率,点赞,曝光,点击\nD1,100,45%,3,1000,50\nD2,100,120%,3,1000,50\nD3,100,40%,3,10,50\n"
+    text = (
+        "作品ID,播放量,完播率,点赞,曝光,点击\n"
+        "D1,100,45%,3,1000,50\nD2,100,120%,3,1000,50\nD3,100,40%,3,10,50\n"
+    )
     result = analyze_files([write(tmp_path / "douyin.csv", text)])
     reasons = {i.row: i.reason for i in result.summary.issues}
     assert "above 100%" in reasons[3]

@@ -17,8 +17,14 @@ from agents.analyst.statistics import (
     two_proportion_z_test,
 )
 
-PAIRS = [(120, 2400, 150, 2380), (250, 5000, 330, 5000), (3, 40, 9, 41), (980, 1000, 990, 1000),
-         (50, 1000, 50, 1000), (0, 500, 7, 500)]
+PAIRS = [
+    (120, 2400, 150, 2380),
+    (250, 5000, 330, 5000),
+    (3, 40, 9, 41),
+    (980, 1000, 990, 1000),
+    (50, 1000, 50, 1000),
+    (0, 500, 7, 500),
+]
 
 
 @pytest.mark.parametrize(("s1", "n1", "s2", "n2"), PAIRS)
@@ -48,7 +54,11 @@ def test_chi2_survival_matches_scipy(statistic: float, dof: int) -> None:
 
 @pytest.mark.parametrize(
     "table",
-    [[(200, 4000), (205, 4000), (290, 4000)], [(10, 100), (20, 100), (30, 100), (25, 90)], [(5, 50), (6, 60)]],
+    [
+        [(200, 4000), (205, 4000), (290, 4000)],
+        [(10, 100), (20, 100), (30, 100), (25, 90)],
+        [(5, 50), (6, 60)],
+    ],
 )
 def test_chi_square_matches_scipy_contingency(table: list[tuple[int, int]]) -> None:
     ours = chi_square_homogeneity([s for s, _ in table], [n for _, n in table])
@@ -60,7 +70,9 @@ def test_chi_square_matches_scipy_contingency(table: list[tuple[int, int]]) -> N
 
 @pytest.mark.parametrize(("p1", "p2"), [(0.05, 0.06), (0.1, 0.12), (0.3, 0.25), (0.5, 0.51)])
 def test_sample_size_matches_statsmodels_power(p1: float, p2: float) -> None:
-    n = NormalIndPower().solve_power(effect_size=proportion_effectsize(p2, p1), alpha=0.05, power=0.8, ratio=1.0)
+    n = NormalIndPower().solve_power(
+        effect_size=proportion_effectsize(p2, p1), alpha=0.05, power=0.8, ratio=1.0
+    )
     assert required_sample_size(p1, p2) == math.ceil(n)
     assert required_sample_size(0.1, 0.1) is None
 

@@ -12,9 +12,18 @@ from agents.analyst.values import parse_datetimes, parse_number_text, parse_numb
 
 @pytest.mark.parametrize(
     ("text", "value", "percent"),
-    [("1,234", 1234.0, False), ("12.5%", 0.125, True), ("1.2万", 12000.0, False), ("3.4w", 34000.0, False),
-     ("3.4W", 34000.0, False), ("1.5k", 1500.0, False), ("2亿", 2e8, False), ("１２３", 123.0, False),
-     (" 7 ", 7.0, False), ("-3", -3.0, False)],
+    [
+        ("1,234", 1234.0, False),
+        ("12.5%", 0.125, True),
+        ("1.2万", 12000.0, False),
+        ("3.4w", 34000.0, False),
+        ("3.4W", 34000.0, False),
+        ("1.5k", 1500.0, False),
+        ("2亿", 2e8, False),
+        ("１２３", 123.0, False),
+        (" 7 ", 7.0, False),
+        ("-3", -3.0, False),
+    ],
 )
 def test_number_text_is_read_as_the_operator_means_it(text: str, value: float, percent: bool) -> None:
     parsed, had_percent = parse_number_text(text)
@@ -43,14 +52,31 @@ def test_rates_without_percent_sign_are_points_when_any_exceeds_one() -> None:
 
 def test_dates_in_several_formats_and_excel_cells() -> None:
     cells = pd.Series(
-        ["2026-10-01 12:30", "2026/10/2 9:05", "2026年10月3日 21:00", "2026.10.04", "20261005",
-         "2026-10-06T08:15:00+08:00", pd.Timestamp("2026-10-07 19:00"), "45936.5", "昨天", None],
+        [
+            "2026-10-01 12:30",
+            "2026/10/2 9:05",
+            "2026年10月3日 21:00",
+            "2026.10.04",
+            "20261005",
+            "2026-10-06T08:15:00+08:00",
+            pd.Timestamp("2026-10-07 19:00"),
+            "45936.5",
+            "昨天",
+            None,
+        ],
         dtype=object,
     )
     stamps, has_time, bad = parse_datetimes(cells)
     assert [s.strftime("%Y-%m-%d %H:%M") for s in stamps[:8]] == [
-        "2026-10-01 12:30", "2026-10-02 09:05", "2026-10-03 21:00", "2026-10-04 00:00", "2026-10-05 00:00",
-        "2026-10-06 08:15", "2026-10-07 19:00", "2025-10-06 12:00"]
+        "2026-10-01 12:30",
+        "2026-10-02 09:05",
+        "2026-10-03 21:00",
+        "2026-10-04 00:00",
+        "2026-10-05 00:00",
+        "2026-10-06 08:15",
+        "2026-10-07 19:00",
+        "2025-10-06 12:00",
+    ]
     assert list(has_time[:8]) == [True, True, True, False, False, True, True, True]
     assert list(bad) == [False] * 8 + [True, False]
     assert pd.isna(stamps[9])
