@@ -315,11 +315,10 @@ def _drop_duplicates(data: pd.DataFrame, sources: list[str], log: IssueLog) -> p
     if not len(data):
         return data
     by_id = data["has_post_id"].to_numpy() & (data["post_id"] != "").to_numpy()
-    key = np.where(
-        by_id,
-        data["platform"] + "\x1f" + data["post_id"],
-        data["platform"] + "\x1f" + data["title"] + "\x1f" + data["published_at"].astype(str),
-    )
+    key = (data["platform"] + "\x1f" + data["post_id"]).to_numpy(dtype=object)
+    if not by_id.all():
+        fallback = data["platform"] + "\x1f" + data["title"] + "\x1f" + data["published_at"].astype(str)
+        key = np.where(by_id, key, fallback.to_numpy(dtype=object))
     no_title = ~by_id & (data["title"] == "").to_numpy()
     keyed = data.assign(_key=key)
     duplicated = keyed["_key"].duplicated(keep="first").to_numpy() & ~no_title

@@ -14,8 +14,8 @@ BLANKS = frozenset({"", "-", "--", "—", "——", "/", "n/a", "na", "nan", "no
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(万|亿|千|w|k|%)?$", re.IGNORECASE)
 _MULTIPLIER = {"万": 1e4, "w": 1e4, "千": 1e3, "k": 1e3, "亿": 1e8}
 _DATE_FORMATS: tuple[tuple[str, bool], ...] = (
-    ("%Y-%m-%d %H:%M:%S", True),
     ("%Y-%m-%d %H:%M", True),
+    ("%Y-%m-%d %H:%M:%S", True),
     ("%Y-%m-%d", False),
     ("%Y%m%d", False),
     ("%Y%m%d%H%M", True),
@@ -75,21 +75,26 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     bad = np.zeros(len(values), dtype=bool)
     percent = np.zeros(len(values), dtype=bool)
-    pending = numbers.isna().to_numpy().copy()
-    if pending.any():
-        positions = np.flatnonzero(pending)
-        pending[positions] = ~blank_mask(values.iloc[positions])
-    if pending.any():
-        out = numbers.to_numpy(copy=True)
-        raw = values.to_numpy()
-        for position in np.flatnonzero(pending):
+    positions = np.flatnonzero(numbers.isna().to_numpy())
+    if len(positions):
+        # Text cells ('1,234', '45.2%', '1.2万') repeat a lot: parse each distinct spelling once.
+        codes, uniques = pd.factorize(values.iloc[positions], use_na_sentinel=True)
+        parsed = np.full(len(uniques) + 1, np.nan)
+        unique_bad = np.zeros(len(uniques) + 1, dtype=bool)
+        unique_percent = np.zeros(len(uniques) + 1, dtype=bool)
+        for index, text in enumerate(np.asarray(uniques, dtype=object)):
             try:
-                parsed, had_percent = parse_number_text(str(raw[position]))
+                value, had_percent = parse_number_text(str(text))
             except ValueError:
-                bad[position] = True
+                unique_bad[index] = True
                 continue
-            out[position] = np.nan if parsed is None else parsed
-            percent[position] = had_percent
+            parsed[index] = np.nan if value is None else value
+            unique_percent[index] = had_percent
+        codes = np.where(codes < 0, len(uniques), codes)
+        out = numbers.to_numpy(copy=True)
+        out[positions] = parsed[codes]
+        bad[positions] = unique_bad[codes]
+        percent[positions] = unique_percent[codes]
         numbers = pd.Series(out, index=values.index)
     return numbers, pd.Series(bad, index=values.index), pd.Series(percent, index=values.index)
 
