@@ -1,4 +1,4 @@
-"""Benchmark: `nmo analyze` on a generated 100,000-row export, report with charts; peak memory; naive baseline.
+"""Benchmark: `nmo analyze` on a generated 100,000-row export with report and charts, vs a naive baseline.
 
 Run: .venv/bin/python benchmarks/analyst_bench.py [--rows 100000] [--repeat 3]
 Each measurement runs in a fresh child process, so peak RSS is that run's own; the target is ≤ 5 s.
@@ -38,9 +38,13 @@ def child_analyze(export: Path, out: Path) -> dict[str, float]:
     imported = time.perf_counter()
     run = run_analysis(Settings(home=out / "home"), [export], report_dir=out / "report")
     finished = time.perf_counter()
-    return {"import_s": imported - started, "analysis_and_report_s": finished - imported,
-            "total_s": finished - started, "rows_used": float(run.result.summary.rows_used),
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "import_s": imported - started,
+        "analysis_and_report_s": finished - imported,
+        "total_s": finished - started,
+        "rows_used": float(run.result.summary.rows_used),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def child_naive(export: Path) -> dict[str, float]:
@@ -57,8 +61,7 @@ def child_naive(export: Path) -> dict[str, float]:
             cell[0] += engaged
             cell[1] += views
     finished = time.perf_counter()
-    return {"total_s": finished - started, "platforms": float(len(totals)),
-            "peak_rss_mb": peak_rss_mb()}
+    return {"total_s": finished - started, "platforms": float(len(totals)), "peak_rss_mb": peak_rss_mb()}
 
 
 def run_child(mode: str, export: Path, out: Path) -> dict[str, float]:
@@ -93,13 +96,19 @@ def main() -> None:
     median = statistics.median(r["analysis_and_report_s"] for r in runs)
     print(f"export: {args.rows:,} rows, {size_mb:.1f} MB CSV (Chinese headers); report.html {html_kb:.0f} KB")
     for i, r in enumerate(runs):
-        print(f"run {i}: import {r['import_s']:.2f} s, analysis+report {r['analysis_and_report_s']:.2f} s, "
-              f"total {r['total_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, rows used {r['rows_used']:,.0f}")
-    print(f"analysis+report: best {best:.2f} s, median {median:.2f} s of {len(runs)} "
-          f"(target ≤ {TARGET_SECONDS:.0f} s: {'met' if median <= TARGET_SECONDS else 'NOT met'})")
+        print(
+            f"run {i}: import {r['import_s']:.2f} s, analysis+report {r['analysis_and_report_s']:.2f} s, "
+            f"total {r['total_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, rows used {r['rows_used']:,.0f}"
+        )
+    print(
+        f"analysis+report: best {best:.2f} s, median {median:.2f} s of {len(runs)} "
+        f"(target ≤ {TARGET_SECONDS:.0f} s: {'met' if median <= TARGET_SECONDS else 'NOT met'})"
+    )
     print(f"peak memory: {max(r['peak_rss_mb'] for r in runs):.0f} MB RSS")
-    print(f"naive baseline (csv.DictReader loop, ER per platform only, no validation/report): "
-          f"{naive['total_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB")
+    print(
+        f"naive baseline (csv.DictReader loop, ER per platform only, no validation/report): "
+        f"{naive['total_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB"
+    )
 
 
 if __name__ == "__main__":
