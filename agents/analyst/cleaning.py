@@ -36,7 +36,7 @@ def resolve_platform(name: str) -> str | None:
 
 
 def platform_from_filename(path: str) -> str | None:
-    """Guess a platform from an export's file name (小红书_10月.csv → xiaohongshu)."""
+    """Guess a platform from an export's file or sheet name (小红书_10月.csv → xiaohongshu)."""
     from agents.platforms import platform_table
 
     stem = Path(path).stem.lower()
@@ -291,7 +291,7 @@ def _platforms(
 
     n = len(table.frame)
     if column is None:
-        guess = chosen or platform_from_filename(table.file)
+        guess = chosen or platform_from_filename(table.sheet or "") or platform_from_filename(table.file)
         if guess is None:
             notes.append(
                 f"{table.label}: no platform column and none in the file name; "
@@ -311,15 +311,18 @@ def _platforms(
 def _drop_duplicates(data: pd.DataFrame, sources: list[str], log: IssueLog) -> pd.DataFrame:
     """Keep the first row of each (platform, post ID), or of (platform, title, time) when IDs are absent."""
     import numpy as np
+    import pandas as pd
 
     if not len(data):
         return data
     by_id = data["has_post_id"].to_numpy() & (data["post_id"] != "").to_numpy()
     key = (data["platform"] + "\x1f" + data["post_id"]).to_numpy(dtype=object)
     if not by_id.all():
-        fallback = data["platform"] + "\x1f" + data["title"] + "\x1f" + data["published_at"].astype(str)
+        # astype(str) turns NaT into NaN under pandas 3: a missing time must not make every key equal.
+        published = data["published_at"].astype(str).fillna("")
+        fallback = (data["platform"] + "\x1f" + data["title"] + "\x1f" + published).fillna("")
         key = np.where(by_id, key, fallback.to_numpy(dtype=object))
-    no_title = ~by_id & (data["title"] == "").to_numpy()
+    no_title = ~by_id & ((data["title"] == "").to_numpy() | pd.isna(key))
     keyed = data.assign(_key=key)
     duplicated = keyed["_key"].duplicated(keep="first").to_numpy() & ~no_title
     if not duplicated.any():

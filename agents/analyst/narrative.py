@@ -89,7 +89,7 @@ def template_narrative(result: AnalysisResult) -> list[str]:
     s = result.summary
     lines = [
         f"共分析 {count(s.rows_used)} 篇内容（读取 {count(s.rows_read)} 行，剔除 {count(s.rejected)} 行，"
-        f"排除 {count(s.excluded)} 行，空行 {count(s.empty_rows)} 行）。"
+        f"排除 {count(s.excluded)} 行，空行 {count(s.empty_rows)} 行，汇总行 {count(s.skipped)} 行）。"
     ]
     if o.engagement_rate is not None:
         lines.append(f"整体互动率 {pct(o.engagement_rate)}，总互动 {count(o.engagements)}。")

@@ -30,7 +30,7 @@ def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
-def _kpi_table(groups: list[GroupKPIs], first: str) -> Block:
+def _kpi_table(groups: list[GroupKPIs], first: str, labels: dict[str, str] | None = None) -> Block:
     headers = [
         first,
         "内容数",
@@ -47,7 +47,7 @@ def _kpi_table(groups: list[GroupKPIs], first: str) -> Block:
     ]
     rows = [
         [
-            g.group,
+            (labels or {}).get(g.group, g.group),
             count(g.pieces),
             count(g.views),
             count(g.engagements),
@@ -101,7 +101,11 @@ def build_blocks(
     blocks += [Block("h", "结论"), Block("ul", items=result.narrative)]
     blocks += [
         Block("h", "总览"),
-        _kpi_table([result.overall, *(p.totals for p in result.platforms)], "平台"),
+        _kpi_table(
+            [result.overall, *(p.totals for p in result.platforms)],
+            "平台",
+            {"all": "全部", **{p.platform: p.name for p in result.platforms}},
+        ),
     ]
     blocks += [Block("img", chart=c) for c in charts]
     for p in result.platforms:

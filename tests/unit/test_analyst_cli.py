@@ -132,3 +132,34 @@ def test_invalid_campaign_file_is_a_user_error(app: typer.Typer, tmp_path: Path)
     result = runner.invoke(app, ["analyze", "--post-mortem", str(campaign)])
     assert isinstance(result.exception, UserInputError)
     assert "likes_per_day" in result.exception.problem
+
+
+def test_charts_fall_back_with_a_warning_when_no_chinese_font(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agents.analyst import charts
+
+    monkeypatch.setattr(charts, "chinese_font", lambda: None)
+    result = runner.invoke(app, ["analyze", exports()[0], "--report", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "fonts-wqy-microhei" in result.output
+    assert (tmp_path / "r" / "report.html").read_text(encoding="utf-8").count("data:image/png;base64,") >= 3
+
+
+def test_sheet_names_tell_the_platform(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from agents.analyst.pipeline import analyze_files
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "小红书"
+    first.append(["标题", "阅读量", "点赞"])
+    first.append(["a", 100, 5])
+    second = book.create_sheet("抖音")
+    second.append(["标题", "播放量", "点赞"])
+    second.append(["b", 300, 9])
+    book.save(tmp_path / "export.xlsx")
+    result = analyze_files([tmp_path / "export.xlsx"])
+    assert {p.platform: p.totals.views for p in result.platforms} == {"xiaohongshu": 100, "douyin": 300}

@@ -133,3 +133,10 @@ def test_nothing_usable_is_a_user_error_that_names_rows(tmp_path: Path) -> None:
     path = write(tmp_path / "xhs.csv", HEADER + "A1,x,y,2026-10-01,-1,1,1,1,1\n")
     with pytest.raises(UserInputError, match="row 2"):
         analyze_files([path])
+
+
+def test_without_post_ids_duplicates_are_same_title_and_time(tmp_path: Path) -> None:
+    text = "标题,发布时间,阅读量,点赞\n甲,2026-10-01 08:00,100,1\n甲,2026-10-01 08:00,100,1\n乙,,100,1\n丙,,100,1\n"
+    result = analyze_files([write(tmp_path / "xhs.csv", text)])
+    assert result.summary.duplicates == 1 and result.summary.rows_used == 3
+    assert "duplicate title '甲'" in result.summary.issues[0].reason
