@@ -136,7 +136,8 @@ def test_nothing_usable_is_a_user_error_that_names_rows(tmp_path: Path) -> None:
 
 
 def test_without_post_ids_duplicates_are_same_title_and_time(tmp_path: Path) -> None:
-    text = "标题,发布时间,阅读量,点赞\n甲,2026-10-01 08:00,100,1\n甲,2026-10-01 08:00,100,1\n乙,,100,1\n丙,,100,1\n"
+    rows = ["甲,2026-10-01 08:00,100,1", "甲,2026-10-01 08:00,100,1", "乙,,100,1", "丙,,100,1"]
+    text = "标题,发布时间,阅读量,点赞\n" + "\n".join(rows) + "\n"
     result = analyze_files([write(tmp_path / "xhs.csv", text)])
     assert result.summary.duplicates == 1 and result.summary.rows_used == 3
     assert "duplicate title '甲'" in result.summary.issues[0].reason
