@@ -87,7 +87,8 @@ def goal_results(goals: dict[str, float], totals: GroupKPIs) -> list[GoalResult]
     return out
 
 
-def _show(metric: str, value: float | None) -> str:
+def show_goal_value(metric: str, value: float | None) -> str:
+    """A goal's target or result as the report shows it: 20.1%, 23.74 (money), 221,743."""
     if metric in RATE_GOALS:
         return pct(value)
     if metric in LOWER_IS_BETTER:
@@ -100,7 +101,7 @@ def lessons(result: AnalysisResult, goals: list[GoalResult]) -> tuple[list[str],
     worked: list[str] = []
     change: list[str] = []
     for g in goals:
-        line = f"{g.metric}：实际 {_show(g.metric, g.actual)}，目标 {_show(g.metric, g.target)}"
+        line = f"{g.metric}：实际 {show_goal_value(g.metric, g.actual)}，目标 {show_goal_value(g.metric, g.target)}"
         (worked if g.met else change).append(line + ("，已达成。" if g.met else "，未达成。"))
     for p in result.platforms:
         rated = [k for k in p.by_pillar if k.engagement_rate is not None and k.pieces >= 2]

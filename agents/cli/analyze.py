@@ -192,9 +192,12 @@ def show_analysis(run: AnalysisRun) -> None:
         )
     console.print(table)
     if run.postmortem is not None:
+        from agents.analyst.postmortem import show_goal_value
+
         console.print(f"[bold]复盘 {run.postmortem.campaign}[/]")
         for goal in run.postmortem.goals:
-            console.print(f"  {'✅' if goal.met else '❌'} {goal.metric}: {goal.actual} / {goal.target}")
+            shown = f"{show_goal_value(goal.metric, goal.actual)} / {show_goal_value(goal.metric, goal.target)}"
+            console.print(f"  {'✅' if goal.met else '❌'} {goal.metric}: {shown}")
         for line in run.postmortem.worked:
             console.print(f"  + {line}")
         for line in run.postmortem.change:

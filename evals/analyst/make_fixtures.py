@@ -222,6 +222,7 @@ def wechat_case(rng: random.Random) -> dict[str, Any]:
             ]
         )
     sheet.append(["坏日期", "WX9001", "门店活动", "昨天", 100, 1, 1, 1, 1, 0])
+    workbook.properties.created = workbook.properties.modified = datetime(2026, 11, 1)  # stable bytes
     workbook.save(FIXTURES / "wechat_articles.xlsx")
     return {"rows": rows, "rejected": 1, "empty": 0, "duplicates": 0, "read": len(rows) + 1}
 
@@ -431,11 +432,26 @@ def abtest_cases() -> None:
     )
 
 
+def campaign_example() -> None:
+    """A 复盘 campaign file over two of the fixtures, as `nmo analyze --post-mortem` reads it."""
+    campaign = {
+        "name": "九月冷萃上新",
+        "from": "2026-09-07",
+        "to": "2026-10-11",
+        "exports": ["xiaohongshu_notes.csv", "douyin_gb18030.csv"],
+        "goals": {"views": 200000, "engagement_rate": "20%", "follows": 800, "cpa": 30},
+    }
+    (FIXTURES / "campaign_example.yaml").write_text(
+        yaml.safe_dump(campaign, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
 def main() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     CASES.mkdir(parents=True, exist_ok=True)
     analyze_cases()
     abtest_cases()
+    campaign_example()
     print(f"wrote fixtures to {FIXTURES} and cases to {CASES}")
 
 
