@@ -101,7 +101,8 @@ def lessons(result: AnalysisResult, goals: list[GoalResult]) -> tuple[list[str],
     worked: list[str] = []
     change: list[str] = []
     for g in goals:
-        line = f"{g.metric}：实际 {show_goal_value(g.metric, g.actual)}，目标 {show_goal_value(g.metric, g.target)}"
+        actual, target = show_goal_value(g.metric, g.actual), show_goal_value(g.metric, g.target)
+        line = f"{g.metric}：实际 {actual}，目标 {target}"
         (worked if g.met else change).append(line + ("，已达成。" if g.met else "，未达成。"))
     for p in result.platforms:
         rated = [k for k in p.by_pillar if k.engagement_rate is not None and k.pieces >= 2]

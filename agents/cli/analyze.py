@@ -196,7 +196,9 @@ def show_analysis(run: AnalysisRun) -> None:
 
         console.print(f"[bold]复盘 {run.postmortem.campaign}[/]")
         for goal in run.postmortem.goals:
-            shown = f"{show_goal_value(goal.metric, goal.actual)} / {show_goal_value(goal.metric, goal.target)}"
+            shown = (
+                f"{show_goal_value(goal.metric, goal.actual)} / {show_goal_value(goal.metric, goal.target)}"
+            )
             console.print(f"  {'✅' if goal.met else '❌'} {goal.metric}: {shown}")
         for line in run.postmortem.worked:
             console.print(f"  + {line}")
