@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from agents.analyst.cleaning import IssueLog, RowGate, cell_reason
-from agents.analyst.headers import describe_needed, missing_for_metrics
+from agents.analyst.cleaning import IssueLog, RowGate, cell_reason, read_counts
+from agents.analyst.headers import describe_needed
 from agents.analyst.loading import RawTable, read_export
 from agents.analyst.models import (
     ABTestReport,
-    ColumnMapping,
     Comparison,
     ExperimentResult,
     LoadSummary,
@@ -23,7 +22,7 @@ from agents.analyst.statistics import (
     required_sample_size,
     two_proportion_z_test,
 )
-from agents.analyst.values import blank_mask, parse_numbers, stripped_text
+from agents.analyst.values import blank_mask, stripped_text
 from agents.errors import UserInputError
 
 Metric = Literal["auto", "ctr", "cvr"]
@@ -169,18 +168,7 @@ def run_abtest(path: Path, metric: Metric = "auto", alpha: float = 0.05) -> ABTe
                 f"An A/B export needs {describe_needed('abtest')}.",
             )
         chosen = chosen or _metric_columns(columns, metric, table.label)
-        summary.mappings.append(
-            ColumnMapping(
-                file=table.file,
-                sheet=table.sheet,
-                header_row=table.header_row,
-                encoding=table.encoding,
-                mapped=table.mapped,
-                ignored=table.ignored,
-                missing=missing_for_metrics(columns),
-                rows=len(table.frame),
-            )
-        )
+        summary.mappings.append(table.column_mapping())
         summary.rows_read += len(table.frame)
         used, empty = _accumulate(table, chosen, log, totals)
         summary.rows_used += used
@@ -232,22 +220,8 @@ def _accumulate(
     experiments = stripped_text(frame["experiment"]) if "experiment" in frame else None
     parsed = {}
     for column in (success_col, trials_col):
-        values, bad, percent = parse_numbers(frame[column])
-        raw = frame[column].to_numpy()
-        arr = values.to_numpy()
-        gate.mark(
-            bad.to_numpy() | percent.to_numpy(),
-            f"unreadable {column}",
-            "rejected",
-            cell_reason(f"{column}: cannot read '{{value}}' as a count", raw),
-        )
+        arr = read_counts(gate, column, frame[column])
         gate.mark(np.isnan(arr), f"missing {column}", "rejected", cell_reason(f"{column} is empty", None))
-        gate.mark(
-            np.nan_to_num(arr) < 0,
-            f"negative {column}",
-            "rejected",
-            cell_reason(f"{column} is negative ({{value}})", raw),
-        )
         parsed[column] = arr
     successes, trials = parsed[success_col], parsed[trials_col]
     gate.mark(

@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agents.analyst.headers import COUNT_FIELDS, MONEY_FIELDS, RATE_FIELDS, TEXT_FIELDS, missing_for_metrics
+from agents.analyst.headers import COUNT_FIELDS, MONEY_FIELDS, RATE_FIELDS, TEXT_FIELDS
 from agents.analyst.loading import RawTable
-from agents.analyst.models import ColumnMapping, LoadSummary, RowAction, RowIssue
+from agents.analyst.models import LoadSummary, RowAction, RowIssue
 from agents.analyst.values import blank_mask, parse_datetimes, parse_numbers, parse_rates, stripped_text
 from agents.errors import UserInputError
 
@@ -101,6 +101,34 @@ class RowGate:
         return len(positions)
 
 
+def read_counts(gate: RowGate, column: str, cells: pd.Series) -> np.ndarray:
+    """Parse a count or money column, rejecting unreadable cells, percentages and negative numbers."""
+    import numpy as np
+
+    values, bad, percent = parse_numbers(cells)
+    arr: np.ndarray = values.to_numpy()
+    raw = cells.to_numpy()
+    gate.mark(
+        bad.to_numpy(),
+        f"unreadable {column}",
+        "rejected",
+        cell_reason(f"{column}: cannot read '{{value}}' as a number", raw),
+    )
+    gate.mark(
+        percent.to_numpy(),
+        f"percentage in {column}",
+        "rejected",
+        cell_reason(f"{column}: '{{value}}' is a percentage, expected a count", raw),
+    )
+    gate.mark(
+        np.nan_to_num(arr, nan=0.0) < 0,
+        f"negative {column}",
+        "rejected",
+        cell_reason(f"{column} is negative ({{value}})", raw),
+    )
+    return arr
+
+
 @dataclass
 class CleanData:
     """The clean pieces plus the account of every input row."""
@@ -131,18 +159,7 @@ def clean_tables(
         sources.append(table.label)
         summary.rows_read += len(table.frame)
         summary.empty_rows += counters["empty"]
-        summary.mappings.append(
-            ColumnMapping(
-                file=table.file,
-                sheet=table.sheet,
-                header_row=table.header_row,
-                encoding=table.encoding,
-                mapped=table.mapped,
-                ignored=table.ignored,
-                missing=missing_for_metrics(table.frame.columns),
-                rows=len(table.frame),
-            )
-        )
+        summary.mappings.append(table.column_mapping())
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     data = _drop_duplicates(data, sources, log)
@@ -197,27 +214,7 @@ def _clean_table(
     for column in COUNT_FIELDS + MONEY_FIELDS:
         if column not in raw:
             continue
-        values, bad, percent = parse_numbers(raw[column])
-        arr = values.to_numpy()
-        raw_col = raw[column].to_numpy()
-        gate.mark(
-            bad.to_numpy(),
-            f"unreadable {column}",
-            "rejected",
-            cell_reason(f"{column}: cannot read '{{value}}' as a number", raw_col),
-        )
-        gate.mark(
-            percent.to_numpy(),
-            f"percentage in {column}",
-            "rejected",
-            cell_reason(f"{column}: '{{value}}' is a percentage, expected a count", raw_col),
-        )
-        gate.mark(
-            np.nan_to_num(arr, nan=0.0) < 0,
-            f"negative {column}",
-            "rejected",
-            cell_reason(f"{column} is negative ({{value}})", raw_col),
-        )
+        arr = read_counts(gate, column, raw[column])
         out[column] = arr
     for column in RATE_FIELDS:
         if column not in raw:

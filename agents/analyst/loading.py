@@ -15,7 +15,9 @@ from agents.analyst.headers import (
     describe_needed,
     header_score,
     map_headers,
+    missing_for_metrics,
 )
+from agents.analyst.models import ColumnMapping
 from agents.errors import NotFoundError, UserInputError
 
 if TYPE_CHECKING:
@@ -38,6 +40,19 @@ class RawTable:
     encoding: str | None
     mapped: dict[str, str]
     ignored: list[str]
+
+    def column_mapping(self) -> ColumnMapping:
+        """How this table's headers were read, for the summary: mapped, ignored, missing per metric."""
+        return ColumnMapping(
+            file=self.file,
+            sheet=self.sheet,
+            header_row=self.header_row,
+            encoding=self.encoding,
+            mapped=self.mapped,
+            ignored=self.ignored,
+            missing=missing_for_metrics(self.frame.columns),
+            rows=len(self.frame),
+        )
 
     @property
     def label(self) -> str:
