@@ -199,7 +199,7 @@ METRIC_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 _UNIT_SUFFIX = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]$")
 _SPACES = re.compile(r"[\s_\-·/]+")
-_ALIAS_INDEX: dict[str, str] = {}
+_ALIAS_INDEX: dict[str, tuple[str, int]] = {}
 
 
 def normalize_header(header: object) -> str:
@@ -209,35 +209,39 @@ def normalize_header(header: object) -> str:
     return _SPACES.sub("", text)
 
 
-def _alias_index() -> dict[str, str]:
+def _alias_index() -> dict[str, tuple[str, int]]:
     if not _ALIAS_INDEX:
         for field, aliases in FIELD_ALIASES.items():
-            for alias in (field, *aliases):
-                _ALIAS_INDEX.setdefault(normalize_header(alias), field)
+            for rank, alias in enumerate((field, *aliases)):
+                _ALIAS_INDEX.setdefault(normalize_header(alias), (field, rank))
     return _ALIAS_INDEX
 
 
 def canonical_field(header: object) -> str | None:
     """The canonical field a header means, or None when it is not one nmo knows."""
-    return _alias_index().get(normalize_header(header))
+    found = _alias_index().get(normalize_header(header))
+    return found[0] if found else None
 
 
 def map_headers(headers: Iterable[object]) -> tuple[dict[str, str], list[str]]:
-    """Map headers to canonical fields: (original → field, ignored); the first of two synonyms wins."""
-    mapped: dict[str, str] = {}
-    ignored: list[str] = []
-    taken: set[str] = set()
+    """Map headers to canonical fields: (original → field, ignored).
+
+    When two headers mean the same field (阅读次数 and 阅读人数, 评论 and 弹幕) the one earlier in the alias
+    list wins and the other is listed as ignored, so the user sees the choice.
+    """
+    best: dict[str, tuple[int, str]] = {}
+    names: list[str] = []
     for header in headers:
         name = str(header).strip()
         if not name or name.lower().startswith("unnamed:"):
             continue
-        field = canonical_field(name)
-        if field is None or field in taken:
-            ignored.append(name)
-            continue
-        mapped[name] = field
-        taken.add(field)
-    return mapped, ignored
+        names.append(name)
+        found = _alias_index().get(normalize_header(name))
+        if found and (found[0] not in best or found[1] < best[found[0]][0]):
+            best[found[0]] = (found[1], name)
+    chosen = {name: field for field, (_rank, name) in best.items()}
+    mapped = {name: chosen[name] for name in names if name in chosen}
+    return mapped, [name for name in names if name not in chosen]
 
 
 def missing_for_metrics(fields: Iterable[str]) -> dict[str, list[str]]:

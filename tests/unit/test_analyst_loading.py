@@ -141,3 +141,18 @@ def test_without_post_ids_duplicates_are_same_title_and_time(tmp_path: Path) -> 
     result = analyze_files([write(tmp_path / "xhs.csv", text)])
     assert result.summary.duplicates == 1 and result.summary.rows_used == 3
     assert "duplicate title '甲'" in result.summary.issues[0].reason
+
+
+def test_header_synonyms_pick_the_stronger_meaning_and_report_the_other() -> None:
+    from agents.analyst.headers import map_headers
+
+    mapped, ignored = map_headers(
+        ["弹幕", "评论数", "阅读人数", "阅读次数", "完播率(%)", "花费（元）", "粉丝总数"]
+    )
+    assert mapped == {
+        "评论数": "comments",
+        "阅读次数": "views",
+        "完播率(%)": "completion_rate",
+        "花费（元）": "spend",
+    }
+    assert ignored == ["弹幕", "阅读人数", "粉丝总数"]
