@@ -34,6 +34,11 @@ def pct(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def signed_pct(value: float | None, digits: int = 1) -> str:
+    """A relative change with its sign: 0.651 → '+65.1%'; None → '—'."""
+    return "—" if value is None else f"{value * 100:+.{digits}f}%"
+
+
 def count(value: float | None) -> str:
     """121816673 → '121,816,673'; None → '—'."""
     return "—" if value is None else f"{value:,.0f}"
@@ -68,7 +73,7 @@ def _platform_lines(p: PlatformAnalysis) -> Iterator[str]:
         last = p.weeks[-1]
         if last.views_change is not None:
             yield (
-                f"{p.name}最近一周（{last.week_start.isoformat()} 起）阅读/播放环比 {pct(last.views_change)}"
+                f"{p.name}最近一周（{last.week_start.isoformat()} 起）阅读/播放环比 {signed_pct(last.views_change)}"
                 + (
                     f"，互动率变化 {points(last.engagement_rate_change)}"
                     if last.engagement_rate_change is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agents.analyst.charts import Chart
 from agents.analyst.models import AnalysisResult, GroupKPIs, PieceRef, PostMortem
-from agents.analyst.narrative import WEEKDAYS, count, pct
+from agents.analyst.narrative import WEEKDAYS, count, pct, signed_pct
 
 MAX_ISSUES_SHOWN = 50
 
@@ -127,7 +127,7 @@ def build_blocks(
                             w.week_start.isoformat(),
                             count(w.pieces),
                             count(w.views),
-                            pct(w.views_change),
+                            signed_pct(w.views_change),
                             pct(w.engagement_rate),
                             "—"
                             if w.engagement_rate_change is None
