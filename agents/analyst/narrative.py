@@ -73,7 +73,8 @@ def _platform_lines(p: PlatformAnalysis) -> Iterator[str]:
         last = p.weeks[-1]
         if last.views_change is not None:
             yield (
-                f"{p.name}最近一周（{last.week_start.isoformat()} 起）阅读/播放环比 {signed_pct(last.views_change)}"
+                f"{p.name}最近一周（{last.week_start.isoformat()} 起）"
+                f"阅读/播放环比 {signed_pct(last.views_change)}"
                 + (
                     f"，互动率变化 {points(last.engagement_rate_change)}"
                     if last.engagement_rate_change is not None
