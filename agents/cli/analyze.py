@@ -16,27 +16,27 @@ if TYPE_CHECKING:
 
 ISSUES_SHOWN = 10
 
-ANALYZE_HELP = """Analyse metric exports (CSV/XLSX, Chinese or English headers) from 公众号, 小红书, 抖音 ….
+ANALYZE_HELP = (
+    "Analyse metric exports (CSV/XLSX, Chinese or English headers) from 公众号, 小红书, 抖音 ….\n\n"
+    "Maps the headers to one schema and says which it mapped, ignored or misses; computes KPIs per "
+    "platform, pillar (栏目) and format (engagement, completion, CTR, conversion, follower growth, "
+    "CPM/CPE/CPA), weekly trends, top and bottom pieces, best weekday and hour, outliers. Every row left "
+    "out is counted with its row number and reason. With --report DIR writes report.md, report.html "
+    "(charts) and report.json. The best slots and pillars are saved for the planner.\n\n"
+    "Examples:\n\n"
+    "nmo analyze 小红书_10月.csv 公众号_10月.xlsx --report out/\n\n"
+    "nmo analyze export.csv --platform 小红书 --from 2026-10-01 --to 2026-10-31 --json\n\n"
+    "nmo analyze --post-mortem campaigns/双12.yaml --report out/双12"
+)
 
-Maps the headers to one schema (and says which it mapped, ignored or misses), then computes KPIs per
-platform, pillar (栏目) and format: engagement, completion, CTR, conversion, follower growth, CPM/CPE/CPA;
-weekly trends, top/bottom pieces, best weekday and hour, outliers. Every row left out is counted with its
-row number and reason. With --report DIR writes report.md, report.html (charts) and report.json.
-The best slots and pillars are saved for the planner.
-
-Examples:
-  nmo analyze 小红书_10月.csv 公众号_10月.xlsx --report out/
-  nmo analyze export.csv --platform 小红书 --from 2026-10-01 --to 2026-10-31 --json
-  nmo analyze --post-mortem campaigns/双12.yaml --report out/双12"""
-
-ABTEST_HELP = """Judge A/B experiments in an export: experiment, variant, impressions (曝光), clicks (点击).
-
-For each experiment: per-variant rates, the difference to the control with a 95% confidence interval,
-a p-value (two-proportion z-test; chi-square for more than two variants), the winner only when the
-difference is significant, and otherwise the sample size per variant needed to detect the observed lift.
-
-Example:
-  nmo abtest 标题测试.csv"""
+ABTEST_HELP = (
+    "Judge A/B experiments in an export with experiment, variant, impressions (曝光) and clicks (点击).\n\n"
+    "For each experiment: per-variant rates, the difference to the control with a 95% confidence "
+    "interval, a p-value (two-proportion z-test; chi-square for more than two variants), the winner only "
+    "when the difference is significant, and otherwise the sample size per variant needed to detect the "
+    "observed lift.\n\n"
+    "Example: nmo abtest 标题测试.csv"
+)
 
 
 def _parse_date(value: str | None, flag: str) -> date | None:
