@@ -96,6 +96,7 @@ def evaluate_experiment(
         experiment=name,
         metric=metric,
         variants=variants,
+        control=control.variant,
         comparisons=comparisons,
         test=test,
         statistic=statistic,
@@ -138,11 +139,18 @@ def _multi_winner(by_rate: list[VariantStat], alpha: float) -> str | None:
     return best.variant
 
 
+def format_p(p_value: float | None) -> str:
+    """A p-value as shown in verdicts: p=0.0123, or p<0.0001 for tiny ones."""
+    if p_value is None:
+        return ""
+    return "p<0.0001" if p_value < 0.0001 else f"p={p_value:.4f}"
+
+
 def _verdict(result: ExperimentResult, best: VariantStat, alpha: float) -> str:
     rates = "，".join(f"{v.variant} {pct(v.rate, 2)}" for v in result.variants)
-    p_text = f"p={result.p_value:.4f}" if result.p_value is not None else ""
+    p_text = format_p(result.p_value)
     if result.winner:
-        return f"{result.winner} 胜出（{rates}；{result.test} {p_text} < {alpha}）。"
+        return f"{result.winner} 胜出（{rates}；{result.test} {p_text}，显著性水平 {alpha}）。"
     if result.significant:
         return f"各版本有显著差异（{result.test} {p_text}），但没有一个版本显著优于所有其他版本（{rates}）。"
     need = (
@@ -168,7 +176,8 @@ def run_abtest(path: Path, metric: Metric = "auto", alpha: float = 0.05) -> ABTe
                 f"An A/B export needs {describe_needed('abtest')}.",
             )
         chosen = chosen or _metric_columns(columns, metric, table.label)
-        summary.mappings.append(table.column_mapping())
+        # The analyze command's per-metric needs do not apply here; missing A/B columns raise above.
+        summary.mappings.append(table.column_mapping().model_copy(update={"missing": {}}))
         summary.rows_read += len(table.frame)
         used, empty = _accumulate(table, chosen, log, totals)
         summary.rows_used += used

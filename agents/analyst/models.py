@@ -190,6 +190,7 @@ class ExperimentResult(BaseModel):
     experiment: str
     metric: str
     variants: list[VariantStat]
+    control: str | None = None
     comparisons: list[Comparison]
     test: Literal["z-test", "chi-square", "none"]
     statistic: float | None = None

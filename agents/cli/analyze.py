@@ -232,7 +232,9 @@ def show_abtest(report: ABTestReport) -> None:
                 f"{v.trials:,.0f}",
                 f"{v.successes:,.0f}",
                 pct(v.rate, 2),
-                f"{c.difference * 100:+.2f}pp" if c else "control",
+                f"{c.difference * 100:+.2f}pp"
+                if c
+                else ("control" if v.variant == experiment.control else "—"),
                 f"[{c.ci_low * 100:+.2f}, {c.ci_high * 100:+.2f}]pp" if c else "",
                 f"{c.p_value:.4g}" if c else "",
             )
