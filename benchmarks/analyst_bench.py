@@ -101,7 +101,8 @@ def main() -> None:
     for i, r in enumerate(runs):
         print(
             f"run {i}: import {r['import_s']:.2f} s, analysis+report {r['analysis_and_report_s']:.2f} s "
-            f"(CPU {r['cpu_s']:.2f} s), total {r['total_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, rows used {r['rows_used']:,.0f}"
+            f"(CPU {r['cpu_s']:.2f} s), total {r['total_s']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB, "
+            f"rows used {r['rows_used']:,.0f}"
         )
     print(
         f"analysis+report: best {best:.2f} s, median {median:.2f} s of {len(runs)} "
