@@ -24,6 +24,7 @@ COMMAND_MODULES = (
 )
 
 
+
 class NmoTyper(typer.Typer):
     """A Typer app that turns NmoError into a one-paragraph message and the error's exit code."""
 
