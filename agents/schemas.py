@@ -239,3 +239,27 @@ class WrittenDraft(BaseModel):
     text: str
     passages: list[Passage] = Field(default_factory=list)
     backend: Backend
+
+
+class DraftRecord(BaseModel):
+    """Everything a reviewer sees about one draft: current text, gate result, history, decisions."""
+
+    draft_id: str
+    request_id: str
+    platform: str
+    topic: str
+    plan_item_id: str | None = None
+    requested_by: str
+    status: DraftStatus
+    content: DraftContent | None = None
+    text: str = ""
+    check: CheckResult | None = None
+    passages: list[Passage] = Field(default_factory=list)
+    revisions: list[Revision] = Field(default_factory=list)
+    decisions: list[ReviewDecision] = Field(default_factory=list)
+    backend: Backend = "offline"
+    created_at: datetime = Field(default_factory=datetime.now)
+
+    def resolve(self, passage_id: str) -> Passage | None:
+        """The cited passage with this ID, when the draft rests on it."""
+        return next((p for p in self.passages if p.id == passage_id), None)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
+from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.plan import SIMILARITY_THRESHOLD

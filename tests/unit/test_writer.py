@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
+from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 from agents.composer.sentences import factual_numbers, numbers_in
 from agents.errors import KnowledgeError, UserInputError

@@ -1,0 +1,111 @@
+"""`nmo draft` (one platform, from a topic or a plan item) and `nmo adapt` (one piece → other platforms)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DRAFT_HELP = """Draft a piece for one platform, in its native shape, then run it through the gate.
+
+Examples:
+  nmo draft --platform xiaohongshu --topic "办公室冷泡茶三步法"
+  nmo draft --platform wechat --plan-item P1a2b3c-02 --variants 2
+
+The draft waits for review afterwards: see `nmo review list`."""
+
+ADAPT_HELP = """Rewrite one piece natively for other platforms (一稿多发); each version goes through the gate.
+
+Example: nmo adapt article.md --to weibo,xiaohongshu"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the draft and adapt commands."""
+
+    @app.command(help=DRAFT_HELP)
+    def draft(
+        platform: Annotated[str, typer.Option("--platform", "-p", help="wechat, weibo, xiaohongshu, douyin, …")],
+        topic: Annotated[str | None, typer.Option("--topic", "-t", help="What the piece is about.")] = None,
+        plan_item: Annotated[
+            str | None, typer.Option("--plan-item", help="Draft a stored plan item, e.g. P1a2b3c-02.")
+        ] = None,
+        variants: Annotated[int, typer.Option("--variants", help="Title/hook variants for an A/B test (0–5).")] = 0,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        from agents.cli.running import run_request
+        from agents.config import Settings
+        from agents.errors import UserInputError
+        from agents.platforms import get_platform
+        from agents.registry import Registry
+        from agents.schemas import DraftBrief
+        from agents.service import new_request_id
+        from agents.state import WorkflowRequest
+
+        spec = get_platform(platform)
+        if (topic is None) == (plan_item is None):
+            raise UserInputError("Give exactly one of --topic or --plan-item.", 'e.g. --topic "冷泡茶怎么泡".')
+        if not 0 <= variants <= 5:
+            raise UserInputError(f"--variants {variants} is outside 0–5.", "Ask for at most 5 variants.")
+        settings = Settings()
+        if plan_item is not None:
+            plan_id = plan_item.rsplit("-", 1)[0]
+            plan = Registry(settings.home / "nmo.sqlite").get_plan(plan_id)
+            item = next((i for i in plan.items if i.id == plan_item), None) if plan else None
+            if item is None:
+                from agents.errors import NotFoundError
+
+                raise NotFoundError(
+                    f"No plan item '{plan_item}'.",
+                    "Plan item IDs look like P1a2b3c-03: run `nmo plan list`, then `nmo plan show PLAN_ID`.",
+                )
+            brief = DraftBrief(
+                platform=spec.key, topic=item.topic, angle=item.angle, pillar=item.pillar, format=item.format,
+                plan_item_id=item.id, variants=variants,
+            )
+        else:
+            if not (topic or "").strip():
+                raise UserInputError("The topic is empty.", 'Say what to write about: --topic "冷泡茶怎么泡".')
+            brief = DraftBrief(platform=spec.key, topic=(topic or "").strip(), variants=variants)
+        request = WorkflowRequest(id=new_request_id(), kind="draft", requested_by=settings.requester, briefs=[brief])
+        run_request(settings, request, as_json=as_json)
+
+    @app.command(help=ADAPT_HELP)
+    def adapt(
+        file: Annotated[Path, typer.Argument(help="The original piece (Markdown or text).")],
+        to: Annotated[str, typer.Option("--to", help="Target platforms, comma-separated.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        from agents.cli.running import run_request
+        from agents.config import Settings
+        from agents.errors import UserInputError
+        from agents.platforms import parse_platforms
+        from agents.schemas import DraftBrief
+        from agents.service import new_request_id
+        from agents.state import WorkflowRequest
+
+        source = read_text_file(file)
+        if not source.strip():
+            raise UserInputError(f"{file} is empty.", "Pass the file of the piece to adapt.")
+        topic = next((line.lstrip("# ").strip() for line in source.splitlines() if line.strip()), "")[:60]
+        settings = Settings()
+        briefs = [DraftBrief(platform=key, topic=topic, source_text=source) for key in parse_platforms(to)]
+        request = WorkflowRequest(id=new_request_id(), kind="adapt", requested_by=settings.requester, briefs=briefs)
+        run_request(settings, request, as_json=as_json)
+
+
+def read_text_file(path: Path) -> str:
+    """Read a user's text file as UTF-8 (GB18030 as a fallback) with a clear error when it can't be read."""
+    from agents.errors import NotFoundError, UserInputError
+
+    if not path.is_file():
+        raise NotFoundError(f"File {path} does not exist.", "Check the path.")
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise UserInputError(f"{path} looks like a binary file.", "Pass a Markdown or plain-text file.")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserInputError(f"{path} is neither UTF-8 nor GB18030 text.", "Save it as UTF-8 and try again.")

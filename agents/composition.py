@@ -1,0 +1,90 @@
+"""The composition root: builds the knowledge base, gate, LLMs, planner, writer and service from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING
+
+from agents.config import Role, Settings
+from agents.prompts import PromptLibrary
+from agents.telemetry import disable_telemetry
+
+if TYPE_CHECKING:
+    from agents.graph import WorkflowContext
+    from agents.llm import OpenAIStructuredLLM
+    from agents.ports import Gate, KnowledgeBase
+    from agents.service import WorkflowService
+
+
+def build_llm(settings: Settings, role: Role) -> OpenAIStructuredLLM | None:
+    """The role's LLM, or None when the offline composer answers."""
+    if not settings.uses_llm:
+        return None
+    from agents.llm import OpenAIStructuredLLM
+
+    return OpenAIStructuredLLM(settings.llm_target(role), role)
+
+
+def build_knowledge(settings: Settings) -> KnowledgeBase:
+    """The configured knowledge base (embedded Chroma, or a Chroma server when NMO_CHROMA_URL is set)."""
+    from agents.knowledge import open_knowledge_base
+
+    return open_knowledge_base(settings)
+
+
+def build_gate(settings: Settings) -> Gate:
+    """The deterministic gate with the brand's and the user's lexicons."""
+    from agents.checks import build_gate as build
+
+    gate: Gate = build(settings)
+    return gate
+
+
+def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> WorkflowContext:
+    """Everything the graph's nodes need, built once per process."""
+    from agents.graph import WorkflowContext
+    from agents.planner import KnowledgePlanner
+    from agents.writer import KnowledgeWriter
+
+    prompts = prompts or PromptLibrary.load(settings.prompts_dir)
+    kb = build_knowledge(settings)
+    planner_llm = build_llm(settings, "planner")
+    writer_llm = build_llm(settings, "writer")
+    return WorkflowContext(
+        planner=KnowledgePlanner(kb, planner_llm, prompts, today=date.today(), insights_loader=_insights(settings)),
+        writer=KnowledgeWriter(kb, writer_llm, prompts),
+        gate=build_gate(settings),
+        max_revisions=settings.max_revisions,
+        usage_sources=tuple(llm for llm in (planner_llm, writer_llm) if llm is not None),
+    )
+
+
+def _insights(settings: Settings):  # type: ignore[no-untyped-def]
+    """A loader for the analyst's latest insights, when the analyst is installed."""
+    try:
+        from agents.analyst import latest_insights
+    except ImportError:
+        return None
+    return lambda: latest_insights(settings)
+
+
+@contextmanager
+def open_service(settings: Settings) -> Iterator[WorkflowService]:
+    """The workflow service over the configured checkpointer; prompts are validated up front."""
+    disable_telemetry()
+    from agents.checkpoints import open_checkpointer
+    from agents.graph import compile_graph
+    from agents.registry import Registry
+    from agents.service import WorkflowService
+
+    prompts = PromptLibrary.load(settings.prompts_dir)
+    with open_checkpointer(settings) as saver:
+        yield WorkflowService(
+            compile_graph(saver),
+            Registry(settings.home / "nmo.sqlite"),
+            lambda: build_context(settings, prompts),
+            settings.home / "locks",
+            four_eyes=settings.four_eyes,
+        )

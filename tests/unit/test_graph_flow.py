@@ -1,0 +1,149 @@
+"""The workflow from request to approval, rejection-and-revision and edit, on a real SQLite checkpointer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from agents.checkpoints import open_checkpointer
+from agents.config import Settings
+from agents.errors import ConflictError, GateFailed, NotFoundError, UserInputError
+from agents.graph import WorkflowContext, compile_graph
+from agents.registry import Registry
+from agents.schemas import DraftBrief, PlanRequest, ReviewDecision
+from agents.service import WorkflowService
+from agents.state import WorkflowRequest
+from tests.fakes import EchoWriter, StaticPlanner, TermGate
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", backend="offline")
+
+
+@pytest.fixture
+def service(settings: Settings):  # type: ignore[no-untyped-def]
+    writer = EchoWriter()
+    gate = TermGate()
+    with open_checkpointer(settings) as saver:
+        svc = WorkflowService(
+            compile_graph(saver), Registry(settings.home / "nmo.sqlite"),
+            lambda: WorkflowContext(planner=StaticPlanner(), writer=writer, gate=gate, max_revisions=0),
+            settings.home / "locks",
+        )
+        svc.test_writer = writer  # type: ignore[attr-defined]
+        yield svc
+
+
+def draft_request(*platforms: str) -> WorkflowRequest:
+    return WorkflowRequest(
+        id="abc123", kind="draft", requested_by="ops",
+        briefs=[DraftBrief(platform=p, topic="冷泡茶怎么泡") for p in platforms],
+    )
+
+
+def test_draft_reaches_review_with_its_findings_stored(service: WorkflowService) -> None:
+    outcome = service.submit(draft_request("weibo", "xiaohongshu"))
+    assert outcome.status == "pending_review"
+    assert [d.draft_id for d in outcome.drafts] == ["Dabc123-1", "Dabc123-2"]
+    for record in outcome.drafts:
+        assert record.status == "pending_review"
+        assert record.check is not None and not record.check.passed
+        assert record.check.findings[0].text == "最好"
+    queue = service.list_drafts(status="pending_review")
+    assert {q.platform for q in queue} == {"weibo", "xiaohongshu"}
+    assert all(q.blocking == 1 for q in queue)
+
+
+def test_approving_blocking_findings_needs_an_override_note(service: WorkflowService) -> None:
+    service.submit(draft_request("weibo"))
+    with pytest.raises(GateFailed):
+        service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee"))
+    record = service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee", note="品牌方确认"))
+    assert record.status == "approved"
+    assert record.decisions[-1].note == "品牌方确认"
+    with pytest.raises(ConflictError):
+        service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee", note="again"))
+
+
+def test_rejection_sends_the_note_to_the_writer_then_gate_then_review(service: WorkflowService) -> None:
+    service.submit(draft_request("weibo", "douyin"))
+    record = service.decide("Dabc123-1", ReviewDecision(action="reject", by="lee", note="去掉绝对化用语"))
+    assert record.status == "pending_review"
+    assert len(record.revisions) == 2
+    assert "最好" not in record.text and "去掉绝对化用语" in record.text
+    assert record.check is not None and record.check.passed
+    assert record.revisions[-1].reason.startswith("reviewer note")
+    other = service.get_draft("Dabc123-2")
+    assert other.status == "pending_review" and len(other.revisions) == 1
+    approved = service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee"))
+    assert approved.status == "approved"
+    assert service.get_draft("Dabc123-2").status == "pending_review"
+
+
+def test_edit_is_checked_and_approved_when_clean(service: WorkflowService) -> None:
+    service.submit(draft_request("weibo"))
+    record = service.decide("Dabc123-1", ReviewDecision(action="edit", by="lee", text="# 冷泡茶\n\n清爽好喝。"))
+    assert record.status == "approved"
+    assert record.text == "# 冷泡茶\n\n清爽好喝。"
+    assert record.revisions[-1].backend == "human" and record.revisions[-1].check is not None
+
+
+def test_edit_with_blocking_term_goes_back_to_review(service: WorkflowService) -> None:
+    service.submit(draft_request("weibo"))
+    record = service.decide("Dabc123-1", ReviewDecision(action="edit", by="lee", text="这是最好的茶"))
+    assert record.status == "pending_review"
+    assert record.check is not None and not record.check.passed
+
+
+def test_bad_decisions_leave_state_intact(service: WorkflowService) -> None:
+    service.submit(draft_request("weibo"))
+    with pytest.raises(NotFoundError):
+        service.decide("nope", ReviewDecision(action="approve", by="lee"))
+    with pytest.raises(UserInputError):
+        service.decide("Dabc123-1", ReviewDecision(action="reject", by="lee", note=" "))
+    with pytest.raises(UserInputError):
+        service.decide("Dabc123-1", ReviewDecision(action="edit", by="lee", text=""))
+    with pytest.raises(ConflictError):
+        service.decide("Dabc123-1", ReviewDecision(action="approve", by="ops", note="self"))
+    assert service.get_draft("Dabc123-1").status == "pending_review"
+    assert len(service.get_draft("Dabc123-1").revisions) == 1
+
+
+def test_plan_then_draft_first_items(service: WorkflowService) -> None:
+    request = WorkflowRequest(
+        id="pln001", kind="plan", requested_by="ops", draft_first=2,
+        plan=PlanRequest(brief="双12冷泡茶", platforms=["xiaohongshu", "wechat"], start=date(2026, 12, 1)),
+    )
+    outcome = service.submit(request)
+    assert outcome.plan is not None and outcome.plan.id == "Ppln001"
+    assert [d.plan_item_id for d in outcome.drafts] == ["Ppln001-01", "Ppln001-02"]
+    plan, item = service.find_plan_item("Ppln001-03")
+    assert item.platform == "xiaohongshu" and plan.id == "Ppln001"
+
+
+def test_parallel_decisions_on_one_draft_have_exactly_one_winner(service: WorkflowService) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    service.submit(draft_request("weibo"))
+    decisions = [
+        ReviewDecision(action="approve", by="lee", note="ok"),
+        ReviewDecision(action="reject", by="wang", note="再改改"),
+        ReviewDecision(action="approve", by="zhao", note="ok"),
+        ReviewDecision(action="reject", by="qian", note="不行"),
+    ]
+
+    def act(decision: ReviewDecision) -> str:
+        try:
+            service.decide("Dabc123-1", decision, expected_version=1)
+            return "won"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(act, decisions))
+    assert results.count("won") == 1 and results.count("conflict") == 3
+    record = service.get_draft("Dabc123-1")
+    assert len(record.decisions) == 1
