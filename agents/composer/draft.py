@@ -256,13 +256,23 @@ def _xiaohongshu(m: Material) -> DraftContent:
 
 
 def _weibo(m: Material) -> DraftContent:
+    # A post that fits before the feed folds (about 140 characters) reads whole; add details only while
+    # the post, with its topics, still fits there.
+    fold = m.spec.folds["body"].at if "body" in m.spec.folds else 140
+    room = fold - sum(len(m.spec.format_hashtag(t)) + 1 for t in _hashtags(m))
     facts = m.take(4)
     point = f"【{shorten(m.brief.topic, 30)}】"
     if facts:
         point += m.cite.mark(facts[0])
-    rest = [m.cite.mark(f) for f in facts[1:]]
-    body = "\n".join([point, *rest, _closing_question(m)])
-    return DraftContent(title=shorten(m.brief.topic, 30), body=body)
+    lines = [point]
+    closing = _closing_question(m)
+    for fact in facts[1:]:
+        line = f"{fact.text}[^{len(m.cite.passages) + 1}]"
+        if len("\n".join([*lines, line, closing])) <= room:
+            lines.append(m.cite.mark(fact))
+    if len("\n".join([*lines, closing])) <= room:
+        lines.append(closing)
+    return DraftContent(title=shorten(m.brief.topic, 30), body="\n".join(lines))
 
 
 def _short_video(m: Material) -> DraftContent:

@@ -71,21 +71,29 @@ def statable(passage: Passage) -> bool:
 
 
 def table_rows(text: str) -> list[dict[str, str]]:
-    """Rows of the Markdown tables in a text, as header → cell dicts."""
+    """Rows of the Markdown tables in a text, as header → cell dicts.
+
+    Only tables whose header row is followed by a `|---|` rule count: a chunk that starts in the middle
+    of a table has no header, and its rows are skipped rather than labelled with the wrong columns.
+    """
     rows: list[dict[str, str]] = []
+    lines = [line.strip() for line in text.splitlines()]
     header: list[str] | None = None
-    for line in text.splitlines():
-        match = _TABLE_ROW.match(line.strip())
+    for index, line in enumerate(lines):
+        match = _TABLE_ROW.match(line)
         if not match:
             header = None
             continue
         cells = [c.strip() for c in match.group(1).split("|")]
         if all(set(c) <= set("-: ") for c in cells):
             continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
         if header is None:
-            header = cells
+            if following.startswith("|") and set(following) <= set("|-: "):
+                header = cells
             continue
-        rows.append(dict(zip(header, cells, strict=False)))
+        if len(cells) == len(header):
+            rows.append(dict(zip(header, cells, strict=True)))
     return rows
 
 
@@ -123,7 +131,14 @@ SCRIPT_LABELS = re.compile(
 )
 
 
+def balanced(text: str) -> bool:
+    """True when every bracket or quote opened in the text is closed in it (no fragment of a sentence)."""
+    return all(text.count(a) == text.count(b) for a, b in ("（）", "()", "「」", "“”", "【】", "《》"))
+
+
 def _usable_sentence(sentence: str, passage: Passage) -> bool:
+    if not balanced(sentence) or "|" in sentence or sentence[:1] in "，,、；;：:）)」”。":
+        return False
     if not 8 <= len(sentence) <= 90 or sentence.endswith(("：", ":")) or SCRIPT_LABELS.match(sentence):
         return False
     if passage.kind == "content" and sentence.endswith(("？", "?", "！", "!")):

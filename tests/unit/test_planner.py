@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.plan import SIMILARITY_THRESHOLD
@@ -22,6 +21,7 @@ from agents.planner import (
 )
 from agents.prompts import PromptLibrary
 from agents.schemas import PlanRequest
+from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 TODAY = date(2026, 11, 26)
 KB = folder_knowledge_base()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 from agents.composer.sentences import factual_numbers, numbers_in
 from agents.errors import KnowledgeError, UserInputError
@@ -14,6 +13,7 @@ from agents.prompts import PromptLibrary
 from agents.render import CITATION_MARKER
 from agents.schemas import DraftBrief, Finding, RevisionRequest
 from agents.writer import KnowledgeWriter
+from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 KB = folder_knowledge_base()
 KB_NUMBERS = set().union(*(numbers_in(p.text) for p in KB.passages))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel
-from planwrite_fakes import ScriptedLLM, folder_knowledge_base
 
-from agents.composer.formats import CitedSentence, ShortVideoScript, ScriptShot, XiaohongshuNote
+from agents.composer.formats import CitedSentence, ScriptShot, ShortVideoScript, XiaohongshuNote
 from agents.errors import LLMMalformedAnswer
 from agents.prompts import PromptLibrary
 from agents.schemas import DraftBrief, Finding, Passage, RevisionRequest, Variant
 from agents.writer import KnowledgeWriter, revision_model
+from tests.unit.planwrite_fakes import ScriptedLLM, folder_knowledge_base
 
 KB = folder_knowledge_base()
 PROMPTS = PromptLibrary.load()
