@@ -52,9 +52,7 @@ def validate_plan_request(request: PlanRequest, today: date) -> None:
 def load_hot_topics(path: Path) -> list[str]:
     """Read hot topics from .txt (one a line), .csv (a `topic` column or the first) or .yaml (a list)."""
     if not path.is_file():
-        raise NotFoundError(
-            f"Hot-topics file {path} does not exist.", "Check the path passed to --hot-topics."
-        )
+        raise NotFoundError(f"Hot-topics file {path} does not exist.", "Check the path passed to --hot-topics.")
     try:
         raw = path.read_text("utf-8")
     except UnicodeDecodeError as error:
@@ -280,15 +278,15 @@ class KnowledgePlanner:
         request = request.model_copy(update={"platforms": [get_platform(p).key for p in request.platforms]})
         require_knowledge(self.kb)
         profile = load_brand_profile(self.kb)
-        draft = compose_plan(request, plan_id, self.kb, profile)
+        insights = self.insights_loader() if self.insights_loader else None
+        draft = compose_plan(request, plan_id, self.kb, profile, insights)
         warnings = list(draft.warnings)
         items = draft.items
         if self.llm is not None:
             items, extra = llm_plan_items(self.llm, self.prompts, self.kb, request, plan_id, profile, draft)
             warnings += extra
-        insights = self.insights_loader() if self.insights_loader else None
         if insights is not None:
-            warnings.append(f"参考了数据分析结论：{str(insights)[:120]}")
+            warnings.append("已参考最近一次数据分析的最佳发布时段、星期和内容支柱。")
         return Plan(
             id=plan_id,
             brief=request.brief,
@@ -328,9 +326,7 @@ class LLMPlan(BaseModel):
     items: list[LLMPlanItem]
 
 
-def _plan_prompt_variables(
-    request: PlanRequest, profile: BrandProfile, draft: PlanDraft
-) -> dict[str, object]:
+def _plan_prompt_variables(request: PlanRequest, profile: BrandProfile, draft: PlanDraft) -> dict[str, object]:
     end = request.start + timedelta(days=request.days - 1)
     performance = "\n".join(
         f"- {get_platform(p.platform).name} / {p.pillar}: {p.rate:.1%}（{p.pieces} 篇）"
@@ -353,8 +349,7 @@ def _plan_prompt_variables(
         "gaps": "\n".join(f"- {g.competitor}：{g.text}" for g in profile.gaps) or "（无）",
         "recent": "\n".join(f"- {t}" for t in profile.recent_titles(request.start)) or "（无）",
         "draft_plan": "\n".join(
-            f"- {i.date.isoformat()} {i.slot} {i.platform} {i.pillar}：{i.topic}"
-            + (f"（{i.node}）" if i.node else "")
+            f"- {i.date.isoformat()} {i.slot} {i.platform} {i.pillar}：{i.topic}" + (f"（{i.node}）" if i.node else "")
             for i in draft.items
         ),
     }
@@ -413,8 +408,7 @@ def llm_plan_items(
     if not kept:
         raise LLMMalformedAnswer(
             "The planner model proposed no usable item inside the window and platforms asked for.",
-            "Retry, or pick a stronger planner model (NMO_PLANNER__MODEL); "
-            "NMO_BACKEND=offline plans offline.",
+            "Retry, or pick a stronger planner model (NMO_PLANNER__MODEL); NMO_BACKEND=offline plans offline.",
         )
     kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
     items = [PlanItem(id=f"{plan_id}-{n:02d}", **item.model_dump()) for n, item in enumerate(kept, start=1)]

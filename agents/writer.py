@@ -7,10 +7,10 @@ from functools import cache
 from pydantic import BaseModel, Field, create_model
 
 from agents.composer.brand import BrandProfile, load_brand_profile
-from agents.composer.draft import compose_draft, retrieve
+from agents.composer.draft import compose_draft, retrieve, source_topic
 from agents.composer.formats import OUTPUT_MODELS
 from agents.composer.grounding import Grounder, to_content
-from agents.composer.language import ensure_chinese
+from agents.composer.language import ensure_chinese, is_chinese
 from agents.composer.limits import enforce_limits
 from agents.composer.revise import revise_draft
 from agents.errors import KnowledgeError, LLMMalformedAnswer
@@ -66,6 +66,8 @@ class KnowledgeWriter:
         """A draft in the platform's native shape; with `revision`, a revised one saying what changed."""
         spec = get_platform(brief.platform)
         brief = brief.model_copy(update={"platform": spec.key})
+        if brief.source_text and not is_chinese(brief.topic):
+            brief = brief.model_copy(update={"topic": source_topic(brief.source_text) or brief.topic})
         ensure_chinese(brief.topic, "topic")
         require_knowledge(self.kb)
         if self.llm is not None:

@@ -77,6 +77,20 @@ def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int) -> list[Passage]:
     return list(found.values())
 
 
+def source_topic(source_text: str) -> str:
+    """The title of a piece to adapt: its front matter `title`, else its first heading or line."""
+    lines = source_text.strip().splitlines()
+    if lines and lines[0].strip() == "---":
+        for line in lines[1:]:
+            if line.strip() == "---":
+                break
+            if line.startswith("title:"):
+                return line.split(":", 1)[1].strip().strip("\"'")
+        closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), 0)
+        lines = lines[closing + 1 :]
+    return next((line.lstrip("# ").strip() for line in lines if line.strip()), "")[:60]
+
+
 def topic_product(topic: str, profile: BrandProfile) -> str:
     """The product a topic is about (its short name), or "" when it names none."""
     for product in profile.products:

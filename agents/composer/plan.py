@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.brand import BrandProfile, Gap, Pillar
@@ -79,6 +80,31 @@ class Slot:
 
 
 @dataclass
+class PlanInsights:
+    """What the analyst found works best per platform: posting times, weekdays (0 = Monday), pillars."""
+
+    best_slots: dict[str, list[str]] = field(default_factory=dict)
+    best_weekdays: dict[str, list[int]] = field(default_factory=dict)
+    best_pillars: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, insights: object | None) -> PlanInsights:
+        """Take the fields the planner uses from the analyst's insights object (any shape; missing = none)."""
+
+        def mapping(name: str) -> dict[str, list[Any]]:
+            value = getattr(insights, name, None)
+            if isinstance(insights, dict):
+                value = insights.get(name)
+            return {str(k): list(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+        return cls(
+            best_slots={k: [str(x) for x in v] for k, v in mapping("best_slots").items()},
+            best_weekdays={k: [int(x) for x in v] for k, v in mapping("best_weekdays").items()},
+            best_pillars={k: [str(x) for x in v] for k, v in mapping("best_pillars").items()},
+        )
+
+
+@dataclass
 class PlanDraft:
     """The composed items with the nodes and warnings of the window."""
 
@@ -87,17 +113,30 @@ class PlanDraft:
     warnings: list[str] = field(default_factory=list)
 
 
-def _slots(request: PlanRequest) -> list[Slot]:
+def _preferred_day(day: date, weekdays: list[int], used: set[date], first: date, last: date) -> date:
+    """The day itself, or the nearest free day within three days that falls on a preferred weekday."""
+    if not weekdays or day.weekday() in weekdays:
+        return day
+    for shift in (1, -1, 2, -2, 3, -3):
+        candidate = day + timedelta(days=shift)
+        if first <= candidate <= last and candidate not in used and candidate.weekday() in weekdays:
+            return candidate
+    return day
+
+
+def _slots(request: PlanRequest, insights: PlanInsights) -> list[Slot]:
     slots: list[Slot] = []
+    first, last = request.start, request.start + timedelta(days=request.days - 1)
     for platform in request.platforms:
         spec = get_platform(platform)
         count = max(1, round(request.posts_per_week * request.days / 7))
-        times = spec.default_slots or ["12:00"]
+        times = insights.best_slots.get(spec.key) or spec.default_slots or ["12:00"]
+        weekdays = insights.best_weekdays.get(spec.key, [])
         used: set[date] = set()
         for index in range(count):
             offset = min(request.days - 1, int((index + 0.5) * request.days / count))
-            day = request.start + timedelta(days=offset)
-            while day in used and (day - request.start).days < request.days - 1:
+            day = _preferred_day(request.start + timedelta(days=offset), weekdays, used, first, last)
+            while day in used and day < last:
                 day += timedelta(days=1)
             used.add(day)
             slots.append(Slot(day=day, time=times[index % len(times)], platform=spec.key))
@@ -130,8 +169,10 @@ def _assign_nodes(slots: list[Slot], nodes: list[MarketingNode], request: PlanRe
     return warnings
 
 
-def _pillar_sequence(profile: BrandProfile, platform: str, count: int) -> list[Pillar]:
-    """Pillars for a platform's slots: brand shares weighted up by the platform's past engagement."""
+def _pillar_sequence(
+    profile: BrandProfile, platform: str, count: int, favoured: list[str] | None = None
+) -> list[Pillar]:
+    """Pillars for a platform's slots: brand shares weighted up by past engagement and the analyst's picks."""
     pillars = profile.pillars
     if not pillars:
         return []
@@ -142,7 +183,7 @@ def _pillar_sequence(profile: BrandProfile, platform: str, count: int) -> list[P
         base = pillar.share or 1.0 / len(pillars)
         rate = next((b.rate for b in best if b.pillar == pillar.name), None)
         boost = 1.0 + (rate / top if rate is not None and top else 0.0)
-        weights[pillar.name] = base * boost
+        weights[pillar.name] = base * boost * (1.5 if pillar.name in (favoured or []) else 1.0)
     total = sum(weights.values())
     credit = dict.fromkeys(weights, 0.0)
     sequence: list[Pillar] = []
@@ -221,8 +262,11 @@ def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap]) -> Gap | None:
     return None
 
 
-def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile) -> PlanDraft:
+def compose_plan(
+    request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile, insights: object | None = None
+) -> PlanDraft:
     """The offline plan: slots per platform, fitting marketing nodes placed first, then pillars and topics."""
+    learned = PlanInsights.read(insights)
     end = request.start + timedelta(days=request.days - 1)
     nodes, warnings = marketing_nodes(request.start, end)
     hot = [
@@ -236,17 +280,15 @@ def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile:
     # A node the operator names in the brief gets an item on every platform, not just one.
     focus = [n for n in must if n.name in request.brief]
     must += [n for n in focus for _ in request.platforms[1:]]
-    slots = _slots(request)
+    slots = _slots(request, learned)
     warnings += _assign_nodes(slots, must, request)
     by_platform: dict[str, list[Slot]] = {}
     for slot in slots:
         by_platform.setdefault(slot.platform, []).append(slot)
     for platform, platform_slots in by_platform.items():
-        sequence = _pillar_sequence(profile, platform, len(platform_slots))
+        sequence = _pillar_sequence(profile, platform, len(platform_slots), learned.best_pillars.get(platform))
         for index, slot in enumerate(sorted(platform_slots, key=lambda s: s.day)):
-            slot.pillar = (
-                _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
-            )
+            slot.pillar = _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
     recent = profile.recent_titles(request.start, RECENT_DAYS)
     items: list[PlanItem] = []
     taken: list[str] = []
@@ -255,7 +297,10 @@ def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile:
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
         choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken)
         taken.append(choice.topic)
-        items.append(_item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, kb))
+        item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, kb)
+        if slot.time in learned.best_slots.get(slot.platform, []):
+            item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"
+        items.append(item)
     return PlanDraft(items=items, nodes=nodes + hot, warnings=warnings)
 
 
@@ -280,9 +325,7 @@ def _item(
     kb: KnowledgeBase,
 ) -> PlanItem:
     spec = get_platform(slot.platform)
-    formats = (
-        [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
-    )
+    formats = [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
     item_format = formats[number % len(formats)] if pillar.kind != "promo" else formats[0]
     reasons: list[str] = []
     citations: list[str] = []
@@ -291,8 +334,7 @@ def _item(
             f"～{slot.node.end.isoformat()}" if slot.node.end != slot.node.start else ""
         )
         reasons.append(
-            f"营销节点「{slot.node.name}」（{span}）在窗口内"
-            + (f"：{slot.node.note}" if slot.node.note else "")
+            f"营销节点「{slot.node.name}」（{span}）在窗口内" + (f"：{slot.node.note}" if slot.node.note else "")
         )
         citations += [p.id for p in kb.search(f"{slot.node.name} {choice.subject}", k=1)]
     best = profile.best(slot.platform)
