@@ -399,17 +399,17 @@ def llm_plan_items(
                 }
             )
         )
+    if not kept:
+        raise LLMMalformedAnswer(
+            "The planner model proposed no usable item inside the window and platforms asked for.",
+            "Retry, or pick a stronger planner model (NMO_PLANNER__MODEL); NMO_BACKEND=offline plans offline.",
+        )
     covered = {i.node for i in kept if i.node}
     for item in draft.items:
         if item.node and item.node not in covered:
             kept.append(LLMPlanItem.model_validate(item.model_dump(exclude={"id"})))
             covered.add(item.node)
             warnings.append(f"模型漏掉了营销节点「{item.node}」，已补上离线排期的选题")
-    if not kept:
-        raise LLMMalformedAnswer(
-            "The planner model proposed no usable item inside the window and platforms asked for.",
-            "Retry, or pick a stronger planner model (NMO_PLANNER__MODEL); NMO_BACKEND=offline plans offline.",
-        )
     kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
     items = [PlanItem(id=f"{plan_id}-{n:02d}", **item.model_dump()) for n, item in enumerate(kept, start=1)]
     return items, warnings
