@@ -21,8 +21,8 @@ CONTENT = DraftContent(
 def test_every_part_is_shown_in_order() -> None:
     text = render_draft(CONTENT, "douyin")
     order = ["# 冷泡茶怎么泡", "> 摘要：一篇讲清楚", "**开头钩子**：你泡对了吗？",
-             "| 时间 | 画面 | 口播 | 字幕 |", "一袋配五百毫升水。[^1]", "#冷泡茶 #夏日饮品", "**去看看**", "## A/B 测试版本", "版本A｜标题：冷泡茶怎么泡",
-             "## 引用", "[^1]: brand/products.md#1"]
+             "| 时间 | 画面 | 口播 | 字幕 |", "一袋配五百毫升水。[^1]", "#冷泡茶 #夏日饮品", "**去看看**",
+             "## A/B 测试版本", "版本A｜标题：冷泡茶怎么泡", "## 引用", "[^1]: brand/products.md#1"]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
     assert "特写｜杯子" in text  # a pipe inside a cell does not break the table
