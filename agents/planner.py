@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field
 
 from agents.composer.brand import BrandProfile, load_brand_profile
 from agents.composer.language import ensure_chinese, is_chinese
-from agents.composer.plan import RECENT_DAYS, SIMILARITY_THRESHOLD, PlanDraft, compose_plan
-from agents.composer.similarity import similarity
+from agents.composer.plan import RECENT_DAYS, PlanDraft, compose_plan
+from agents.composer.similarity import TopicMatcher, knowledge_embedder
 from agents.errors import LLMMalformedAnswer, NotFoundError, UserInputError
 from agents.platforms import get_platform
 from agents.ports import KnowledgeBase, StructuredLLM
@@ -373,7 +373,7 @@ def llm_plan_items(
     messages = prompts.get("planner", "plan").render(**_plan_prompt_variables(request, profile, draft))
     answer = llm.generate(messages, LLMPlan, passages=passages)
     given = {p.id for p in passages}
-    recent = profile.recent_titles(request.start, RECENT_DAYS)
+    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
     warnings: list[str] = []
     kept: list[LLMPlanItem] = []
     for proposed in answer.items:
@@ -386,7 +386,7 @@ def llm_plan_items(
         if platform not in request.platforms or not request.start <= proposed.date <= end:
             warnings.append(f"舍弃了模型给出的窗口或平台之外的选题「{proposed.topic}」")
             continue
-        if any(similarity(proposed.topic, old) >= SIMILARITY_THRESHOLD for old in recent):
+        if recent.score(proposed.topic)[0] >= recent.threshold:
             warnings.append(f"舍弃了与近期内容重复的选题「{proposed.topic}」")
             continue
         if not is_chinese(proposed.topic):

@@ -13,9 +13,8 @@ from pydantic import BaseModel, Field
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.brand import load_brand_profile
-from agents.composer.plan import SIMILARITY_THRESHOLD
 from agents.composer.sentences import factual_numbers, numbers_in
-from agents.composer.similarity import similarity
+from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder
 from agents.platforms import get_platform
 from agents.ports import Gate, KnowledgeBase, StructuredLLM
 from agents.prompts import PromptLibrary
@@ -80,6 +79,7 @@ class PlatformFigures:
 
     def summary(self) -> dict[str, float | int]:
         """Rates and counts for printing."""
+
         def rate(a: int, b: int) -> float:
             return round(a / b, 4) if b else 1.0
 
@@ -102,14 +102,26 @@ class PlanwriteReport:
     platforms: dict[str, PlatformFigures]
     failures: list[str]
     requests: int
+    similarity_method: str = "lexical"
+    similarity_threshold: float = LEXICAL_THRESHOLD
 
     def total(self) -> PlatformFigures:
         """All platforms summed (max similarity is the max)."""
         out = PlatformFigures()
         for figures in self.platforms.values():
-            for name in ("requests", "parts", "parts_within_limits", "citations", "citations_resolved",
-                         "nodes_expected", "nodes_covered", "topics", "gate_checked", "gate_passed_first",
-                         "gate_passed_after_revision"):
+            for name in (
+                "requests",
+                "parts",
+                "parts_within_limits",
+                "citations",
+                "citations_resolved",
+                "nodes_expected",
+                "nodes_covered",
+                "topics",
+                "gate_checked",
+                "gate_passed_first",
+                "gate_passed_after_revision",
+            ):
                 setattr(out, name, getattr(out, name) + getattr(figures, name))
             out.unsupported_numbers += figures.unsupported_numbers
             out.max_similarity = max(out.max_similarity, figures.max_similarity)
@@ -117,15 +129,33 @@ class PlanwriteReport:
 
     def table(self) -> str:
         """A fixed-width table of the figures per platform and in total."""
-        headers = ("platform", "requests", "limits", "citations", "bad numbers", "nodes", "max sim",
-                   "gate 1st", "gate rev")
+        headers = (
+            "platform",
+            "requests",
+            "limits",
+            "citations",
+            "bad numbers",
+            "nodes",
+            "max sim",
+            "gate 1st",
+            "gate rev",
+        )
         rows = [headers]
         for name, figures in [*sorted(self.platforms.items()), ("TOTAL", self.total())]:
             s = figures.summary()
-            rows.append((name, str(s["requests"]), f"{s['limit_adherence']:.0%}", f"{s['citations_resolved']:.0%}",
-                         str(s["unsupported_numbers"]), f"{s['node_coverage']:.0%}",
-                         f"{s['max_topic_similarity']:.2f}", f"{s['gate_pass_first']:.0%}",
-                         f"{s['gate_pass_after_revision']:.0%}"))
+            rows.append(
+                (
+                    name,
+                    str(s["requests"]),
+                    f"{s['limit_adherence']:.0%}",
+                    f"{s['citations_resolved']:.0%}",
+                    str(s["unsupported_numbers"]),
+                    f"{s['node_coverage']:.0%}",
+                    f"{s['max_topic_similarity']:.2f}",
+                    f"{s['gate_pass_first']:.0%}",
+                    f"{s['gate_pass_after_revision']:.0%}",
+                )
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(headers))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
 
@@ -180,7 +210,11 @@ def draft_texts(content: DraftContent) -> list[str]:
 
 
 def _measure_draft(
-    case: DraftCase, draft: WrittenDraft, kb: KnowledgeBase, kb_numbers: set[str], figures: PlatformFigures,
+    case: DraftCase,
+    draft: WrittenDraft,
+    kb: KnowledgeBase,
+    kb_numbers: set[str],
+    figures: PlatformFigures,
     failures: list[str],
 ) -> None:
     figures.requests += 1
@@ -207,15 +241,21 @@ def _measure_draft(
 
 
 def _measure_plan(
-    case: PlanCase, plan: Plan, kb: KnowledgeBase, brand_text: str, recent: list[tuple[date, str]],
-    report: dict[str, PlatformFigures], failures: list[str],
+    case: PlanCase,
+    plan: Plan,
+    kb: KnowledgeBase,
+    brand_text: str,
+    recent: list[tuple[date, str]],
+    report: dict[str, PlatformFigures],
+    failures: list[str],
+    embedder: object | None,
 ) -> None:
     end = case.start + timedelta(days=case.days - 1)
     nodes, _ = marketing_nodes(case.start, end)
     expected = {n.name for n in fitting_nodes(nodes, brand_text)} | set(case.hot_topics)
     covered = {i.node for i in plan.items if i.node}
     since = case.start - timedelta(days=90)
-    window_recent = [title for when, title in recent if since <= when <= case.start]
+    matcher = TopicMatcher([title for when, title in recent if since <= when <= case.start], embedder)
     for platform in {i.platform for i in plan.items} | set(case.platforms):
         figures = report.setdefault(get_platform(platform).key, PlatformFigures())
         figures.requests += 1
@@ -227,10 +267,10 @@ def _measure_plan(
     for item in plan.items:
         figures = report[item.platform]
         figures.topics += 1
-        worst = max((similarity(item.topic, title) for title in window_recent), default=0.0)
+        worst, title = matcher.score(item.topic)
         figures.max_similarity = max(figures.max_similarity, worst)
-        if worst >= SIMILARITY_THRESHOLD:
-            failures.append(f"{case.id}: topic {item.topic} repeats recent content ({worst:.2f})")
+        if worst >= matcher.threshold:
+            failures.append(f"{case.id}: topic {item.topic} repeats recent content {title} ({worst:.2f})")
         for passage_id in item.citations:
             figures.citations += 1
             ok = kb.get(passage_id) is not None
@@ -262,21 +302,26 @@ def evaluate_planwrite(
     kb_numbers: set[str] = set()
     for document in kb.documents():
         kb_numbers |= numbers_in(document.text)
-    recent = [
-        (date.fromisoformat(str(d.published_at)[:10]), d.title) for d in profile.past if d.published_at
-    ]
+    recent = [(date.fromisoformat(str(d.published_at)[:10]), d.title) for d in profile.past if d.published_at]
     report: dict[str, PlatformFigures] = {}
     failures: list[str] = []
     plans: dict[str, Plan] = {}
+    embedder = knowledge_embedder(kb)
+    similarity_check = TopicMatcher([], embedder)
     for plan_case in cases.plans:
         planner = KnowledgePlanner(kb, make_llm() if plan_case.backend == "llm" else None, prompts, cases.today)
         request = PlanRequest(
-            brief=plan_case.brief, platforms=plan_case.platforms, start=plan_case.start, days=plan_case.days,
-            posts_per_week=plan_case.posts_per_week, goal=plan_case.goal, hot_topics=plan_case.hot_topics,
+            brief=plan_case.brief,
+            platforms=plan_case.platforms,
+            start=plan_case.start,
+            days=plan_case.days,
+            posts_per_week=plan_case.posts_per_week,
+            goal=plan_case.goal,
+            hot_topics=plan_case.hot_topics,
         )
         plan = planner.plan(request, plan_id=plan_case.id)
         plans[plan_case.id] = plan
-        _measure_plan(plan_case, plan, kb, profile.brand_text, recent, report, failures)
+        _measure_plan(plan_case, plan, kb, profile.brand_text, recent, report, failures, embedder)
     offline_writer = KnowledgeWriter(kb, None, prompts)
     for draft_case in cases.drafts:
         writer = KnowledgeWriter(kb, make_llm(), prompts) if draft_case.backend == "llm" else offline_writer
@@ -286,8 +331,9 @@ def evaluate_planwrite(
         elif draft_case.adapt:
             source = Path(draft_case.adapt)
             text = source.read_text("utf-8") if source.is_file() else draft_case.adapt
-            brief = DraftBrief(platform=draft_case.platform, topic=draft_case.topic, source_text=text,
-                               variants=draft_case.variants)
+            brief = DraftBrief(
+                platform=draft_case.platform, topic=draft_case.topic, source_text=text, variants=draft_case.variants
+            )
         else:
             brief = DraftBrief(platform=draft_case.platform, topic=draft_case.topic, variants=draft_case.variants)
         draft = writer.write(brief)
@@ -296,12 +342,23 @@ def evaluate_planwrite(
         if gate is not None:
             _measure_gate(draft_case, brief, draft, gate, offline_writer, figures, failures)
     total = len(cases.plans) + len(cases.drafts)
-    return PlanwriteReport(platforms=report, failures=failures, requests=total)
+    return PlanwriteReport(
+        platforms=report,
+        failures=failures,
+        requests=total,
+        similarity_method=similarity_check.method,
+        similarity_threshold=similarity_check.threshold,
+    )
 
 
 def _measure_gate(
-    case: DraftCase, brief: DraftBrief, draft: WrittenDraft, gate: Gate, writer: object,
-    figures: PlatformFigures, failures: list[str],
+    case: DraftCase,
+    brief: DraftBrief,
+    draft: WrittenDraft,
+    gate: Gate,
+    writer: object,
+    figures: PlatformFigures,
+    failures: list[str],
 ) -> None:
     from agents.writer import KnowledgeWriter
 
@@ -312,10 +369,13 @@ def _measure_gate(
     if result.passed:
         figures.gate_passed_after_revision += 1
         return
-    revised = writer.write(brief, RevisionRequest(previous=draft.content, previous_text=draft.text,
-                                                  findings=result.findings, round=1))
+    revised = writer.write(
+        brief, RevisionRequest(previous=draft.content, previous_text=draft.text, findings=result.findings, round=1)
+    )
     again = gate.check(revised.text, platform=brief.platform, content=revised.content)
     figures.gate_passed_after_revision += again.passed
     if not again.passed:
-        failures.append(f"{case.id}: still blocked after one revision: "
-                        + "; ".join(f.rule_id for f in again.findings if f.blocking))
+        failures.append(
+            f"{case.id}: still blocked after one revision: "
+            + "; ".join(f.rule_id for f in again.findings if f.blocking)
+        )

@@ -10,12 +10,13 @@ from typing import Any
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.brand import BrandProfile, Gap, Pillar
 from agents.composer.sentences import shorten
-from agents.composer.similarity import overlap, similarity
+from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from agents.platforms import get_platform
 from agents.ports import KnowledgeBase
-from agents.schemas import MarketingNode, PlanItem, PlanRequest, text_hash
+from agents.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
 
-SIMILARITY_THRESHOLD = 0.6
+CANDIDATE_BATCH = 8
+SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
 RECENT_DAYS = 90
 PLATFORM_ANGLES: dict[str, str] = {
     "wechat": "长文分小标题讲透，结尾给明确行动",
@@ -289,7 +290,8 @@ def compose_plan(
         sequence = _pillar_sequence(profile, platform, len(platform_slots), learned.best_pillars.get(platform))
         for index, slot in enumerate(sorted(platform_slots, key=lambda s: s.day)):
             slot.pillar = _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
-    recent = profile.recent_titles(request.start, RECENT_DAYS)
+    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    search = CachedSearch(kb)
     items: list[PlanItem] = []
     taken: list[str] = []
     for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
@@ -297,7 +299,7 @@ def compose_plan(
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
         choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken)
         taken.append(choice.topic)
-        item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, kb)
+        item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
         if slot.time in learned.best_slots.get(slot.platform, []):
             item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"
         items.append(item)
@@ -305,13 +307,41 @@ def compose_plan(
 
 
 def _pick_topic(
-    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: list[str], taken: list[str]
+    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: TopicMatcher, taken: list[str]
 ) -> _Choice:
+    """The first candidate that repeats neither recent content nor a topic already in the plan."""
     candidates = _topic_candidates(slot, pillar, subjects, seed)
-    for choice in candidates:
-        if all(similarity(choice.topic, old) < SIMILARITY_THRESHOLD for old in [*recent, *taken]):
-            return choice
-    return min(candidates, key=lambda c: max((similarity(c.topic, o) for o in [*recent, *taken]), default=0))
+
+    def inside(topic: str) -> float:
+        return max((similarity(topic, old) for old in taken), default=0.0)
+
+    fresh = [c for c in candidates if inside(c.topic) < SIMILARITY_THRESHOLD]
+    # Compare with past content a few candidates at a time: the first batch almost always has a fit.
+    for start in range(0, len(fresh), CANDIDATE_BATCH):
+        batch = fresh[start : start + CANDIDATE_BATCH]
+        for choice, (score, _) in zip(batch, recent.scores([c.topic for c in batch]), strict=True):
+            if score < recent.threshold:
+                return choice
+    scored = zip(candidates, recent.scores([c.topic for c in candidates]), strict=True)
+    ranked = sorted(
+        scored, key=lambda pair: pair[1][0] / recent.threshold + inside(pair[0].topic) / SIMILARITY_THRESHOLD
+    )
+    return ranked[0][0]
+
+
+class CachedSearch:
+    """Knowledge search with repeated queries answered from memory (plans ask the same things often)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._memo: dict[tuple[str, int, str | None], list[str]] = {}
+
+    def ids(self, query: str, k: int, kind: Kind | None = None) -> list[str]:
+        """IDs of the top passages for a query."""
+        key = (query, k, kind)
+        if key not in self._memo:
+            self._memo[key] = [p.id for p in self.kb.search(query, k=k, kind=kind)]
+        return self._memo[key]
 
 
 def _item(
@@ -322,7 +352,7 @@ def _item(
     pillar: Pillar,
     choice: _Choice,
     profile: BrandProfile,
-    kb: KnowledgeBase,
+    search: CachedSearch,
 ) -> PlanItem:
     spec = get_platform(slot.platform)
     formats = [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
@@ -336,7 +366,7 @@ def _item(
         reasons.append(
             f"营销节点「{slot.node.name}」（{span}）在窗口内" + (f"：{slot.node.note}" if slot.node.note else "")
         )
-        citations += [p.id for p in kb.search(f"{slot.node.name} {choice.subject}", k=1)]
+        citations += search.ids(f"{slot.node.name} {choice.subject}", k=1)
     best = profile.best(slot.platform)
     rank = next((i for i, b in enumerate(best) if b.pillar == pillar.name), None)
     if rank is not None:
@@ -351,12 +381,12 @@ def _item(
     angle = f"{PLATFORM_ANGLES.get(spec.key, '')}；{GOAL_ANGLES[request.goal]}"
     if gap:
         reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60)}")
-        citations += [p.id for p in kb.search(gap.text, k=1, kind="competitor")]
+        citations += search.ids(gap.text, k=1, kind="competitor")
     if choice.template == "example":
         reasons.append("来自品牌支柱的示例选题，近期未发过")
-    citations += [p.id for p in kb.search(f"{pillar.name} {choice.topic}", k=2)]
+    citations += search.ids(f"{pillar.name} {pillar.description}", k=1)
     if choice.subject:
-        citations += [p.id for p in kb.search(f"{choice.subject} 产品", k=1, kind="brand")]
+        citations += search.ids(f"{choice.subject} 产品", k=1, kind="brand")
     return PlanItem(
         id=f"{plan_id}-{number:02d}",
         date=slot.day,

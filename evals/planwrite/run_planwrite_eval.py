@@ -14,7 +14,6 @@ from pathlib import Path
 
 from agents.checks.gate import build_gate
 from agents.composer.evaluation import evaluate_planwrite
-from agents.composer.plan import SIMILARITY_THRESHOLD
 from agents.config import Settings
 from agents.knowledge import open_knowledge_base
 
@@ -23,22 +22,41 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main() -> int:
     """Ingest the sample knowledge into a temporary home, evaluate, print, and fail on a missed target."""
-    settings = Settings(home=Path(tempfile.mkdtemp(prefix="nmo-planwrite-eval-")), knowledge_dir=ROOT / "knowledge",
-                        backend="offline")
+    settings = Settings(
+        home=Path(tempfile.mkdtemp(prefix="nmo-planwrite-eval-")), knowledge_dir=ROOT / "knowledge", backend="offline"
+    )
     kb = open_knowledge_base(settings)
     kb.ingest([ROOT / "knowledge"])
     report = evaluate_planwrite(ROOT / "evals" / "planwrite", kb, gate=build_gate(settings))
     total = report.total().summary()
     if "--json" in sys.argv:
-        print(json.dumps({"total": total, "platforms": {k: v.summary() for k, v in report.platforms.items()},
-                          "failures": report.failures}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "total": total,
+                    "similarity": [report.similarity_method, report.similarity_threshold],
+                    "platforms": {k: v.summary() for k, v in report.platforms.items()},
+                    "failures": report.failures,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
-        print(f"{report.requests} requests (plans and drafts, offline composer and scripted LLM)\n")
+        print(
+            f"{report.requests} requests (plans and drafts, offline composer and scripted LLM); topic "
+            f"similarity: {report.similarity_method}, threshold {report.similarity_threshold}\n"
+        )
         print(report.table())
         for failure in report.failures:
             print("FAIL", failure)
-    missed = (total["limit_adherence"] < 1 or total["citations_resolved"] < 1 or total["unsupported_numbers"]
-              or total["node_coverage"] < 1 or total["max_topic_similarity"] >= SIMILARITY_THRESHOLD)
+    missed = (
+        total["limit_adherence"] < 1
+        or total["citations_resolved"] < 1
+        or total["unsupported_numbers"]
+        or total["node_coverage"] < 1
+        or total["max_topic_similarity"] >= report.similarity_threshold
+    )
     return 1 if missed else 0
 
 

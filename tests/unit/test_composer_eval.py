@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from agents.composer.evaluation import evaluate_planwrite, limit_checks
-from agents.composer.plan import SIMILARITY_THRESHOLD
 from agents.platforms import platform_keys
 from agents.schemas import DraftContent
 from tests.unit.planwrite_fakes import ROOT, folder_knowledge_base
@@ -23,7 +22,7 @@ def test_eval_meets_every_target_on_every_platform() -> None:
         assert summary["citations_resolved"] == 1.0, (platform, report.failures)
         assert summary["unsupported_numbers"] == 0, (platform, report.failures)
         assert summary["node_coverage"] == 1.0, (platform, report.failures)
-        assert summary["max_topic_similarity"] < SIMILARITY_THRESHOLD
+        assert summary["max_topic_similarity"] < report.similarity_threshold
     assert report.failures == []
     assert "TOTAL" in report.table()
 
@@ -52,3 +51,22 @@ def test_eval_reports_an_invented_number(tmp_path: Path) -> None:
 
     report = evaluate_planwrite(tmp_path, folder_knowledge_base(), llm_factory=Liar)
     assert report.platforms["weibo"].summary()["citations_resolved"] == 1.0
+
+
+def test_topic_matcher_uses_an_encoder_when_the_knowledge_base_has_one() -> None:
+    import numpy as np
+
+    from agents.composer.similarity import SEMANTIC_THRESHOLD, TopicMatcher
+
+    class Encoder:
+        """Maps texts about the same thing to the same axis, like a sentence encoder would."""
+
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            return np.array([[1.0, 0.0] if "冰箱" in t else [0.0, 1.0] for t in texts])
+
+    matcher = TopicMatcher(["办公室没冰箱，冷泡茶怎么放"], Encoder())
+    assert matcher.method == "semantic" and matcher.threshold == SEMANTIC_THRESHOLD
+    assert matcher.score("没有冰箱也能冷泡")[0] == 1.0
+    assert matcher.score("桂林桂花采收")[0] == 0.0
+    lexical = TopicMatcher(["办公室没冰箱，冷泡茶怎么放"])
+    assert lexical.method == "lexical" and lexical.score("办公室没冰箱冷泡茶怎么放")[0] > 0.9
