@@ -18,6 +18,7 @@ from agents.analyst.models import AnalysisResult, PlatformAnalysis
 
 if TYPE_CHECKING:
     from agents.ports import StructuredLLM
+    from agents.prompts import PromptLibrary
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 _TOKEN = re.compile(r"(?<![\w.])([-+]?\d[\d,]*(?:\.\d+)?)\s*(%|个百分点|万)?")
@@ -160,23 +161,17 @@ def _supported(token: str, unit: str | None, numbers: list[float]) -> bool:
     return any(abs(n * scale - shown) <= tolerance for n in numbers)
 
 
-def llm_narrative(result: AnalysisResult, llm: StructuredLLM) -> list[str] | None:
+def llm_narrative(
+    result: AnalysisResult, llm: StructuredLLM, prompts: PromptLibrary | None = None
+) -> list[str] | None:
     """Ask an LLM for the findings; None when its text states a number that was not computed."""
-    from agents.ports import Message
+    from agents.prompts import PromptLibrary
 
     figures = result.model_dump(
         mode="json", include={"overall", "summary", "platforms"}, exclude={"summary": {"issues", "mappings"}}
     )
-    messages = [
-        Message(
-            role="system",
-            content=(
-                "你是新媒体数据分析师。只根据给出的 JSON 数据写 3–8 条简短中文结论。"
-                "只能引用数据里出现的数字，比率用百分数并保留一位小数，数量用千分位整数。"
-            ),
-        ),
-        Message(role="user", content=json.dumps(figures, ensure_ascii=False)[:20000]),
-    ]
+    library = prompts or PromptLibrary.load()
+    messages = library.get("analyst", "narrative").render(figures=json.dumps(figures, ensure_ascii=False)[:20000])
     draft = llm.generate(messages, NarrativeDraft)
     if unsupported_numbers(draft.lines, result):
         return None

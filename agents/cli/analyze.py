@@ -82,6 +82,8 @@ def analyze_command(
         raise UserInputError(
             "No export file given.", "Pass CSV/XLSX files: nmo analyze FILE... (see --help)."
         )
+    from agents.composition import build_llm
+
     settings = Settings()
     run = run_analysis(
         settings,
@@ -91,6 +93,7 @@ def analyze_command(
         date_to=_parse_date(date_to, "--to"),
         report_dir=report,
         campaign=post_mortem,
+        llm=build_llm(settings, "analyst"),
     )
     if json_out:
         from agents.cli.output import print_json
