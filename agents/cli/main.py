@@ -25,9 +25,13 @@ COMMAND_MODULES = (
     "agents.cli.draft",
     "agents.cli.review",
     "agents.cli.demo",
+<<<<<<< HEAD
     "agents.cli.serve",
     "agents.cli.user",
     "agents.cli.audit",
+=======
+    "agents.cli.analyze",
+>>>>>>> main
 )
 
 
