@@ -25,13 +25,10 @@ COMMAND_MODULES = (
     "agents.cli.draft",
     "agents.cli.review",
     "agents.cli.demo",
-<<<<<<< HEAD
+    "agents.cli.analyze",
     "agents.cli.serve",
     "agents.cli.user",
     "agents.cli.audit",
-=======
-    "agents.cli.analyze",
->>>>>>> main
 )
 
 
