@@ -58,6 +58,9 @@ class SubmitInput(BaseModel):
     plan: PlanRequest | None = None
     draft_first: int = Field(default=0, ge=0, le=20)
     briefs: list[DraftBrief] = Field(default_factory=list, max_length=20)
+    plan_items: list[str] = Field(
+        default_factory=list, max_length=20, description="For kind=draft: plan item IDs to draft (e.g. P1a2b3c-03)."
+    )
 
 
 class FindingView(BaseModel):
@@ -287,11 +290,17 @@ class ReviewDesk:
             )
             return WorkflowRequest(id=new_request_id(), kind="plan", requested_by=user.name, plan=plan,
                                    draft_first=submitted.draft_first)
-        if not submitted.briefs:
-            raise UserInputError(
-                f"A {submitted.kind} request needs at least one brief.", "Send `briefs` with platform and topic."
-            )
+        from agents.planner import brief_from_plan_item
+
         briefs = [b.model_copy(update={"platform": get_platform(b.platform).key}) for b in submitted.briefs]
+        for item_id in submitted.plan_items if submitted.kind == "draft" else []:
+            stored_plan, _ = self.service.find_plan_item(item_id)
+            briefs.append(brief_from_plan_item(stored_plan, item_id))
+        if not briefs:
+            raise UserInputError(
+                f"A {submitted.kind} request needs at least one brief.",
+                "Send `briefs` with platform and topic (or `plan_items` with plan item IDs).",
+            )
         if submitted.kind == "adapt" and not all(b.source_text.strip() for b in briefs):
             raise UserInputError("An adaptation needs the original piece.", "Put it in each brief's `source_text`.")
         return WorkflowRequest(id=new_request_id(), kind=submitted.kind, requested_by=user.name, briefs=briefs)

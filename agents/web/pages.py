@@ -117,6 +117,16 @@ def operate_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
                   can_submit=user.can("submit"), today=datetime.now().date().isoformat())
 
 
+@router.get("/plans/{plan_id}")
+def plan_page(plan_id: str, request: Request, user: MaybeUser, desk: Desk) -> Response:
+    """A content plan: its items by date, each one a click away from a draft."""
+    if user is None:
+        return login_redirect(request)
+    plan = desk.plan(user, plan_id)
+    drafted = {d.plan_item_id: d for d in desk.drafts(user) if d.plan_item_id}
+    return render(request, "plan.html", user, plan=plan, drafted=drafted, can_submit=user.can("submit"))
+
+
 @router.get("/admin")
 def admin_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
     """The audit log, users and the desk's policy (admins only)."""

@@ -182,3 +182,22 @@ def test_edit_then_approve_shows_html_as_text(browser: Any, desk: tuple[str, dic
     assert dialogs == []
     page.screenshot(path=str(SCREENSHOTS / "7-edited-and-approved.png"), full_page=True)
     page.context.close()
+
+
+def test_operator_plans_then_drafts_an_item(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    page = login(browser, base_url, tokens["ops"])
+    page.goto(f"{base_url}/operate")
+    page.check("input[name=kind][value=plan]")
+    page.fill("#brief", "双12冷泡茶")
+    page.click("#submit")
+    page.wait_for_selector("#plan-link")
+    page.click("#plan-link")
+    page.wait_for_selector("#plan-items")
+    assert page.locator("#plan-items tbody tr").count() == 2  # the fake planner: 2 items per platform
+    page.screenshot(path=str(SCREENSHOTS / "8-plan.png"), full_page=True)
+    page.locator("button.draft-item").first.click()
+    page.wait_for_url("**/operate?follow=*")
+    page.wait_for_selector("#progress li.done")
+    assert page.locator("#results li").count() == 1 and "待审核" in page.inner_text("#results")
+    page.context.close()

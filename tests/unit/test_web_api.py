@@ -578,3 +578,21 @@ def test_docs_and_assets_are_served_locally(client: TestClient) -> None:
             "/api/requests/{request_id}/events", "/api/audit"} <= set(schema["paths"])
     for page in ("/review", "/login", "/operate"):
         assert page not in schema["paths"]
+
+
+def test_plan_items_are_drafted_by_id_and_the_plan_page_tracks_them(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    body = {"kind": "plan", "plan": {"brief": "双12冷泡茶", "platforms": ["weibo"], "start": "2026-12-01"}}
+    plan = client.post("/api/requests?wait=true", json=body, headers=auth(tokens, "ops")).json()["plan"]
+    item = plan["items"][1]
+    drafted = client.post("/api/requests?wait=true", json={"kind": "draft", "plan_items": [item["id"]]},
+                          headers=auth(tokens, "ops")).json()["drafts"][0]
+    assert drafted["plan_item_id"] == item["id"] and drafted["topic"] == item["topic"]
+    missing = client.post("/api/requests", json={"kind": "draft", "plan_items": [plan["id"] + "-99"]},
+                          headers=auth(tokens, "ops"))
+    assert missing.status_code == 404 and "plan item" in missing.json()["error"]["problem"]
+    client.post("/api/session", json={"token": tokens["ops"]})
+    page = client.get(f"/plans/{plan['id']}").text
+    assert item["topic"] in page and f'/review/{drafted["draft_id"]}' in page
+    assert page.count('class="small draft-item"') == len(plan["items"]) - 1

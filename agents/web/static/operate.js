@@ -58,6 +58,13 @@
       const e = JSON.parse(event.data);
       line("完成", statusNames[e.status] || e.status, "done");
       showDrafts(e.drafts, e.status);
+      if (e.plan_id) {
+        const link = document.createElement("a");
+        link.href = `/plans/${encodeURIComponent(e.plan_id)}`;
+        link.id = "plan-link";
+        link.textContent = `查看选题计划 ${e.plan_id}`;
+        results.prepend(link);
+      }
       source.close();
     });
     source.addEventListener("error", (event) => {
@@ -102,6 +109,9 @@
       follow(result.data.request_id);
     });
   }
+
+  const followId = new URLSearchParams(window.location.search).get("follow");
+  if (followId) follow(followId);
 
   document.querySelectorAll(".show-request").forEach((button) => {
     button.addEventListener("click", async () => {
