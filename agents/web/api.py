@@ -19,7 +19,7 @@ from agents.schemas import DraftStatus, Passage, Plan
 from agents.service import RunOutcome
 from agents.users import USER_ROLES, User, UserRole
 from agents.web.auth import SESSION_COOKIE, CurrentUser, Desk
-from agents.web.runs import RunBoard, sse
+from agents.web.runs import RunBoard, sse, standing_event
 
 router = APIRouter(prefix="/api")
 DraftStatusFilter = DraftStatus | Literal["all"]
@@ -236,9 +236,7 @@ def events(request_id: str, request: Request, user: CurrentUser, desk: Desk) -> 
 
     def stream() -> Iterator[str]:
         if run is None:  # started elsewhere (CLI, another server): report where it stands
-            yield sse({"type": "done", "request_id": request_id, "status": view.request.status,
-                       "drafts": [{"id": d.id, "platform": d.platform, "topic": d.topic, "status": d.status}
-                                  for d in view.drafts]})
+            yield sse(standing_event(view))
             return
         for event in run.follow():
             yield sse(event)

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from agents.platforms import platform_table
 from agents.users import User
 from agents.web.auth import Desk, optional_user
+from agents.web.runs import platform_name
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -38,12 +39,6 @@ def age(moment: datetime) -> str:
     if seconds < 86400:
         return f"{int(seconds // 3600)} 小时前"
     return f"{int(seconds // 86400)} 天前"
-
-
-def platform_name(key: str) -> str:
-    """The platform's Chinese name (公众号, 小红书 …), or the key when unknown."""
-    spec = platform_table().platforms.get(key)
-    return spec.name if spec else key
 
 
 templates.env.filters["age"] = age

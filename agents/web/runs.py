@@ -10,8 +10,9 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from agents.desk import progress_event
+from agents.desk import RequestView, progress_event
 from agents.errors import NmoError
+from agents.platforms import platform_table
 from agents.service import RunOutcome
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class Run:
         self.request_id = request_id
         self.events: list[dict[str, Any]] = []
         self.finished = False
+        self._branches: dict[str, int] = {}
         self._changed = threading.Condition()
 
     def push(self, event: dict[str, Any]) -> None:
@@ -35,8 +37,14 @@ class Run:
             self._changed.notify_all()
 
     def on_progress(self, namespace: str, node: str, update: dict[str, Any]) -> None:
-        """The service's progress callback."""
-        self.push(progress_event(namespace, node, update))
+        """The service's progress callback; each draft branch gets a number, in order of first appearance."""
+        if node == "__interrupt__" and not namespace:
+            return  # the request level repeats every branch's interrupt
+        event = progress_event(namespace, node, update)
+        if namespace:
+            branch = namespace.split("/")[0]
+            event["branch"] = self._branches.setdefault(branch, len(self._branches) + 1)
+        self.push(event)
 
     def finish(self, event: dict[str, Any]) -> None:
         """Add the closing event (done or error) and end every stream."""
@@ -68,14 +76,31 @@ def sse(event: dict[str, Any] | None) -> str:
     return f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False, default=str)}\n\n"
 
 
+def platform_name(key: str) -> str:
+    """The platform's Chinese name (公众号, 小红书 …), or the key when unknown."""
+    spec = platform_table().platforms.get(key)
+    return spec.name if spec else key
+
+
+def _draft_line(draft_id: str, platform: str, topic: str, status: str) -> dict[str, str]:
+    return {"id": draft_id, "platform": platform, "platform_name": platform_name(platform), "topic": topic,
+            "status": status}
+
+
 def outcome_event(outcome: RunOutcome) -> dict[str, Any]:
     """The closing event of a run that finished: its status and drafts."""
     return {
         "type": "done", "request_id": outcome.request_id, "status": outcome.status,
         "plan_id": outcome.plan.id if outcome.plan else None,
-        "drafts": [
-            {"id": d.draft_id, "platform": d.platform, "topic": d.topic, "status": d.status} for d in outcome.drafts
-        ],
+        "drafts": [_draft_line(d.draft_id, d.platform, d.topic, d.status) for d in outcome.drafts],
+    }
+
+
+def standing_event(view: RequestView) -> dict[str, Any]:
+    """For a run this server did not start (CLI, another worker): where the request stands now."""
+    return {
+        "type": "done", "request_id": view.request.id, "status": view.request.status, "plan_id": None,
+        "drafts": [_draft_line(d.id, d.platform, d.topic, d.status) for d in view.drafts],
     }
 
 

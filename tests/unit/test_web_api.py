@@ -435,7 +435,8 @@ def test_submit_streams_progress_node_by_node_then_the_drafts(client: TestClient
         events = sse_events(stream.read().decode())
     nodes = [e["node"] for kind, e in events if kind == "node"]
     assert nodes[0] == "route" and nodes.count("writer") == 2 and nodes.count("gate") == 2
-    assert "__interrupt__" in nodes
+    assert nodes.count("__interrupt__") == 2  # one per draft, not repeated at the request level
+    assert {e.get("branch") for kind, e in events if kind == "node" and e["node"] == "writer"} == {1, 2}
     gate = next(e for kind, e in events if kind == "node" and e["node"] == "gate")
     assert gate["detail"] == "阻断 2 · 警告 0 · 提示 0"
     kind, done = events[-1]
@@ -471,9 +472,9 @@ def test_events_of_a_request_run_elsewhere_report_its_state(
 ) -> None:
     request_id = draft_id[1:].rsplit("-", 1)[0]
     events = sse_events(client.get(f"/api/requests/{request_id}/events", headers=auth(tokens, "lee")).text)
-    assert events == [("done", {"type": "done", "request_id": request_id, "status": "pending_review",
-                                "drafts": [{"id": draft_id, "platform": "weibo", "topic": "冷泡茶怎么泡",
-                                            "status": "pending_review"}]})]
+    assert events == [("done", {"type": "done", "request_id": request_id, "status": "pending_review", "plan_id": None,
+                                "drafts": [{"id": draft_id, "platform": "weibo", "platform_name": "微博",
+                                            "topic": "冷泡茶怎么泡", "status": "pending_review"}]})]
 
 
 # ---- exports, audit, users -----------------------------------------------------------------------

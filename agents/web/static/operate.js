@@ -35,7 +35,7 @@
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = `/review/${encodeURIComponent(d.id)}`;
-      a.textContent = `${d.id} · ${d.platform} · ${d.topic}`;
+      a.textContent = `${d.id} · ${d.platform_name || d.platform} · ${d.topic}`;
       const s = document.createElement("span");
       s.className = `status status-${d.status}`;
       s.textContent = statusNames[d.status] || d.status;
@@ -52,7 +52,7 @@
     const source = new EventSource(`/api/requests/${encodeURIComponent(requestId)}/events`);
     source.addEventListener("node", (event) => {
       const e = JSON.parse(event.data);
-      line(e.label, e.detail);
+      line(e.branch ? `稿件${e.branch} · ${e.label}` : e.label, e.detail);
     });
     source.addEventListener("done", (event) => {
       const e = JSON.parse(event.data);
