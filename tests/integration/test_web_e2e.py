@@ -75,8 +75,9 @@ def test_operator_submits_and_watches_progress(browser: Any, desk: tuple[str, di
     page.click("#submit")
     page.wait_for_selector("#progress li.done")
     steps = page.locator("#progress li").all_inner_texts()
-    assert any(s.startswith("写作") for s in steps) and any("阻断 2" in s for s in steps)
-    assert any(s.startswith("等待审核") for s in steps)
+    assert any(s.startswith("稿件1 · 写作") for s in steps) and any(s.startswith("稿件2 · 写作") for s in steps)
+    assert sum("阻断 2" in s for s in steps) == 2
+    assert sum("等待审核" in s for s in steps) == 2
     results = page.locator("#results li").all_inner_texts()
     assert len(results) == 2 and all("待审核" in r for r in results)
     assert page.evaluate("document.fonts.check('16px \"WenQuanYi Micro Hei\"')")
