@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.audit import AuditEntry, AuditLog
+from agents.audit import MAX_NOTE_CHARS, AuditEntry, AuditLog
 from agents.editing import (
     DiffOp,
     Segment,
@@ -30,8 +30,6 @@ from agents.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, Plan
 from agents.service import MAX_EDIT_CHARS, ProgressCallback, RunOutcome, WorkflowService, new_request_id
 from agents.state import WorkflowRequest
 from agents.users import AuthenticationError, PermissionDenied, User, UserStore
-
-MAX_NOTE_CHARS = 2000
 
 
 class StaleDecision(ConflictError):

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from agents.audit import AuditEntry
+from agents.audit import MAX_NOTE_CHARS, AuditEntry
 from agents.desk import DecisionInput, DraftView, RequestView, SubmitInput
 from agents.editing import DiffOp
 from agents.exports import ExportFormat
 from agents.registry import DraftSummary, RequestSummary
 from agents.schemas import DraftStatus, Passage, Plan
-from agents.service import RunOutcome
+from agents.service import MAX_EDIT_CHARS, RunOutcome
 from agents.users import USER_ROLES, User, UserRole
 from agents.web.auth import SESSION_COOKIE, CurrentUser, Desk
 from agents.web.runs import RunBoard, sse, standing_event
@@ -34,14 +34,14 @@ class LoginInput(BaseModel):
 class NoteInput(BaseModel):
     """Approve or reject: an optional note (required for rejections and for approving blocking findings)."""
 
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
     expected_version: int | None = Field(default=None, ge=0, description="The version you saw; 409 if it moved.")
 
 
 class EditInput(NoteInput):
     """Edit then approve: the full edited text."""
 
-    text: str = Field(max_length=100_000)
+    text: str = Field(max_length=MAX_EDIT_CHARS)
 
 
 class SuggestionInput(BaseModel):
