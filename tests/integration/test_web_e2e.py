@@ -202,3 +202,15 @@ def test_operator_plans_then_drafts_an_item(browser: Any, desk: tuple[str, dict[
     page.wait_for_selector("#progress li.done")
     assert page.locator("#results li").count() == 1 and "待审核" in page.inner_text("#results")
     page.context.close()
+
+
+def test_admin_reads_the_audit_log(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    page = login(browser, base_url, tokens["root"])
+    page.goto(f"{base_url}/admin")
+    rows = page.locator("#audit tbody tr").all_inner_texts()
+    assert any("lee" in r and "退回" in r and "→" in r for r in rows)
+    assert any("wang" in r and "修改" in r for r in rows)
+    assert "完整" in page.inner_text("main")
+    page.screenshot(path=str(SCREENSHOTS / "9-admin-audit.png"), full_page=True)
+    page.context.close()
