@@ -47,6 +47,9 @@ class DecisionInput(BaseModel):
     note: str = Field(default="", max_length=MAX_NOTE_CHARS)
     text: str | None = Field(default=None, max_length=MAX_EDIT_CHARS)
     expected_version: int | None = Field(default=None, ge=0, description="The version the reviewer saw.")
+    then_approve: bool = Field(
+        default=True, description="For an edit: approve when nothing blocking remains (false: back to review)."
+    )
 
 
 class SubmitInput(BaseModel):
@@ -229,7 +232,10 @@ class ReviewDesk:
                 f"{user.name} requested draft {draft_id} and cannot also approve it (four-eyes rule).",
                 "Ask another reviewer; an admin can relax the rule with NMO_FOUR_EYES=false.",
             )
-        review = ReviewDecision(action=decision.action, by=user.name, note=decision.note.strip(), text=decision.text)
+        review = ReviewDecision(
+            action=decision.action, by=user.name, note=decision.note.strip(), text=decision.text,
+            then_approve=decision.then_approve,
+        )
         try:
             after = self.service.decide(draft_id, review, expected_version=decision.expected_version)
         except ConflictError as error:
@@ -248,8 +254,8 @@ class ReviewDesk:
     ) -> DraftView:
         """Replace one finding's span with its suggestion, as an edit that the gate re-checks.
 
-        Like any edit, it approves the draft when no blocking finding remains; otherwise the draft
-        comes back to review with the new text.
+        The draft comes back to review with the new text and its new findings; approving stays a
+        separate, deliberate action.
         """
         user.require("review")
         record = self.service.get_draft(draft_id)
@@ -267,7 +273,9 @@ class ReviewDesk:
             note = f"采纳建议：{finding.text} → {replacement_for(finding) or '（删除）'}（{finding.rule_id}）"
         return self.decide(
             user, draft_id,
-            DecisionInput(action="edit", text=text, note=note, expected_version=record_version(record)),
+            DecisionInput(
+                action="edit", text=text, note=note, expected_version=record_version(record), then_approve=False
+            ),
         )
 
     def accept(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
