@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "agents.cli.check",
     "agents.cli.plan",
     "agents.cli.review",
+    "agents.cli.eval",
 )
 
 

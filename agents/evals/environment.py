@@ -1,0 +1,188 @@
+"""Backend environments for a run: settings in a temporary data folder, the scripted endpoint, the service."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from agents.config import Settings
+from agents.errors import KnowledgeError, UserInputError
+
+if TYPE_CHECKING:
+    from agents.scripted_server import ScriptedServer
+    from agents.service import WorkflowService
+
+EvalBackend = Literal["offline", "scripted", "live"]
+ServiceFactory = Callable[[Settings], AbstractContextManager["WorkflowService"]]
+SCRIPTED_TIMEOUT_S = 1.0
+SCRIPTED_RETRIES = 1
+
+
+def project_root() -> Path:
+    """The repository root (the folder holding evals/, knowledge/ and prompts/)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def shared_folder(root: Path) -> Path:
+    """The shared third-party data next to the repository (../shared), read for measurement only."""
+    return root.parent / "shared"
+
+
+REQUIRED_PARTS = ("agents.knowledge", "agents.checks", "agents.planner", "agents.writer")
+
+
+def missing_parts() -> list[str]:
+    """The parts of the product the real graph needs that this checkout does not have yet."""
+    import importlib.util
+
+    return [name for name in REQUIRED_PARTS if importlib.util.find_spec(name) is None]
+
+
+def ingest_knowledge(settings: Settings) -> None:
+    """Ingest the knowledge folder into the run's data folder once, with `nmo kb ingest` in a child process."""
+    from agents.evals.metrics import SuiteUnavailable
+
+    marker = settings.home / ".eval-ingested"
+    if marker.exists():
+        return
+    if "agents.knowledge" in missing_parts():
+        raise SuiteUnavailable("agents.knowledge is not installed in this checkout")
+    env = {**os.environ, **settings_env(settings)}
+    command = [sys.executable, "-c", "from agents.cli.main import run; run()", "kb", "ingest",
+               str(settings.knowledge_dir)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise KnowledgeError(
+            f"Ingesting {settings.knowledge_dir} for the eval run failed: {' / '.join(tail)}",
+            "Run `nmo kb ingest knowledge` yourself to see the full error.",
+        )
+    settings.home.mkdir(parents=True, exist_ok=True)
+    marker.write_text("ok\n", "utf-8")
+
+
+def real_service(settings: Settings) -> AbstractContextManager[WorkflowService]:
+    """The product's own service (composition root) over a freshly ingested knowledge base."""
+    from agents.evals.metrics import SuiteUnavailable
+
+    missing = missing_parts()
+    if missing:
+        raise SuiteUnavailable(f"the real graph needs {', '.join(missing)}, not installed in this checkout")
+    ingest_knowledge(settings)
+    from agents.composition import open_service
+
+    return open_service(settings)
+
+
+@dataclass
+class EvalEnvironment:
+    """What suites run against: settings for the backend, the scripted server, and the service."""
+
+    backend: EvalBackend
+    settings: Settings
+    evals_dir: Path
+    repeats: int = 3
+    server: ScriptedServer | None = None
+    service_factory: ServiceFactory = real_service
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _service: WorkflowService | None = None
+
+    def cases_dir(self, suite: str) -> Path:
+        """evals/cases/<suite>/."""
+        return self.evals_dir / "cases" / suite
+
+    def service(self) -> WorkflowService:
+        """The workflow service over the real graph, opened once per run."""
+        if self._service is None:
+            self._service = self._stack.enter_context(self.service_factory(self.settings))
+        return self._service
+
+    def ensure_knowledge(self) -> None:
+        """Ingest the knowledge folder into this run's data folder (once)."""
+        ingest_knowledge(self.settings)
+
+    def close(self) -> None:
+        """Close the service and the server."""
+        self._stack.close()
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment variables that reproduce these settings in a child `nmo` process."""
+    env = {
+        "NMO_HOME": str(settings.home),
+        "NMO_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+        "NMO_COLLECTION": settings.collection,
+        "NMO_BACKEND": settings.backend,
+        "NMO_PROMPTS_DIR": str(settings.prompts_dir),
+    }
+    if settings.llm_base_url:
+        env["NMO_LLM_BASE_URL"] = settings.llm_base_url
+    return env
+
+
+def live_settings_problem(settings: Settings) -> str | None:
+    """Why the live backend cannot run with these settings, or None when an endpoint is configured."""
+    if settings.backend == "offline":
+        return "NMO_BACKEND=offline forces the offline composer"
+    if not (settings.llm_base_url or settings.llm_api_key):
+        return "no LLM endpoint is configured"
+    return None
+
+
+@contextmanager
+def open_environment(
+    backend: EvalBackend,
+    base: Settings,
+    work_dir: Path,
+    *,
+    evals_dir: Path | None = None,
+    repeats: int = 3,
+    service_factory: ServiceFactory | None = None,
+) -> Iterator[EvalEnvironment]:
+    """An environment for one backend with its own data folder under work_dir; closed on exit."""
+    root = project_root()
+    common = {
+        "home": work_dir / f"home-{backend}",
+        "knowledge_dir": base.knowledge_dir if base.knowledge_dir.is_absolute() else root / base.knowledge_dir,
+        "prompts_dir": base.prompts_dir,
+        "collection": "nmo-eval",
+        "requester": "eval-operator",
+    }
+    factory = service_factory or real_service
+    stack = ExitStack()
+    with stack:
+        server: ScriptedServer | None = None
+        if backend == "offline":
+            settings = base.model_copy(update={**common, "backend": "offline"})
+        elif backend == "scripted":
+            from agents.scripted_server import ScriptedServer
+
+            server = stack.enter_context(ScriptedServer().running())
+            settings = base.model_copy(update={
+                **common, "backend": "llm", "llm_base_url": server.base_url, "llm_api_key": "scripted",
+                "llm_model": "scripted", "llm_mode": "json_schema", "llm_timeout_s": SCRIPTED_TIMEOUT_S,
+                "llm_max_retries": SCRIPTED_RETRIES,
+                "planner": base.planner.model_copy(update={"base_url": None, "api_key": None, "model": None}),
+                "writer": base.writer.model_copy(update={"base_url": None, "api_key": None, "model": None}),
+            })
+        else:
+            problem = live_settings_problem(base)
+            if problem:
+                raise UserInputError(
+                    f"The live backend needs an LLM endpoint, but {problem}.",
+                    "Set NMO_LLM_BASE_URL and NMO_LLM_API_KEY (or OPENAI_BASE_URL / OPENAI_API_KEY) and unset "
+                    "NMO_BACKEND=offline, or run `nmo eval --backend offline` or `--backend scripted`.",
+                )
+            settings = base.model_copy(update=common)
+        env = EvalEnvironment(
+            backend=backend, settings=settings, evals_dir=evals_dir or root / "evals", repeats=repeats,
+            server=server, service_factory=factory,
+        )
+        stack.callback(env.close)
+        yield env
