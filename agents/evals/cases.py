@@ -111,7 +111,9 @@ class GoldenCase(EvalCase):
     text: str = Field(min_length=1)
     approved_by: str
     note: str = ""
-    overridden: list[str] = Field(default_factory=list, description="Rule IDs the reviewer accepted with a note.")
+    overridden: list[str] = Field(
+        default_factory=list, description="Blocking findings the reviewer accepted with a note, as category:text."
+    )
     source_draft: str = ""
     approved_at: str = ""
 

@@ -11,7 +11,13 @@ from agents.evals.cases import GoldenCase, load_cases
 from agents.evals.environment import EvalEnvironment
 from agents.evals.external import evaluator
 from agents.evals.metrics import Metric, SuiteResult, ratio
-from agents.schemas import DraftRecord
+from agents.ports import Gate
+from agents.schemas import DraftRecord, Finding
+
+
+def override_key(finding: Finding) -> str:
+    """How a golden case names an accepted finding: category and matched text (stable across rule renames)."""
+    return f"{finding.category}:{finding.text}"
 
 
 def golden_from_record(record: DraftRecord) -> GoldenCase:
@@ -23,7 +29,7 @@ def golden_from_record(record: DraftRecord) -> GoldenCase:
         )
     approval = next((d for d in reversed(record.decisions) if d.action in ("approve", "edit")), None)
     note = approval.note if approval else ""
-    overridden = sorted({f.rule_id for f in record.check.findings if f.blocking}) if record.check and note else []
+    overridden = sorted({override_key(f) for f in record.check.findings if f.blocking}) if record.check and note else []
     return GoldenCase(
         id=record.draft_id, description=f"approved by {approval.by if approval else '?'}: {record.topic}",
         platform=record.platform, topic=record.topic, text=record.text,
@@ -54,15 +60,15 @@ def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _BlockDumper.add_representer(str, _string)
 
 
-def golden_suite(env: EvalEnvironment) -> SuiteResult:
+def golden_suite(env: EvalEnvironment, gate: Gate | None = None) -> SuiteResult:
     """Texts reviewers approved must not gain blocking findings the reviewer did not accept."""
     cases = load_cases(env.cases_dir("golden"), GoldenCase)
-    build_gate = evaluator("agents.checks", "build_gate")
-    gate = build_gate(env.settings)
+    if gate is None:
+        gate = evaluator("agents.checks", "build_gate")(env.settings)
     failures: list[str] = []
     for case in cases:
         result = gate.check(case.text, platform=case.platform)
-        new = sorted({f.rule_id for f in result.findings if f.blocking} - set(case.overridden))
+        new = sorted({override_key(f) for f in result.findings if f.blocking} - set(case.overridden))
         if new:
             failures.append(f"{case.id}: new blocking findings on approved text: {', '.join(new)}")
     return SuiteResult(

@@ -188,15 +188,17 @@ def cost_suite(env: EvalEnvironment) -> SuiteResult:
             failures.append(f"{case.id}: {type(error).__name__}: {error}")
             continue
         latencies[case.command].append((time.perf_counter() - started) * 1000)
-        calls.append(len(outcome.usage))
-        prompt.append(sum(c.prompt_tokens for c in outcome.usage))
-        completion.append(sum(c.completion_tokens for c in outcome.usage))
         for record in outcome.drafts if case.approve else []:
             if record.status != "pending_review":
                 continue
             started = time.perf_counter()
-            service.decide(record.draft_id, ReviewDecision(action="approve", by="eval-reviewer", note="eval cost"))
+            service.decide(record.draft_id, ReviewDecision(action="approve", by=REVIEWER, note="eval cost run"))
             latencies["review"].append((time.perf_counter() - started) * 1000)
+        # A draft branch hands its usage to the request only when it finishes, so read it after approval.
+        usage = service.sync(request.id).usage if case.approve else outcome.usage
+        calls.append(len(usage))
+        prompt.append(sum(c.prompt_tokens for c in usage))
+        completion.append(sum(c.completion_tokens for c in usage))
     runs = len(calls)
     metrics = [
         Metric(name="runs", value=runs),
