@@ -38,7 +38,8 @@ def build_gate(settings: Settings) -> Gate:
     """The deterministic gate with the brand's and the user's lexicons."""
     from agents.checks import build_gate as build
 
-    return build(settings)
+    gate: Gate = build(settings)
+    return gate
 
 
 def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> WorkflowContext:

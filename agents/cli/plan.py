@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
     @plan_app.command("show")
     def plan_show(plan_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Show one stored plan; draft an item with `nmo draft --plan-item ID`."""
-        from agents.cli.views import plan_table
+        from agents.cli.views import plan_view
         from agents.config import Settings
         from agents.errors import NotFoundError
         from agents.registry import Registry
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(plan)
         else:
-            console.print(plan_table(plan))
+            console.print(plan_view(plan))
 
 
 def _parse_date(value: str) -> date:

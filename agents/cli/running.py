@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.cli.output import console, err_console, print_json
-from agents.cli.views import plan_table, print_outcome_drafts
+from agents.cli.views import plan_view, print_outcome_drafts
 from agents.config import Settings
 from agents.service import RunOutcome
 from agents.state import WorkflowRequest
@@ -21,9 +21,8 @@ def run_request(settings: Settings, request: WorkflowRequest, *, as_json: bool) 
     from agents.composition import open_service
 
     def progress(namespace: str, node: str, update: dict[str, Any]) -> None:
-        label = NODE_LABELS.get(node, node)
-        where = f" [{namespace.split(':')[0]}]" if namespace else ""
-        err_console.print(f"[dim]· {label}{where}[/]")
+        if node in NODE_LABELS:
+            err_console.print(f"[dim]· {NODE_LABELS[node]}[/]")
 
     with open_service(settings) as service:
         outcome = service.submit(request, on_progress=None if as_json else progress)
@@ -37,7 +36,7 @@ def print_outcome(outcome: RunOutcome, *, as_json: bool) -> None:
         print_json(outcome)
         return
     if outcome.plan is not None:
-        console.print(plan_table(outcome.plan))
+        console.print(plan_view(outcome.plan))
         for warning in outcome.plan.warnings:
             console.print(f"[yellow]注意：[/]{warning}")
     print_outcome_drafts(console, outcome.drafts)

@@ -39,17 +39,21 @@ def findings_table(findings: Sequence[Finding]) -> Table:
     return table
 
 
-def plan_table(plan: Plan) -> Table:
-    """A plan as a calendar table."""
-    table = Table(title=f"选题计划 {plan.id} · {plan.brief} · {plan.backend}", expand=True, show_lines=True)
-    for column in ("ID", "日期", "时间", "平台", "支柱", "选题", "角度 / 形式", "理由", "依据"):
-        table.add_column(column, overflow="fold")
+def plan_view(plan: Plan) -> Panel:
+    """A plan as a calendar: one block per item, readable in a narrow terminal."""
+    blocks: list[Text] = []
     for item in plan.items:
-        table.add_row(
-            item.id, item.date.isoformat(), item.slot, item.platform, item.pillar, item.topic,
-            f"{item.angle} / {item.format}", item.reason, ", ".join(item.citations),
-        )
-    return table
+        block = Text()
+        block.append(f"{item.id}  {item.date.isoformat()} {item.slot}  ", style="bold")
+        block.append(f"{item.platform} · {item.pillar} · {item.format}", style="cyan")
+        if item.node:
+            block.append(f" · {item.node}", style="magenta")
+        block.append(f"\n  选题：{item.topic}\n  角度：{item.angle}\n  理由：{item.reason}")
+        if item.citations:
+            block.append(f"\n  依据：{', '.join(item.citations)}", style="dim")
+        blocks.append(block)
+    title = f"选题计划 {plan.id} · {plan.brief} · {plan.start} 起 {plan.days} 天 · {plan.backend}"
+    return Panel(Group(*blocks), title=title, title_align="left")
 
 
 def draft_panel(record: DraftRecord) -> Panel:

@@ -53,8 +53,8 @@ def test_429_is_retried_then_succeeds() -> None:
 
 
 def test_malformed_answer_gets_one_repair_round() -> None:
-    replies = [ScriptedReply(content='{"title": "一个远远超过二十个字符限制的非常非常长的标题啊啊啊", "citations": []}'),
-               ScriptedReply(content=GOOD)]
+    too_long = json.dumps({"title": "一个远远超过二十个字符限制的非常非常长的标题啊啊啊", "citations": []})
+    replies = [ScriptedReply(content=too_long), ScriptedReply(content=GOOD)]
     with ScriptedServer(replies).running() as server:
         llm = make_llm(server)
         result = llm.generate(MESSAGES, Headline)

@@ -1,0 +1,396 @@
+"""The offline draft composer: a platform-native draft built from retrieved facts, pillars and templates.
+
+Only sentences copied from passages carry facts (and so numbers); every one ends with a `[^n]` marker
+pointing at its passage. Everything the templates add is number-free connective text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from agents.composer.brand import BrandProfile, pillar_type
+from agents.composer.facts import Fact, rank_facts, short_name
+from agents.composer.limits import enforce_limits
+from agents.composer.sentences import NUMBER_WITH_UNIT, end_sentence, first_clause, numbers_in, shorten
+from agents.platforms import PlatformSpec, get_platform
+from agents.ports import KnowledgeBase
+from agents.schemas import DraftBrief, DraftContent, Passage, Shot, Variant, text_hash
+
+XHS_EMOJI = ("🍑", "🌼", "☁️", "🍂", "🫖", "🧊", "✨", "📝", "🌿", "🍐")
+VARIANT_LABELS = "ABCDE"
+
+
+@dataclass
+class Citations:
+    """Passages cited so far, numbered in order of first use."""
+
+    passages: list[Passage] = field(default_factory=list)
+
+    def number(self, passage: Passage) -> int:
+        """The footnote number of a passage, adding it on first use."""
+        for index, known in enumerate(self.passages, start=1):
+            if known.id == passage.id:
+                return index
+        self.passages.append(passage)
+        return len(self.passages)
+
+    def mark(self, fact: Fact) -> str:
+        """The fact's sentence with its footnote marker."""
+        return f"{fact.text}[^{self.number(fact.passage)}]"
+
+
+@dataclass
+class Material:
+    """What a draft is composed from: the brief, ranked facts, the brand profile and a seed for choices."""
+
+    brief: DraftBrief
+    spec: PlatformSpec
+    facts: list[Fact]
+    profile: BrandProfile
+    seed: int
+    subject: str
+    product: str
+    cite: Citations = field(default_factory=Citations)
+
+    def pick(self, options: Sequence[str], salt: int = 0) -> str:
+        """Choose one option deterministically from the brief's seed."""
+        return options[(self.seed + salt) % len(options)]
+
+    def take(self, count: int, *, avoid: Sequence[Fact] = ()) -> list[Fact]:
+        """The next `count` best facts not used yet."""
+        used = {f.text for f in avoid}
+        return [f for f in self.facts if f.text not in used][:count]
+
+
+def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int) -> list[Passage]:
+    """Passages for a brief: topic search, brand facts, and the product table when a product is involved."""
+    query = " ".join(x for x in (brief.topic, brief.angle, brief.pillar, brief.source_text[:200]) if x)
+    found: dict[str, Passage] = {}
+    for passage in (
+        kb.search(query, k=k)
+        + kb.search(brief.topic, k=max(3, k // 2), kind="brand")
+        + kb.search(f"{brief.topic} 产品 规格 价格 上市日期", k=2, kind="brand")
+    ):
+        found.setdefault(passage.id, passage)
+    return list(found.values())
+
+
+def topic_product(topic: str, profile: BrandProfile) -> str:
+    """The product a topic is about (its short name), or "" when it names none."""
+    for product in profile.products:
+        name = short_name(product)
+        if name and name in topic:
+            return name
+    return ""
+
+
+def safe_topic(topic: str, supported: set[str]) -> str:
+    """The topic with any number the knowledge does not support (e.g. a made-up price) removed."""
+
+    def keep(match: re.Match[str]) -> str:
+        return match.group(0) if numbers_in(match.group(0)) <= supported else ""
+
+    return re.sub(r"\s{2,}", " ", NUMBER_WITH_UNIT.sub(keep, topic)).strip(" ，,、")
+
+
+def compose_draft(
+    brief: DraftBrief, kb: KnowledgeBase, profile: BrandProfile, *, k: int = 8
+) -> tuple[DraftContent, list[Passage]]:
+    """A draft in the platform's native shape, with the passages it cites."""
+    spec = get_platform(brief.platform)
+    passages = retrieve(kb, brief, k)
+    supported: set[str] = set()
+    for passage in passages:
+        supported |= numbers_in(passage.text)
+    topic = safe_topic(brief.topic, supported) or brief.topic
+    clean = brief.model_copy(update={"topic": topic})
+    query = " ".join(x for x in (topic, brief.angle, brief.pillar) if x)
+    material = Material(
+        brief=clean,
+        spec=spec,
+        facts=rank_facts(query, passages),
+        profile=profile,
+        seed=int(text_hash(f"{spec.key}|{topic}|{brief.angle}|{brief.pillar}"), 16),
+        subject=topic_product(topic, profile) or first_clause(re.sub(r"^[^｜|]*[｜|]", "", topic), 14),
+        product=topic_product(topic, profile),
+    )
+    shape = SHAPES.get(spec.key, _zhihu)
+    content = shape(material)
+    content.hashtags = _hashtags(material) if spec.hashtag.style != "none" else []
+    if brief.variants:
+        content.variants = _variants(material, brief.variants)
+    content.citations = [p.id for p in material.cite.passages]
+    content = enforce_limits(content, spec)
+    cited = [p for p in material.cite.passages if p.id in content.citations]
+    return content, cited
+
+
+def _title(m: Material, salt: int = 0) -> str:
+    topic = m.brief.topic
+    kind = pillar_type(m.brief.pillar or "")
+    key = m.spec.key
+    if key == "zhihu":
+        return (
+            topic
+            if topic.endswith(("？", "?"))
+            else m.pick((f"{topic}，是怎样一种体验？", f"如何看待{topic}？", f"{topic}，值得一试吗？"), salt)
+        )
+    if key == "xiaohongshu":
+        options = [f"{topic}{m.pick(XHS_EMOJI, salt)}", topic]
+        if m.product:
+            options += [
+                f"{m.product}｜{m.pick(XHS_EMOJI, salt + 1)}我的真实体验",
+                f"我的{m.product}喝法{m.pick(XHS_EMOJI, salt)}",
+            ]
+        return m.pick(options, salt)
+    if key == "bilibili":
+        return f"【{m.brief.pillar or m.subject}】{topic}" if salt % 2 == 0 else f"{topic}｜一期讲清楚"
+    if key in ("douyin", "kuaishou"):
+        if m.product:
+            return m.pick((topic, f"{m.product}，原来要这样喝", f"关于{m.product}你该知道的事"), salt)
+        return m.pick((topic, f"{m.subject}｜一条讲清楚"), salt)
+    if key == "poster":
+        return m.subject if salt % 2 == 0 else first_clause(topic, 16)
+    if kind == "promo":
+        return m.pick((topic, f"{topic}：时间、规则一次看清", f"{m.subject}来了｜{topic}"), salt)
+    return m.pick((topic, f"{topic}｜{m.brief.angle or m.brief.pillar or m.subject}"), salt)
+
+
+def _hook(m: Material, salt: int = 0) -> str:
+    if m.product:
+        options = (
+            f"你知道{m.product}要怎么喝才对吗？",
+            f"{m.product}，很多人第一口就喝错了",
+            f"关于{m.product}，先说一个常被问到的问题",
+            f"今天只讲一件事：{m.product}",
+        )
+    else:
+        options = (
+            f"{m.subject}？答案可能和你想的不一样",
+            f"先说一个常被问到的问题：{m.subject}",
+            f"今天只讲一件事：{m.subject}",
+            f"{m.subject}，三十秒讲清楚",
+        )
+    return m.pick(options, salt)
+
+
+def _closing_question(m: Material) -> str:
+    if m.product:
+        return m.pick(
+            (
+                f"你平时怎么喝{m.product}？评论区聊聊。",
+                f"你最想在什么场景喝{m.product}？留言告诉我们。",
+                "你还有什么想问的，评论区见。",
+            ),
+        )
+    return m.pick(
+        ("你是怎么做的？评论区聊聊。", "你还有什么想问的，评论区见。", "你遇到过这种情况吗？留言告诉我们。")
+    )
+
+
+def _cta(m: Material) -> str:
+    kind = pillar_type(m.brief.pillar or "")
+    if m.spec.key == "wechat":
+        return "点击阅读原文，去旗舰店看看" if kind == "promo" else "觉得有用，欢迎点个在看"
+    if m.spec.key == "poster":
+        return m.pick(("旗舰店同步上架", "点击了解详情", "现在去看看"))
+    if m.spec.key in ("douyin", "kuaishou"):
+        return "关注我们，下期接着聊"
+    if m.spec.key == "bilibili":
+        return "觉得有用的话，一键三连支持一下"
+    return ""
+
+
+def _wechat(m: Material) -> DraftContent:
+    lead = m.take(1)
+    sections: list[str] = []
+    used = list(lead)
+    by_heading: dict[str, list[Fact]] = {}
+    for fact in m.take(12, avoid=used):
+        heading = fact.passage.heading or fact.passage.title or m.subject
+        by_heading.setdefault(heading, []).append(fact)
+    for heading, facts in list(by_heading.items())[:4]:
+        lines = [m.cite.mark(f) for f in facts[:3]]
+        sections.append(f"## {_clean_heading(heading)}\n\n" + "".join(lines))
+    intro = m.pick(
+        (
+            f"这篇想和你聊聊{m.brief.topic}。",
+            f"常有人问起{m.subject}，这次一次说清楚。",
+            f"{m.brief.topic}，我们把知道的都写在这里。",
+        ),
+    )
+    if lead:
+        intro += m.cite.mark(lead[0])
+    outro = "## 写在最后\n\n" + m.pick(
+        ("如果你也有自己的喝法，欢迎在留言区告诉我们。", "希望这篇能帮你找到适合自己的那一杯。"),
+    )
+    return DraftContent(
+        title=_title(m),
+        digest=shorten(f"{m.brief.topic}：{m.brief.angle or '我们把要点整理成了这一篇'}", 110),
+        body="\n\n".join([intro, *sections, outro]),
+        cta=_cta(m),
+    )
+
+
+def _clean_heading(heading: str) -> str:
+    return re.sub(r"^\d+[.、]\s*", "", heading).strip() or heading
+
+
+def _xiaohongshu(m: Material) -> DraftContent:
+    facts = m.take(6)
+    openers = [
+        f"最近被问了好多次「{m.subject}」，整理一下我的经验{m.pick(XHS_EMOJI, 3)}",
+        f"关于{m.brief.topic}，我自己的做法是这样的～",
+    ]
+    if m.product:
+        openers.append(f"{m.product}我已经回购好几次了，说说真实感受")
+    opener = m.pick(openers)
+    lines = [opener]
+    for index, fact in enumerate(facts):
+        emoji = XHS_EMOJI[(m.seed + index) % len(XHS_EMOJI)] if index < 5 else "·"
+        lines.append(f"{emoji} {m.cite.mark(fact)}")
+    lines.append(_closing_question(m))
+    return DraftContent(title=_title(m), body="\n".join(lines))
+
+
+def _weibo(m: Material) -> DraftContent:
+    facts = m.take(4)
+    point = f"【{shorten(m.brief.topic, 30)}】"
+    if facts:
+        point += m.cite.mark(facts[0])
+    rest = [m.cite.mark(f) for f in facts[1:]]
+    body = "\n".join([point, *rest, _closing_question(m)])
+    return DraftContent(title=shorten(m.brief.topic, 30), body=body)
+
+
+def _short_video(m: Material) -> DraftContent:
+    facts = m.take(4)
+    hook = _hook(m)
+    shots = [
+        Shot(
+            time="0-3s",
+            visual=f"特写：{m.product or '主角'}入镜，字幕弹出问题",
+            voiceover=hook,
+            onscreen=shorten(m.brief.topic, 14),
+        )
+    ]
+    cursor = 3
+    visuals = ("手部特写：演示步骤", "产品与原料同框", "场景：办公桌/通勤路上", "近景：倒出茶汤")
+    for index, fact in enumerate(facts):
+        seconds = max(4, min(10, len(fact.text) // 5))
+        shots.append(
+            Shot(
+                time=f"{cursor}-{cursor + seconds}s",
+                visual=visuals[index % len(visuals)],
+                voiceover=m.cite.mark(fact),
+                onscreen=first_clause(fact.text, 14),
+            )
+        )
+        cursor += seconds
+    shots.append(
+        Shot(
+            time=f"{cursor}-{cursor + 3}s",
+            visual="收尾：产品全家福",
+            voiceover=_cta(m),
+            onscreen=_cta(m)[:14],
+        )
+    )
+    caption = f"{m.brief.topic}。" + (m.cite.mark(facts[0]) if facts else "") + _closing_question(m)
+    return DraftContent(title=_title(m), hook=hook, shots=shots, body=caption, cta=_cta(m))
+
+
+def _bilibili(m: Material) -> DraftContent:
+    groups: dict[str, list[Fact]] = {}
+    for fact in m.take(10):
+        groups.setdefault(_clean_heading(fact.passage.heading or fact.passage.title), []).append(fact)
+    shots = [Shot(time="00:00", visual="开场", voiceover=_hook(m), onscreen=shorten(m.brief.topic, 20))]
+    minute = 0
+    for chapter, facts in list(groups.items())[:5]:
+        minute += 1
+        shots.append(
+            Shot(
+                time=f"{minute:02d}:00",
+                visual=chapter,
+                voiceover="".join(m.cite.mark(f) for f in facts[:3]),
+                onscreen=shorten(chapter, 20),
+            )
+        )
+    shots.append(Shot(time=f"{minute + 1:02d}:00", visual="结尾", voiceover=_cta(m), onscreen="感谢观看"))
+    chapters = "\n".join(f"{s.time} {s.visual}" for s in shots)
+    summary = f"这期视频聊{m.brief.topic}。" + (m.cite.mark(m.facts[0]) if m.facts else "")
+    return DraftContent(
+        title=_title(m), body=f"{summary}\n\n本期章节：\n{chapters}", shots=shots, cta=_cta(m)
+    )
+
+
+def _zhihu(m: Material) -> DraftContent:
+    facts = m.take(8)
+    conclusion = "**先说结论**：" + (m.cite.mark(facts[0]) if facts else f"{m.subject}值得一试。")
+    why = [m.cite.mark(f) for f in facts[1:5]]
+    how = [m.cite.mark(f) for f in facts[5:8]]
+    parts = [conclusion]
+    if why:
+        parts.append("## 为什么这么说\n\n" + "\n\n".join(why))
+    if how:
+        parts.append("## 具体怎么做\n\n" + "\n\n".join(how))
+    parts.append(m.pick(("以上是我们的经验，欢迎补充。", "有问题可以在评论区继续问。")))
+    return DraftContent(title=_title(m), body="\n\n".join(parts))
+
+
+def _poster(m: Material) -> DraftContent:
+    short = [f for f in m.facts if len(f.text) <= 24]
+    hook = m.cite.mark(short[0]) if short else shorten(m.brief.angle or m.brief.topic, 30)
+    return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
+
+
+SHAPES = {
+    "wechat": _wechat,
+    "xiaohongshu": _xiaohongshu,
+    "weibo": _weibo,
+    "douyin": _short_video,
+    "kuaishou": _short_video,
+    "bilibili": _bilibili,
+    "zhihu": _zhihu,
+    "poster": _poster,
+}
+
+
+def _hashtags(m: Material) -> list[str]:
+    spec = m.spec
+    limit = min(spec.hashtag.max or 5, 8 if spec.key == "xiaohongshu" else spec.hashtag.max or 5)
+    others = {short_name(p) for p in m.profile.products} - {m.subject}
+    counts = m.profile.tag_counts(spec.key)
+    topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.facts[:6])])
+    # Past tags that speak to this topic first, then the platform's habitual (repeated) tags.
+    ranked = sorted(
+        (t for t in counts if t in topical or counts[t] >= 2), key=lambda t: (t not in topical, -counts[t], t)
+    )
+    candidates = [m.subject, *ranked]
+    tags: list[str] = []
+    for tag in candidates:
+        tag = re.sub(r"[#\s]", "", tag or "")
+        if not tag or len(tag) > 20 or tag in tags or tag in others or numbers_in(tag):
+            continue
+        tags.append(tag)
+        if len(tags) >= limit:
+            break
+    return tags
+
+
+def _variants(m: Material, count: int) -> list[Variant]:
+    variants: list[Variant] = []
+    seen: set[str] = set()
+    salt = 0
+    while len(variants) < count and salt < count * 6:
+        title = _title(m, salt)
+        hook = _hook(m, salt) if m.spec.key not in ("wechat", "zhihu") else ""
+        if title not in seen:
+            seen.add(title)
+            variants.append(Variant(label=VARIANT_LABELS[len(variants)], title=title, hook=hook))
+        salt += 1
+    while len(variants) < count:
+        label = VARIANT_LABELS[len(variants)]
+        variants.append(Variant(label=label, title=end_sentence(m.subject)[:-1] + f"｜版本{label}", hook=""))
+    return variants

@@ -1,0 +1,154 @@
+"""Facts the composer may state: sentences and table rows taken verbatim from retrieved passages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.composer.sentences import end_sentence, split_sentences
+from agents.composer.similarity import overlap, similarity
+from agents.schemas import Passage
+
+# Passages that describe how to write (tone, banned words, terminology) are rules, not facts to state.
+STYLE_GUIDE_MARKERS = (
+    "banned",
+    "tone",
+    "terminology",
+    "pillar",
+    "禁用",
+    "语气",
+    "用语",
+    "规范",
+    "lexicon",
+    "支柱",
+)
+# Sentences that quote rules or counter-examples, or that name internal planning, are not stated as facts.
+RULE_MARKERS = (
+    "❌",
+    "✅",
+    "不做",
+    "不写",
+    "不要",
+    "禁止",
+    "不得",
+    "避免",
+    "不点名",
+    "建议占比",
+    "复盘",
+    "目标",
+    "同比",
+    "GMV",
+    "我们的机会",
+    "须取得",
+    "示例",
+    "投放",
+    "预算",
+    "占比",
+    ".md",
+    "本页",
+)
+_TABLE_ROW = re.compile(r"^\|(.+)\|\s*$")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One statable sentence and the passage it comes from."""
+
+    text: str
+    passage: Passage
+    score: float
+
+
+def is_style_guide(passage: Passage) -> bool:
+    """True for passages that are writing rules (tone, banned words) rather than facts about the brand."""
+    where = f"{passage.source_path} {passage.title} {passage.heading}".lower()
+    return any(marker in where for marker in STYLE_GUIDE_MARKERS)
+
+
+def statable(passage: Passage) -> bool:
+    """Whether the composer may state sentences of this passage as the brand's own facts."""
+    return passage.kind != "competitor" and not is_style_guide(passage)
+
+
+def table_rows(text: str) -> list[dict[str, str]]:
+    """Rows of the Markdown tables in a text, as header → cell dicts."""
+    rows: list[dict[str, str]] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        match = _TABLE_ROW.match(line.strip())
+        if not match:
+            header = None
+            continue
+        cells = [c.strip() for c in match.group(1).split("|")]
+        if all(set(c) <= set("-: ") for c in cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        rows.append(dict(zip(header, cells, strict=False)))
+    return rows
+
+
+def row_sentence(row: dict[str, str]) -> str:
+    """A table row as one sentence: first cell, then 'header value' pairs."""
+    items = list(row.items())
+    if not items:
+        return ""
+    name = items[0][1]
+    # Label a value with its column header only where a bare number would be ambiguous (规格, 价格 …).
+    rest = "，".join(f"{key}{value}" if value[:1].isdigit() else value for key, value in items[1:] if value)
+    return end_sentence(f"{name}：{rest}" if rest else name)
+
+
+def product_names(passages: list[Passage]) -> list[str]:
+    """Product names from product tables (first column of tables headed 产品/商品/名称)."""
+    names: list[str] = []
+    for passage in passages:
+        for row in table_rows(passage.text):
+            key = next(iter(row), "")
+            if any(word in key for word in ("产品", "商品", "名称", "品名")) and row[key] not in names:
+                names.append(row[key])
+    return names
+
+
+def short_name(product: str) -> str:
+    """The distinguishing part of a product name: 山岚冷泡茶·白桃乌龙（限定） → 白桃乌龙."""
+    name = product.split("·")[-1]
+    return re.split(r"[（(]", name)[0].strip()
+
+
+# Lines of past scripts (shot lists, captions) are structure, not statements.
+SCRIPT_LABELS = re.compile(
+    r"^(口播|钩子|镜头|文案|字幕|画面|标题|BGM|封面|配图|图\d|P\d|\d+\s*[-–]\s*\d+\s*s)"
+)
+
+
+def _usable_sentence(sentence: str, passage: Passage) -> bool:
+    if not 8 <= len(sentence) <= 90 or sentence.endswith(("：", ":")) or SCRIPT_LABELS.match(sentence):
+        return False
+    if passage.kind == "content" and sentence.endswith(("？", "?", "！", "!")):
+        return False
+    return not any(marker in sentence for marker in RULE_MARKERS) and "「" not in sentence[:3]
+
+
+def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = None) -> list[Fact]:
+    """Statable sentences of the passages, most relevant to the query first, near-duplicates removed."""
+    avoid = avoid or set()
+    facts: list[Fact] = []
+    for rank, passage in enumerate(passages):
+        if not statable(passage):
+            continue
+        context = overlap(query, f"{passage.title} {passage.heading}")
+        candidates = [row_sentence(row) for row in table_rows(passage.text)]
+        candidates += split_sentences(passage.text)
+        for sentence in candidates:
+            if not _usable_sentence(sentence, passage) or sentence in avoid:
+                continue
+            score = overlap(query, sentence) + 0.3 * context + (0.2 if passage.kind == "brand" else 0.0)
+            facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6)))
+    facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
+    kept: list[Fact] = []
+    for fact in facts:
+        if all(similarity(fact.text, other.text) < 0.7 for other in kept):
+            kept.append(fact)
+    return kept

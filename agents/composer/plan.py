@@ -1,0 +1,330 @@
+"""The offline plan composer: a content calendar from the marketing calendar, pillars, past performance,
+competitor gaps and hot topics, with every item's reason and the passages it rests on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from agents.calendar import fitting_nodes, marketing_nodes
+from agents.composer.brand import BrandProfile, Gap, Pillar
+from agents.composer.sentences import shorten
+from agents.composer.similarity import overlap, similarity
+from agents.platforms import get_platform
+from agents.ports import KnowledgeBase
+from agents.schemas import MarketingNode, PlanItem, PlanRequest, text_hash
+
+SIMILARITY_THRESHOLD = 0.6
+RECENT_DAYS = 90
+PLATFORM_ANGLES: dict[str, str] = {
+    "wechat": "长文分小标题讲透，结尾给明确行动",
+    "weibo": "前140字说清要点，带话题引导互动",
+    "xiaohongshu": "第一人称分点分享，配图清单",
+    "douyin": "开头三秒抛问题，一镜一个要点",
+    "kuaishou": "口语化实拍，讲给身边人听",
+    "bilibili": "分章节讲解，有实验有结论",
+    "zhihu": "先给结论，再摆依据和亲身经验",
+    "poster": "一句主张加一个行动",
+}
+GOAL_ANGLES: dict[str, str] = {
+    "awareness": "讲清是什么、为什么",
+    "engagement": "结尾抛问题引导评论和收藏",
+    "conversion": "写清规格、价格与活动规则（只用资料中的数字）",
+}
+FORMAT_BY_PILLAR: dict[str, tuple[str, ...]] = {
+    "tutorial": ("教程", "科普", "知识科普", "清单", "回答", "口播"),
+    "lifestyle": ("图文笔记", "vlog", "清单", "故事", "图文", "剧情"),
+    "promo": ("新品发布", "活动海报", "开箱", "直播预告", "抽奖", "话题互动", "主视觉", "图文笔记"),
+    "story": ("故事", "剧情", "vlog", "图文笔记", "文章", "图文"),
+    "origin": ("深度长文", "知识科普", "vlog", "文章", "故事"),
+    "general": ("图文笔记", "图文", "文章", "口播"),
+}
+TOPIC_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "tutorial": ("{subject}怎么泡才好喝", "关于{subject}，常被问到的几个问题", "{scene}｜{subject}篇"),
+    "lifestyle": ("{scene}的一杯{subject}", "把{subject}带去{scene}", "{scene}时光｜{subject}"),
+    "promo": ("{subject}：规格、价格与购买方式", "{subject}｜现在入手看这篇", "一图看懂{subject}"),
+    "story": ("茶友来信：{scene}里的{subject}", "一位茶友和{subject}的故事", "评论区里的{subject}故事"),
+    "origin": ("{subject}的产地之旅", "一杯{subject}背后的原料与工艺", "从产地到杯中：{subject}"),
+    "general": ("{subject}：你想知道的都在这里", "聊聊{subject}"),
+}
+NODE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "commerce": ("{node}｜{subject}怎么买更划算", "{node}清单：{subject}"),
+    "statutory": ("{node}假期，带上{subject}", "{node}的一杯{subject}"),
+    "lunar": ("{node}，和家人分享{subject}", "{node}限定心意：{subject}"),
+    "social": ("{node}，把{subject}送给在乎的人", "{node}｜一杯{subject}的心意"),
+    "season": ("{node}到了，换一种方式喝{subject}", "{node}｜时令一杯{subject}"),
+    "solar_term": ("{node}｜时令一杯{subject}", "{node}时节，{subject}这样喝"),
+    "hot_topic": ("{node}｜{subject}", "从{node}聊到{subject}"),
+}
+NODE_PILLAR_KIND: dict[str, tuple[str, ...]] = {
+    "commerce": ("promo", "lifestyle"),
+    "statutory": ("lifestyle", "story", "promo"),
+    "lunar": ("story", "lifestyle", "promo"),
+    "social": ("story", "lifestyle", "promo"),
+    "season": ("tutorial", "lifestyle"),
+    "solar_term": ("lifestyle", "tutorial"),
+    "hot_topic": ("lifestyle", "tutorial", "general"),
+}
+
+
+@dataclass
+class Slot:
+    """One posting slot before it gets a topic."""
+
+    day: date
+    time: str
+    platform: str
+    node: MarketingNode | None = None
+    pillar: Pillar | None = None
+
+
+@dataclass
+class PlanDraft:
+    """The composed items with the nodes and warnings of the window."""
+
+    items: list[PlanItem]
+    nodes: list[MarketingNode]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _slots(request: PlanRequest) -> list[Slot]:
+    slots: list[Slot] = []
+    for platform in request.platforms:
+        spec = get_platform(platform)
+        count = max(1, round(request.posts_per_week * request.days / 7))
+        times = spec.default_slots or ["12:00"]
+        used: set[date] = set()
+        for index in range(count):
+            offset = min(request.days - 1, int((index + 0.5) * request.days / count))
+            day = request.start + timedelta(days=offset)
+            while day in used and (day - request.start).days < request.days - 1:
+                day += timedelta(days=1)
+            used.add(day)
+            slots.append(Slot(day=day, time=times[index % len(times)], platform=spec.key))
+    return slots
+
+
+def _node_day(node: MarketingNode, request: PlanRequest) -> date:
+    """The best posting day for a node inside the window: a warm-up day before a sale, the day itself else."""
+    end = request.start + timedelta(days=request.days - 1)
+    target = node.end - timedelta(days=2) if node.kind == "commerce" and node.end > node.start else node.start
+    return min(max(target, request.start, node.start), end, node.end)
+
+
+def _assign_nodes(slots: list[Slot], nodes: list[MarketingNode], request: PlanRequest) -> list[str]:
+    warnings: list[str] = []
+    node_count: dict[str, int] = {p: 0 for p in request.platforms}
+    for node in nodes:
+        day = _node_day(node, request)
+        free = [s for s in slots if s.node is None]
+        if not free:
+            spec = get_platform(request.platforms[len(slots) % len(request.platforms)])
+            slot = Slot(day=day, time=(spec.default_slots or ["12:00"])[0], platform=spec.key)
+            slots.append(slot)
+            warnings.append(f"{node.name} 在窗口内但排期已满，额外加了一条 {spec.name} 内容。")
+        else:
+            slot = min(free, key=lambda s: (node_count[s.platform], abs((s.day - day).days), s.platform))
+        slot.node = node
+        slot.day = day
+        node_count[slot.platform] += 1
+    return warnings
+
+
+def _pillar_sequence(profile: BrandProfile, platform: str, count: int) -> list[Pillar]:
+    """Pillars for a platform's slots: brand shares weighted up by the platform's past engagement."""
+    pillars = profile.pillars
+    if not pillars:
+        return []
+    best = profile.best(platform)
+    top = best[0].rate if best else 0.0
+    weights: dict[str, float] = {}
+    for pillar in pillars:
+        base = pillar.share or 1.0 / len(pillars)
+        rate = next((b.rate for b in best if b.pillar == pillar.name), None)
+        boost = 1.0 + (rate / top if rate is not None and top else 0.0)
+        weights[pillar.name] = base * boost
+    total = sum(weights.values())
+    credit = dict.fromkeys(weights, 0.0)
+    sequence: list[Pillar] = []
+    for _ in range(count):
+        for name in credit:
+            credit[name] += weights[name] / total
+        chosen = max(credit, key=lambda n: (credit[n], n))
+        credit[chosen] -= 1.0
+        sequence.append(next(p for p in pillars if p.name == chosen))
+    return sequence
+
+
+def _node_pillar(node: MarketingNode, profile: BrandProfile) -> Pillar | None:
+    for kind in NODE_PILLAR_KIND.get(node.kind, ("general",)):
+        found = next((p for p in profile.pillars if p.kind == kind), None)
+        if found:
+            return found
+    return profile.pillars[0] if profile.pillars else None
+
+
+def _subjects(request: PlanRequest, profile: BrandProfile, seed: int) -> list[str]:
+    """Products to write about: those the brief names first (on two slots of three), the others rotated."""
+    names = profile.product_short_names()
+    in_brief = sorted((n for n in names if n and n in request.brief), key=request.brief.find)
+    rest = [n for n in names if n not in in_brief]
+    if rest:
+        shift = seed % len(rest)
+        rest = rest[shift:] + rest[:shift]
+    return in_brief + rest if in_brief and seed % 3 else rest + in_brief
+
+
+@dataclass
+class _Choice:
+    topic: str
+    subject: str
+    template: str
+
+
+def _topic_candidates(slot: Slot, pillar: Pillar, subjects: list[str], seed: int) -> list[_Choice]:
+    scenes = pillar.scenes or ["日常"]
+    node_templates = NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ()
+    pillar_templates = TOPIC_TEMPLATES.get(pillar.kind, TOPIC_TEMPLATES["general"])
+    node = slot.node.name if slot.node else ""
+    out: list[_Choice] = []
+    # Node templates first (a node slot must read as that node), then the pillar's; subjects in order.
+    for group in (node_templates, pillar_templates):
+        for index in range(len(group)):
+            template = group[(seed // 7 + index) % len(group)]
+            for subject in subjects or [pillar.name]:
+                scene = scenes[(seed + len(out)) % len(scenes)]
+                out.append(
+                    _Choice(
+                        topic=template.format(subject=subject, scene=scene, node=node),
+                        subject=subject,
+                        template=template,
+                    )
+                )
+    examples = [e for e in pillar.examples if not slot.node]
+    for index, example in enumerate(examples):
+        out.insert(min(len(out), 1 + index * 2), _Choice(topic=example, subject="", template="example"))
+    return out
+
+
+def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap]) -> Gap | None:
+    ranked = sorted(
+        gaps,
+        key=lambda g: (
+            -(overlap(pillar.name, g.text) + overlap(get_platform(platform).name, g.text)),
+            g.source_path,
+            g.text,
+        ),
+    )
+    best = ranked[0] if ranked else None
+    if best and overlap(pillar.name, best.text) + overlap(get_platform(platform).name, best.text) > 0:
+        return best
+    return None
+
+
+def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile) -> PlanDraft:
+    """The offline plan: slots per platform, fitting marketing nodes placed first, then pillars and topics."""
+    end = request.start + timedelta(days=request.days - 1)
+    nodes, warnings = marketing_nodes(request.start, end)
+    hot = [
+        MarketingNode(name=topic, start=request.start, end=end, kind="hot_topic", note="热点（运营提供）")
+        for topic in request.hot_topics
+    ]
+    for node in nodes:
+        if node.risk:
+            warnings.append(f"{node.start.isoformat()} {node.name}：{node.note}")
+    must = fitting_nodes(nodes, profile.brand_text) + hot
+    # A node the operator names in the brief gets an item on every platform, not just one.
+    focus = [n for n in must if n.name in request.brief]
+    must += [n for n in focus for _ in request.platforms[1:]]
+    slots = _slots(request)
+    warnings += _assign_nodes(slots, must, request)
+    by_platform: dict[str, list[Slot]] = {}
+    for slot in slots:
+        by_platform.setdefault(slot.platform, []).append(slot)
+    for platform, platform_slots in by_platform.items():
+        sequence = _pillar_sequence(profile, platform, len(platform_slots))
+        for index, slot in enumerate(sorted(platform_slots, key=lambda s: s.day)):
+            slot.pillar = (
+                _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
+            )
+    recent = profile.recent_titles(request.start, RECENT_DAYS)
+    items: list[PlanItem] = []
+    taken: list[str] = []
+    for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
+        pillar = slot.pillar or Pillar(name="品牌日常", kind="general")
+        seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
+        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken)
+        taken.append(choice.topic)
+        items.append(_item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, kb))
+    return PlanDraft(items=items, nodes=nodes + hot, warnings=warnings)
+
+
+def _pick_topic(
+    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: list[str], taken: list[str]
+) -> _Choice:
+    candidates = _topic_candidates(slot, pillar, subjects, seed)
+    for choice in candidates:
+        if all(similarity(choice.topic, old) < SIMILARITY_THRESHOLD for old in [*recent, *taken]):
+            return choice
+    return min(candidates, key=lambda c: max((similarity(c.topic, o) for o in [*recent, *taken]), default=0))
+
+
+def _item(
+    request: PlanRequest,
+    plan_id: str,
+    number: int,
+    slot: Slot,
+    pillar: Pillar,
+    choice: _Choice,
+    profile: BrandProfile,
+    kb: KnowledgeBase,
+) -> PlanItem:
+    spec = get_platform(slot.platform)
+    formats = (
+        [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
+    )
+    item_format = formats[number % len(formats)] if pillar.kind != "promo" else formats[0]
+    reasons: list[str] = []
+    citations: list[str] = []
+    if slot.node:
+        span = slot.node.start.isoformat() + (
+            f"～{slot.node.end.isoformat()}" if slot.node.end != slot.node.start else ""
+        )
+        reasons.append(
+            f"营销节点「{slot.node.name}」（{span}）在窗口内"
+            + (f"：{slot.node.note}" if slot.node.note else "")
+        )
+        citations += [p.id for p in kb.search(f"{slot.node.name} {choice.subject}", k=1)]
+    best = profile.best(slot.platform)
+    rank = next((i for i, b in enumerate(best) if b.pillar == pillar.name), None)
+    if rank is not None:
+        perf = best[rank]
+        reasons.append(
+            f"「{pillar.name}」在{spec.name}的历史平均互动率 {perf.rate:.1%}（{perf.pieces} 篇），"
+            f"在该平台支柱中排第 {rank + 1}"
+        )
+    elif pillar.share:
+        reasons.append(f"品牌内容支柱「{pillar.name}」建议占比 {pillar.share:.0%}")
+    gap = _gap_for(pillar, slot.platform, profile.gaps)
+    angle = f"{PLATFORM_ANGLES.get(spec.key, '')}；{GOAL_ANGLES[request.goal]}"
+    if gap:
+        reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60)}")
+        citations += [p.id for p in kb.search(gap.text, k=1, kind="competitor")]
+    if choice.template == "example":
+        reasons.append("来自品牌支柱的示例选题，近期未发过")
+    citations += [p.id for p in kb.search(f"{pillar.name} {choice.topic}", k=2)]
+    if choice.subject:
+        citations += [p.id for p in kb.search(f"{choice.subject} 产品", k=1, kind="brand")]
+    return PlanItem(
+        id=f"{plan_id}-{number:02d}",
+        date=slot.day,
+        slot=slot.time,
+        platform=spec.key,
+        pillar=pillar.name,
+        topic=choice.topic,
+        angle=angle,
+        format=item_format,
+        reason="；".join(reasons) or "保持发布节奏",
+        node=slot.node.name if slot.node else None,
+        citations=list(dict.fromkeys(citations)),
+    )

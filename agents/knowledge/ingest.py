@@ -1,0 +1,187 @@
+"""Incremental ingest: parse what changed, embed only new chunks, then swap the snapshot in one step."""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from agents.errors import KnowledgeError
+from agents.knowledge.models import ChunkRecord, FileProblem, IndexedFile, IngestReport
+from agents.knowledge.snapshot import Snapshot, build_snapshot, save_snapshot
+from agents.knowledge.sources import FileProblemError, discover, load_file
+
+if TYPE_CHECKING:
+    from agents.knowledge.knowledge_base import BrandKnowledgeBase
+
+EMBED_BATCH = 256
+
+
+class IngestProgress(Protocol):
+    """Receives progress: a stage starts with a known total, then advances."""
+
+    def start(self, stage: str, total: int) -> None:
+        """A new stage ("files", "chunks") with `total` steps."""
+        ...
+
+    def advance(self, stage: str, steps: int = 1) -> None:
+        """`steps` more of `stage` are done."""
+        ...
+
+
+class SilentProgress:
+    """Progress that shows nothing (library use, tests)."""
+
+    def start(self, stage: str, total: int) -> None:
+        """Ignore."""
+
+    def advance(self, stage: str, steps: int = 1) -> None:
+        """Ignore."""
+
+
+@contextmanager
+def ingest_lock(directory: Path) -> Iterator[None]:
+    """One ingest per collection at a time; a second one fails fast instead of interleaving writes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "ingest.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KnowledgeError(
+                "Another `nmo kb ingest` is running on this collection.",
+                "Wait for it to finish, then run the command again.",
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _is_under(path: str, roots: list[Path]) -> bool:
+    candidate = Path(path)
+    return any(candidate == root or root in candidate.parents for root in roots)
+
+
+def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgress) -> IngestReport:
+    """Bring the collection in line with the files under `paths`; the old index stays usable on failure."""
+    started = time.perf_counter()
+    report = IngestReport(collection=kb.collection_name)
+    found = discover(paths)
+    report.failed.extend(found.failed)
+    report.skipped.extend(found.skipped)
+    with ingest_lock(kb.directory):
+        previous = kb.reload_snapshot() or Snapshot()
+        settings = kb.chunk_settings
+        settings_key = {
+            "chunk_tokens": settings.chunk_tokens,
+            "overlap_tokens": settings.overlap_tokens,
+            "whole_content_tokens": settings.whole_content_tokens,
+        }
+        rechunk_all = previous.chunk_settings != settings_key
+        files: dict[str, IndexedFile] = dict(previous.files)
+        chunks_by_file: dict[str, list[ChunkRecord]] = {}
+        for chunk in previous.chunks:
+            chunks_by_file.setdefault(chunk.source_path, []).append(chunk)
+        seen: set[str] = set()
+
+        progress.start("files", len(found.files))
+        for source in found.files:
+            progress.advance("files")
+            if source.source_path in seen:
+                continue
+            seen.add(source.source_path)
+            old = previous.files.get(source.source_path)
+            try:
+                if old is not None and not rechunk_all and old.sha256 == _sha256(source.absolute):
+                    report.unchanged.append(source.source_path)
+                    if old.absolute_path != str(source.absolute):
+                        files[source.source_path] = old.model_copy(
+                            update={"absolute_path": str(source.absolute)}
+                        )
+                    continue
+                loaded = load_file(source, settings)
+            except FileProblemError as error:
+                report.failed.append(error.problem)
+                continue
+            except FileNotFoundError:
+                report.failed.append(
+                    FileProblem(
+                        path=source.source_path,
+                        problem="File disappeared while ingesting.",
+                        fix="Run `nmo kb ingest` again once the folder is no longer changing.",
+                    )
+                )
+                continue
+            if loaded.encoding == "gb18030":
+                report.warnings.append(f"{source.source_path}: read as GB18030; consider saving it as UTF-8.")
+            (report.updated if old is not None else report.added).append(source.source_path)
+            files[source.source_path] = loaded.indexed
+            chunks_by_file[source.source_path] = loaded.chunks
+
+        failed_paths = {problem.path for problem in report.failed}
+        for source_path, indexed in list(files.items()):
+            if source_path in seen or source_path in failed_paths:
+                continue
+            gone = not Path(indexed.absolute_path).exists()
+            if gone or _is_under(indexed.absolute_path, found.roots):
+                report.removed.append(source_path)
+                del files[source_path]
+                chunks_by_file.pop(source_path, None)
+
+        chunks = [chunk for path in sorted(files) for chunk in chunks_by_file.get(path, [])]
+        chunks = _without_duplicates(chunks, report)
+        live = {chunk.id for chunk in chunks}
+        old_live = set(previous.positions)
+        to_embed = [chunk for chunk in chunks if chunk.id not in old_live]
+        stale = sorted(old_live - live)
+        report.chunks_total = len(chunks)
+
+        if to_embed or stale or not previous.files:
+            store = kb.vector_store()
+            if to_embed:
+                progress.start("chunks", len(to_embed))
+                for start in range(0, len(to_embed), EMBED_BATCH):
+                    batch = to_embed[start : start + EMBED_BATCH]
+                    vectors = kb.embedder.embed_passages([chunk.embedding_text() for chunk in batch])
+                    store.upsert(batch, vectors)
+                    progress.advance("chunks", len(batch))
+                    report.chunks_embedded += len(batch)
+
+        snapshot = build_snapshot(files, chunks, kb.embedder.name, settings_key)
+        save_snapshot(snapshot, kb.directory)
+        kb.adopt_snapshot(snapshot)
+        if to_embed or stale:
+            try:
+                # Also sweeps vectors left behind by an earlier ingest that failed before its snapshot swap.
+                leftovers = sorted(kb.vector_store().ids() - live)
+                kb.vector_store().delete(leftovers)
+                report.chunks_removed = len(leftovers)
+            except KnowledgeError as error:
+                report.warnings.append(
+                    f"Old vectors could not be deleted yet ({error.problem}); they are ignored by search "
+                    "and will be removed by the next ingest."
+                )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _without_duplicates(chunks: list[ChunkRecord], report: IngestReport) -> list[ChunkRecord]:
+    """Identical chunk IDs can only come from identical path+position+text; keep the first."""
+    seen: set[str] = set()
+    unique: list[ChunkRecord] = []
+    for chunk in chunks:
+        if chunk.id in seen:
+            report.warnings.append(f"{chunk.source_path}: duplicate chunk {chunk.id} skipped.")
+            continue
+        seen.add(chunk.id)
+        unique.append(chunk)
+    return unique

@@ -1,0 +1,265 @@
+"""BM25 over jieba tokens, stored as flat numpy arrays so a fresh process loads it in milliseconds."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# Words that carry no topic in a question (“怎么”, “我们”) match every passage; BM25's IDF alone
+# does not push them down enough on a small knowledge base.
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "及",
+        "或",
+        "也",
+        "都",
+        "就",
+        "还",
+        "又",
+        "而",
+        "并",
+        "但",
+        "被",
+        "把",
+        "让",
+        "给",
+        "对",
+        "从",
+        "向",
+        "到",
+        "为",
+        "以",
+        "于",
+        "之",
+        "其",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "这些",
+        "那些",
+        "一个",
+        "一些",
+        "一下",
+        "有",
+        "有没有",
+        "没有",
+        "没",
+        "不",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "嘛",
+        "哦",
+        "么",
+        "什么",
+        "怎么",
+        "怎样",
+        "怎么样",
+        "如何",
+        "哪",
+        "哪些",
+        "哪个",
+        "哪里",
+        "多少",
+        "几",
+        "为什么",
+        "是否",
+        "能",
+        "能不能",
+        "可以",
+        "可不可以",
+        "要",
+        "需要",
+        "应该",
+        "会",
+        "我",
+        "我们",
+        "你",
+        "你们",
+        "他",
+        "她",
+        "它",
+        "他们",
+        "咱们",
+        "自己",
+        "请问",
+        "一下子",
+        "时候",
+        "时",
+        "吗？",
+        "呢？",
+        "里",
+        "上",
+        "下",
+        "中",
+        "后",
+        "前",
+        "个",
+        "些",
+        "得",
+        "地",
+        "着",
+        "过",
+        "啥",
+        "咋",
+        "该",
+        "谁",
+        "多",
+        "大概",
+        "一般",
+        "比较",
+        "具体",
+        "说",
+    ]
+)
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_K1 = 1.5
+_B = 0.75
+
+_tokenizer: Any = None
+_tokenizer_lock = threading.Lock()
+
+
+def _jieba() -> Any:
+    """A private jieba tokenizer (other parts of nmo may add words to the global one)."""
+    global _tokenizer
+    with _tokenizer_lock:
+        if _tokenizer is None:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            _tokenizer = tokenizer
+        return _tokenizer
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode jieba words plus CJK character bigrams, lower-cased, without stopwords and punctuation.
+
+    Bigrams let a paraphrase still match when jieba cuts the two texts differently (冷泡茶 vs 冷泡).
+    """
+    words = [w.strip().lower() for w in _jieba().cut_for_search(text)]
+    tokens = [w for w in words if w and w not in STOPWORDS and not _PUNCT.match(w)]
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
+        tokens.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+class LexicalIndex:
+    """An inverted index: for each term, the chunks it occurs in and how often; scored with BM25."""
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        term_offsets: NDArray[np.int64],
+        postings_doc: NDArray[np.int32],
+        postings_tf: NDArray[np.float32],
+        doc_lengths: NDArray[np.float32],
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.term_offsets = term_offsets
+        self.postings_doc = postings_doc
+        self.postings_tf = postings_tf
+        self.doc_lengths = doc_lengths
+
+    @property
+    def size(self) -> int:
+        """Number of indexed chunks."""
+        return int(self.doc_lengths.shape[0])
+
+    @classmethod
+    def build(cls, documents: Iterable[Sequence[str]]) -> LexicalIndex:
+        """Index token lists; position i in the index is document i."""
+        import numpy as np
+
+        postings: dict[str, list[tuple[int, int]]] = {}
+        lengths: list[int] = []
+        for doc_id, tokens in enumerate(documents):
+            lengths.append(len(tokens))
+            for term, freq in Counter(tokens).items():
+                postings.setdefault(term, []).append((doc_id, freq))
+        terms = sorted(postings)
+        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+        total = 0
+        for i, term in enumerate(terms):
+            total += len(postings[term])
+            offsets[i + 1] = total
+        docs = np.empty(total, dtype=np.int32)
+        tfs = np.empty(total, dtype=np.float32)
+        cursor = 0
+        for term in terms:
+            for doc_id, freq in postings[term]:
+                docs[cursor] = doc_id
+                tfs[cursor] = freq
+                cursor += 1
+        return cls(
+            {t: i for i, t in enumerate(terms)}, offsets, docs, tfs, np.asarray(lengths, dtype=np.float32)
+        )
+
+    def scores(self, query_tokens: Sequence[str]) -> NDArray[np.float32]:
+        """BM25 score of every chunk for the query (0 where no term matches)."""
+        import numpy as np
+
+        n_docs = self.size
+        result = np.zeros(n_docs, dtype=np.float32)
+        if n_docs == 0:
+            return result
+        average = float(self.doc_lengths.mean()) or 1.0
+        norm = _K1 * (1 - _B + _B * self.doc_lengths / average)
+        for term, repeats in Counter(query_tokens).items():
+            term_id = self.vocabulary.get(term)
+            if term_id is None:
+                continue
+            start, end = int(self.term_offsets[term_id]), int(self.term_offsets[term_id + 1])
+            docs = self.postings_doc[start:end]
+            tf = self.postings_tf[start:end]
+            df = end - start
+            idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+            result[docs] += repeats * idf * tf * (_K1 + 1) / (tf + norm[docs])
+        return result
+
+    def to_arrays(self) -> dict[str, Any]:
+        """Arrays for `numpy.savez`; the vocabulary travels as one newline-joined UTF-8 blob."""
+        import numpy as np
+
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        blob = "\n".join(terms).encode("utf-8")
+        return {
+            "lex_vocabulary": np.frombuffer(blob, dtype=np.uint8),
+            "lex_term_offsets": self.term_offsets,
+            "lex_postings_doc": self.postings_doc,
+            "lex_postings_tf": self.postings_tf,
+            "lex_doc_lengths": self.doc_lengths,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> LexicalIndex:
+        """Rebuild from what `to_arrays` saved."""
+        blob = bytes(arrays["lex_vocabulary"]).decode("utf-8")
+        terms = blob.split("\n") if blob else []
+        return cls(
+            {t: i for i, t in enumerate(terms)},
+            arrays["lex_term_offsets"],
+            arrays["lex_postings_doc"],
+            arrays["lex_postings_tf"],
+            arrays["lex_doc_lengths"],
+        )

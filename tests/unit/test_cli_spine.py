@@ -1,0 +1,80 @@
+"""The CLI's spine commands: help text, exit codes and one-paragraph errors for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from agents.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NMO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NMO_BACKEND", "offline")
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize("command", ["plan", "draft", "adapt", "check", "review", "kb", "demo"])
+def test_every_command_explains_itself(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output and len(result.output) > 200
+
+
+def test_unknown_platform_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["draft", "--platform", "myspace", "--topic", "冷泡茶"])
+    assert result.exit_code == 2
+    assert "Unknown platform 'myspace'" in result.output and "xiaohongshu" in result.output
+
+
+def test_empty_brief_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["plan", "--brief", "  ", "--platforms", "weibo"])
+    assert result.exit_code == 2
+    assert "brief is empty" in result.output
+
+
+def test_topic_and_plan_item_are_exclusive() -> None:
+    result = runner.invoke(app, ["draft", "--platform", "weibo"])
+    assert result.exit_code == 2
+    assert "--topic or --plan-item" in result.output
+
+
+def test_unknown_plan_item_is_reported() -> None:
+    result = runner.invoke(app, ["draft", "--platform", "weibo", "--plan-item", "Pzzzzzz-01"])
+    assert result.exit_code == 2
+    assert "No plan item 'Pzzzzzz-01'" in result.output and "nmo plan list" in result.output
+
+
+def test_unknown_review_id_is_reported_and_nothing_is_created(isolated_home: Path) -> None:
+    result = runner.invoke(app, ["review", "approve", "D000000-1", "--by", "lee"])
+    assert result.exit_code == 2
+    assert "No draft with ID 'D000000-1'" in result.output and "nmo review list" in result.output
+
+
+def test_reject_needs_a_note() -> None:
+    result = runner.invoke(app, ["review", "reject", "D000000-1", "--by", "lee"])
+    assert result.exit_code == 2
+    assert "--note" in result.output
+
+
+def test_empty_queue_says_how_to_fill_it() -> None:
+    result = runner.invoke(app, ["review", "list"])
+    assert result.exit_code == 0
+    assert "nmo draft" in result.output
+
+
+def test_adapt_of_a_missing_file() -> None:
+    result = runner.invoke(app, ["adapt", "nope.md", "--to", "weibo"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_plan_window_longer_than_90_days() -> None:
+    result = runner.invoke(app, ["plan", "--brief", "双12", "--platforms", "weibo", "--days", "120"])
+    assert result.exit_code == 2
+    assert "90" in result.output
