@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -45,26 +42,20 @@ def missing_parts() -> list[str]:
 
 
 def ingest_knowledge(settings: Settings) -> None:
-    """Ingest the knowledge folder into the run's data folder once, with `nmo kb ingest` in a child process."""
+    """Ingest the knowledge folder into the run's data folder (incremental, so calling it again is cheap)."""
     from agents.evals.metrics import SuiteUnavailable
 
-    marker = settings.home / ".eval-ingested"
-    if marker.exists():
-        return
     if "agents.knowledge" in missing_parts():
         raise SuiteUnavailable("agents.knowledge is not installed in this checkout")
-    env = {**os.environ, **settings_env(settings)}
-    command = [sys.executable, "-c", "from agents.cli.main import run; run()", "kb", "ingest",
-               str(settings.knowledge_dir)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+    from agents.knowledge import open_knowledge_base
+
+    report = open_knowledge_base(settings).ingest([settings.knowledge_dir])
+    if report.failed or not report.chunks_total:
+        first = report.failed[0] if report.failed else "no chunk was indexed"
         raise KnowledgeError(
-            f"Ingesting {settings.knowledge_dir} for the eval run failed: {' / '.join(tail)}",
-            "Run `nmo kb ingest knowledge` yourself to see the full error.",
+            f"Ingesting {settings.knowledge_dir} for the eval run failed: {first}",
+            "Run `nmo kb ingest knowledge` to see every problem, and fix the files.",
         )
-    settings.home.mkdir(parents=True, exist_ok=True)
-    marker.write_text("ok\n", "utf-8")
 
 
 def real_service(settings: Settings) -> AbstractContextManager[WorkflowService]:
@@ -110,20 +101,6 @@ class EvalEnvironment:
     def close(self) -> None:
         """Close the service and the server."""
         self._stack.close()
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment variables that reproduce these settings in a child `nmo` process."""
-    env = {
-        "NMO_HOME": str(settings.home),
-        "NMO_KNOWLEDGE_DIR": str(settings.knowledge_dir),
-        "NMO_COLLECTION": settings.collection,
-        "NMO_BACKEND": settings.backend,
-        "NMO_PROMPTS_DIR": str(settings.prompts_dir),
-    }
-    if settings.llm_base_url:
-        env["NMO_LLM_BASE_URL"] = settings.llm_base_url
-    return env
 
 
 def live_settings_problem(settings: Settings) -> str | None:
