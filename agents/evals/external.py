@@ -31,17 +31,6 @@ def evaluator(module: str, name: str) -> Any:
     return function
 
 
-def first_evaluator(modules: Sequence[str], name: str) -> Any:
-    """The function from the first of several modules that has it."""
-    reasons: list[str] = []
-    for module in modules:
-        try:
-            return evaluator(module, name)
-        except SuiteUnavailable as reason:
-            reasons.append(str(reason))
-    raise SuiteUnavailable("; ".join(reasons))
-
-
 def _cases_path(env: EvalEnvironment, suite: str, name: str = "") -> Path:
     path = env.evals_dir / suite / name if name else env.evals_dir / suite
     if not path.exists():
@@ -126,16 +115,29 @@ def csc_suite(env: EvalEnvironment) -> SuiteResult:
 
 
 def planwrite_suite(env: EvalEnvironment) -> SuiteResult:
-    """Platform limits, citation validity, numbers absent from the KB, node coverage, repetition."""
-    evaluate = first_evaluator(("agents.planwrite", "agents.planner", "agents.writer"), "evaluate_planwrite")
+    """Platform limits, citation validity, numbers absent from the KB, node coverage, repetition (overall
+    and per platform); on the live backend the cases marked `backend: llm` use the configured endpoint."""
+    evaluate = evaluator("agents.composer.evaluation", "evaluate_planwrite")
     folder = _cases_path(env, "planwrite")
     ingest_knowledge(env.settings)
-    measured = evaluate(env.settings, folder)
-    metrics = flatten_metrics(measured.summary() if hasattr(measured, "summary") else measured)
-    if not metrics:
-        raise RuntimeError(f"evaluate_planwrite returned no figures ({type(measured).__name__})")
-    return _ok("planwrite", env, metrics, int(getattr(measured, "cases", 0) or 0),
-               [str(f) for f in getattr(measured, "failures", [])])
+    from agents.checks import build_gate
+    from agents.knowledge import open_knowledge_base
+    from agents.prompts import PromptLibrary
+
+    factory = None
+    if env.backend == "live":
+        from agents.llm import OpenAIStructuredLLM
+
+        def factory() -> Any:
+            return OpenAIStructuredLLM(env.settings.llm_target("writer"), "writer")
+
+    report = evaluate(folder, open_knowledge_base(env.settings), prompts=PromptLibrary.load(env.settings.prompts_dir),
+                      gate=build_gate(env.settings), **({"llm_factory": factory} if factory else {}))
+    metrics = flatten_metrics(report.total().summary())
+    for platform, figures in sorted(report.platforms.items()):
+        metrics += flatten_metrics(figures.summary(), prefix=f"{platform}.")
+    return _ok("planwrite", env, [m for m in metrics if not m.name.endswith("requests")], report.requests,
+               report.failures)
 
 
 def analyst_suite(env: EvalEnvironment) -> SuiteResult:

@@ -51,14 +51,30 @@ def prompt_passage_ids(body: dict[str, Any]) -> list[str]:
     return ids
 
 
+SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+NEUTRAL_SENTENCE = "冷泡茶做法简单，口感清爽。"
+LIST_ALIASES = {"tags": "hashtags", "topics": "hashtags"}
+
+
+def split_sentences(text: str) -> list[str]:
+    """A body as its sentences (kept with their end punctuation), blank ones dropped."""
+    return [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+
+
 class SchemaFiller:
-    """Builds an instance of a JSON Schema from named values and neutral defaults."""
+    """Builds an instance of a JSON Schema from named values and neutral defaults.
+
+    Writers that answer sentence by sentence (objects with `text` and a citation list) get the case's
+    body spread over those sentence slots, each citing the first passage offered in the prompt, so
+    the answer passes the writer's own grounding the way a well-behaved model's would.
+    """
 
     def __init__(self, schema: dict[str, Any], values: dict[str, Any], passage_ids: list[str]) -> None:
         self.defs: dict[str, Any] = {**schema.get("$defs", {}), **schema.get("definitions", {})}
         self.schema = schema
         self.values = values
         self.passage_ids = passage_ids
+        self.sentences = split_sentences(str(values.get("body", "")))
 
     def build(self) -> Any:
         """The filled instance of the root schema."""
@@ -78,12 +94,41 @@ class SchemaFiller:
             return self._resolve(all_of[0])
         return schema
 
+    def _citation_field(self, schema: dict[str, Any]) -> str | None:
+        """The citation list of a sentence slot (an object with `text` and a `cite…` array), if it is one."""
+        properties = schema.get("properties", {})
+        if "text" not in properties:
+            return None
+        return next((k for k, v in properties.items()
+                     if k.startswith("cit") and self._resolve(v).get("type") == "array"), None)
+
+    def _holds_sentences(self, schema: dict[str, Any], depth: int = 0) -> bool:
+        schema = self._resolve(schema)
+        if self._citation_field(schema) is not None:
+            return True
+        if depth > 3:
+            return False
+        children = list(schema.get("properties", {}).values())
+        if schema.get("type") == "array":
+            children.append(schema.get("items", {}))
+        return any(self._holds_sentences(child, depth + 1) for child in children)
+
+    def _sentence(self, schema: dict[str, Any], text: str) -> dict[str, Any]:
+        citation = self._citation_field(schema) or "cite"
+        slot = {key: self._fill(sub, key) for key, sub in schema.get("properties", {}).items()
+                if key not in ("text", citation)}
+        return {**slot, "text": text, citation: self.passage_ids[:1]}
+
     def _fill(self, raw: dict[str, Any], name: str) -> Any:
         schema = self._resolve(raw)
-        if name in self.values:
+        if name in self.values and self._citation_field(schema) is None:
             return self.values[name]
+        if name in LIST_ALIASES and LIST_ALIASES[name] in self.values:
+            return self.values[LIST_ALIASES[name]]
         if name == "citations":
             return self.passage_ids[:2]
+        if self._citation_field(schema) is not None:
+            return self._sentence(schema, self.sentences.pop(0) if self.sentences else NEUTRAL_SENTENCE)
         if "const" in schema:
             return schema["const"]
         if schema.get("enum"):
@@ -96,8 +141,7 @@ class SchemaFiller:
         if kind == "object" or "properties" in schema:
             return {key: self._fill(sub, key) for key, sub in schema.get("properties", {}).items()}
         if kind == "array":
-            count = int(schema.get("minItems", 0))
-            return [self._fill(schema.get("items", {}), name) for _ in range(count)]
+            return self._array(schema, name)
         if kind in ("integer", "number"):
             low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
             return low + 1 if "exclusiveMinimum" in schema else low
@@ -105,12 +149,24 @@ class SchemaFiller:
             return False
         return self._string(schema, name)
 
+    def _array(self, schema: dict[str, Any], name: str) -> list[Any]:
+        items = self._resolve(schema.get("items", {}))
+        count = int(schema.get("minItems", 0))
+        if self._citation_field(items) is not None:
+            texts = self.sentences or [NEUTRAL_SENTENCE]
+            self.sentences = []
+            filled = [self._sentence(items, text) for text in texts]
+            return filled + [self._sentence(items, NEUTRAL_SENTENCE) for _ in range(count - len(filled))]
+        if self._holds_sentences(items):
+            count = max(count, 1)
+        return [self._fill(items, name) for _ in range(count)]
+
     def _string(self, schema: dict[str, Any], name: str) -> str:
         if schema.get("format") == "date":
             return (date.today() + timedelta(days=1)).isoformat()
         if schema.get("format") == "date-time":
             return f"{date.today().isoformat()}T12:00:00"
-        text = "冷泡茶" if name not in ("time", "slot") else ("0-3s" if name == "time" else "12:00")
+        text = {"time": "0-3s", "slot": "12:00"}.get(name, "冷泡茶")
         low = int(schema.get("minLength", 0))
         return text if len(text) >= low else text + "茶" * (low - len(text))
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 REVIEWER = "eval-reviewer"
 OVERRIDE_NOTE = "eval: reviewer override recorded"
-EndState = Literal["review", "done", "reported_error", "unclear"]
+EndState = Literal["review", "done", "reported_error", "reported_again", "unclear"]
+CLEAR_ENDS = ("review", "done", "reported_error", "reported_again")
 
 
 class CaseRun(BaseModel):
@@ -64,9 +65,15 @@ def run_scripted_case(env: EvalEnvironment, service: WorkflowService, case: Scri
         env.server.replies = []
         try:
             outcome = service.resume_request(request.id)
-        except Exception as resume_error:  # the eval records any failure to resume as unclear
+        except NmoError as again:
+            still = service.registry.get_request(request.id)
+            if still is None or still.status != "failed":
+                return CaseRun(case_id=case.id, end="unclear", detail=f"resume failed without a record: {again}")
+            detail = f"{type(error).__name__}, and again on resume: {type(again).__name__}: {again.problem}"
+            return CaseRun(case_id=case.id, end="reported_again", detail=detail)
+        except Exception as crash:  # a crash while resuming is exactly what this suite must count
             return CaseRun(case_id=case.id, end="unclear",
-                           detail=f"reported '{error.problem}' but resuming failed: {resume_error!r}")
+                           detail=f"reported '{error.problem}' but resuming crashed: {crash!r}")
         end, detail = "reported_error", f"{type(error).__name__}, resumed to {outcome.status}"
     except NmoError as error:
         return CaseRun(case_id=case.id, end="unclear", detail=f"{type(error).__name__}: {error}")
@@ -139,16 +146,16 @@ def robustness_suite(env: EvalEnvironment) -> SuiteResult:
     unexpected = 0
     for run in runs:
         want = expected[run.case_id]
-        got = "reported_error" if run.end == "reported_error" else "review"
-        if run.end != "unclear" and want != "either" and want != got:
+        got = run.end if run.end in ("reported_error", "reported_again") else "review"
+        if run.end == "reported_again" or (run.end != "unclear" and want != "either" and want != got):
             unexpected += 1
             failures.append(f"{run.case_id}: expected {want}, got {run.end} ({run.detail})")
     records = [record for run in runs for record in run.drafts]
-    clear = sum(1 for run in runs if run.end != "unclear")
+    clear = sum(1 for run in runs if run.end in CLEAR_ENDS)
     return SuiteResult(
         suite="robustness", backend=env.backend, status="ok", cases=len(cases), failures=failures,
         metrics=[
-            Metric(name="clear_end_rate", value=ratio(clear, len(runs)), note="done, or reported and resumed"),
+            Metric(name="clear_end_rate", value=ratio(clear, len(runs)), note="at review, or a reported error"),
             Metric(name="reported_and_resumed", value=sum(1 for run in runs if run.end == "reported_error")),
             Metric(name="drafts_without_check", value=len(drafts_without_check(records))),
             Metric(name="unexpected_outcomes", value=unexpected),

@@ -27,6 +27,7 @@ from agents.schemas import (
     WrittenDraft,
     text_hash,
 )
+from agents.scripted_server import ScriptedReply
 from agents.service import WorkflowService
 from tests.fakes import EchoWriter, StaticPlanner, TermGate
 
@@ -222,3 +223,17 @@ def test_live_without_an_endpoint_is_refused_with_the_fix(tmp_path: Path) -> Non
     ):
         pass
     assert "NMO_LLM_BASE_URL" in raised.value.fix
+
+
+def test_an_error_that_repeats_on_resume_is_clear_but_unexpected(tmp_path: Path) -> None:
+    stuck = "- {id: stuck, platform: weibo, topic: 茶, faults: [{kind: refusal}], expect: reported_error}"
+    write_cases(tmp_path / "evals", "robustness", stuck)
+    with scripted(tmp_path, TermGate()) as env:
+        assert env.server is not None
+        original = env.server.next_reply
+        env.server.next_reply = lambda body: ScriptedReply(refusal="no")  # type: ignore[method-assign]
+        result = robustness_suite(env)
+        env.server.next_reply = original  # type: ignore[method-assign]
+    assert result.value("clear_end_rate") == 1.0
+    assert result.value("unexpected_outcomes") == 1
+    assert "again on resume" in result.failures[0]
