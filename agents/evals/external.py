@@ -124,15 +124,13 @@ def planwrite_suite(env: EvalEnvironment) -> SuiteResult:
     from agents.knowledge import open_knowledge_base
     from agents.prompts import PromptLibrary
 
-    factory = None
+    options: dict[str, Any] = {}
     if env.backend == "live":
         from agents.llm import OpenAIStructuredLLM
 
-        def factory() -> Any:
-            return OpenAIStructuredLLM(env.settings.llm_target("writer"), "writer")
-
+        options["llm_factory"] = lambda: OpenAIStructuredLLM(env.settings.llm_target("writer"), "writer")
     report = evaluate(folder, open_knowledge_base(env.settings), prompts=PromptLibrary.load(env.settings.prompts_dir),
-                      gate=build_gate(env.settings), **({"llm_factory": factory} if factory else {}))
+                      gate=build_gate(env.settings), **options)
     metrics = flatten_metrics(report.total().summary())
     for platform, figures in sorted(report.platforms.items()):
         metrics += flatten_metrics(figures.summary(), prefix=f"{platform}.")

@@ -107,3 +107,36 @@ def test_percentile_and_flatten() -> None:
     flat = flatten_metrics({"recall_at_5": 0.9, "per_category": {"ad_law": {"precision": 1}}, "ok": True,
                             "names": ["x"], "label": "y"})
     assert {m.name: m.value for m in flat} == {"recall_at_5": 0.9, "per_category.ad_law.precision": 1.0, "ok": 1.0}
+
+
+def crashing_suite(env: object) -> SuiteResult:
+    raise RuntimeError("evaluator bug")
+
+
+def absent_suite(env: object) -> SuiteResult:
+    from agents.evals.metrics import SuiteUnavailable
+
+    raise SuiteUnavailable("agents.thing is not installed in this checkout")
+
+
+def bad_case_suite(env: object) -> SuiteResult:
+    raise UserInputError("evals/cases/x/c.yaml: case a is invalid", "Fix the case.")
+
+
+def test_a_crashing_suite_fails_the_run_and_a_missing_part_skips(tmp_path: Path) -> None:
+    from agents.config import Settings
+    from agents.evals.environment import open_environment
+    from agents.evals.runner import run_suite
+    from agents.evals.suites import Suite
+
+    module = __name__
+    with open_environment("offline", Settings(), tmp_path) as env:
+        crashed = run_suite(Suite("gate", "", ("offline",), f"{module}:crashing_suite"), env)
+        skipped = run_suite(Suite("retrieval", "", ("offline",), f"{module}:absent_suite"), env)
+        with pytest.raises(UserInputError):
+            run_suite(Suite("golden", "", ("offline",), f"{module}:bad_case_suite"), env)
+    assert crashed.status == "error" and "evaluator bug" in crashed.reason
+    assert skipped.status == "skipped" and "not installed" in skipped.reason
+    report = EvalReport(backend="offline", suites=[crashed, skipped])
+    report.checks = compare(report.suites, THRESHOLDS)
+    assert not report.passed
