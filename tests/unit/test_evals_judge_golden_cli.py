@@ -144,3 +144,30 @@ def test_golden_suite_fails_when_the_gate_starts_blocking_an_approved_text(tmp_p
         result = golden_suite(env, gate)
     assert result.value("approved_text_false_alarm_rate") == 0.5
     assert result.failures == ["plain: new blocking findings on approved text: ad_law:最好喝"]
+
+
+def test_judge_suite_drafts_plans_judges_and_reports_agreement(tmp_path: Path) -> None:
+    from agents.config import Settings
+    from agents.evals.environment import open_environment
+    from agents.evals.judge import judge_suite
+    from tests.unit.test_evals_workflow import factory, write_cases
+
+    write_cases(tmp_path / "evals", "judge", "- {id: j, platform: weibo, topic: 冷泡茶, plan_brief: 两周种草}")
+    write_cases(tmp_path / "evals", "judge_labelled",
+                "- {id: l, judge: tone, text: 上班喝冷泡茶, human_score: 4}\n"
+                "- {id: g, judge: groundedness, text: 59元, passages: [p1 59元], human_score: 5}")
+    verdict = {"claims": [{"claim": "59元", "reasoning": "p1", "supported": True}], "reasoning": "好", "score": 4}
+    runs = 2 * (1 + 1 + 1) + 2 * 2  # tone, groundedness, plan usefulness; then two labelled cases
+    judge, llm = judges([verdict] * runs, repeats=2)
+    with open_environment("offline", Settings(), tmp_path / "w", evals_dir=tmp_path / "evals", repeats=2,
+                          service_factory=factory(SilentGate())) as env:
+        result = judge_suite(env, judge)
+    llm.assert_done()
+    assert result.value("tone.score") == 4 and result.value("plan_usefulness.score") == 4
+    assert result.value("groundedness.supported_claims") == 1.0
+    assert result.value("tone.agreement") == 1.0 and result.value("groundedness.mae") == 1.0
+
+
+class SilentGate:
+    def check(self, text: str, *, platform: str | None = None, content: object = None) -> CheckResult:
+        return CheckResult(text_hash=text_hash(text), platform=platform)
