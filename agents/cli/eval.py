@@ -10,20 +10,21 @@ import typer
 
 from agents.cli.output import console, err_console, print_json
 
-EVAL_HELP = """Measure quality: run the eval cases in evals/ through the real graph and compare with thresholds.
+EVAL_HELP = """Measure quality: run the cases in evals/ through the real graph
+and compare every metric with its threshold.
 
-  nmo eval                                  every offline suite
-  nmo eval --backend scripted               gate invariants, robustness and cost against a fake
-                                            OpenAI-compatible server on 127.0.0.1 (no network)
-  nmo eval --backend live --repeats 3       the configured endpoint, plus LLM-judged tone, groundedness
-                                            and plan usefulness (NMO_PROOFREADER__MODEL picks the judge)
-  nmo eval --suite gate --suite retrieval   only these suites
-  nmo eval --baseline old/report.json       show the change of every metric against an earlier run
-  nmo eval add-from-review D1a2b3c-1        export an approved draft as a golden case
+Examples:
+  nmo eval                             offline suites, no key or network
+  nmo eval --backend scripted          gate invariants, faults, cost
+  nmo eval --backend live --repeats 3  your endpoint, plus LLM judges
+  nmo eval --suite gate --suite csc    only these suites
+  nmo eval --baseline old/report.json  changes since that run
+  nmo eval add-from-review D1a2b3c-1   approved draft → golden case
 
-Writes report.json, report.md and junit.xml into --report (default reports/eval/<backend>).
-Exit 0 when every threshold in evals/thresholds.yaml holds, 1 when one fails or a suite crashes,
-2 on a usage error (unknown suite, invalid case file, live backend without an endpoint)."""
+Writes report.json, report.md and junit.xml to --report
+(default reports/eval/BACKEND). Exit 0 when every threshold in
+evals/thresholds.yaml holds, 1 when one fails or a suite crashes,
+2 on a usage error. See evals/README.md."""
 
 Backend = Annotated[str, typer.Option("--backend", "-b", help="offline, scripted or live.")]
 
