@@ -131,7 +131,13 @@ def planwrite_suite(env: EvalEnvironment) -> SuiteResult:
         options["llm_factory"] = lambda: OpenAIStructuredLLM(env.settings.llm_target("writer"), "writer")
     report = evaluate(folder, open_knowledge_base(env.settings), prompts=PromptLibrary.load(env.settings.prompts_dir),
                       gate=build_gate(env.settings), **options)
-    metrics = flatten_metrics(report.total().summary())
+    total = report.total().summary()
+    metrics = flatten_metrics(total)
+    threshold = float(getattr(report, "similarity_threshold", 0.0) or 0.0)
+    if threshold:
+        method = getattr(report, "similarity_method", "")
+        metrics.append(Metric(name="topic_similarity_margin", value=round(threshold - total["max_topic_similarity"], 4),
+                              note=f"{method} repetition threshold {threshold:g} minus the closest topic"))
     for platform, figures in sorted(report.platforms.items()):
         metrics += flatten_metrics(figures.summary(), prefix=f"{platform}.")
     return _ok("planwrite", env, [m for m in metrics if not m.name.endswith("requests")], report.requests,
