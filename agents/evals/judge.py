@@ -7,15 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from statistics import mean
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from agents.errors import NmoError
 from agents.evals.cases import JudgeDraftCase, JudgeName, LabelledJudgeCase, load_cases
 from agents.evals.environment import EvalEnvironment
 from agents.evals.metrics import Metric, SuiteResult, ratio
 from agents.ports import Message, StructuredLLM
 from agents.prompts import PromptLibrary
 from agents.schemas import DraftBrief, Plan, PlanRequest
+
+if TYPE_CHECKING:
+    from agents.service import WorkflowService
 
 
 class JudgeVerdict(BaseModel):
@@ -126,8 +131,6 @@ def build_judges(env: EvalEnvironment) -> Judges:
 
 def judge_suite(env: EvalEnvironment, judges: Judges | None = None) -> SuiteResult:
     """Draft (and plan) the judge cases on the live endpoint, judge them, and report agreement beside."""
-    from agents.state import WorkflowRequest
-
     judges = judges or build_judges(env)
     drafts = load_cases(env.cases_dir("judge"), JudgeDraftCase)
     labelled = load_cases(env.cases_dir("judge_labelled"), LabelledJudgeCase)
@@ -136,22 +139,12 @@ def judge_suite(env: EvalEnvironment, judges: Judges | None = None) -> SuiteResu
     grounded: list[float] = []
     supported: list[float] = []
     useful: list[float] = []
+    failures: list[str] = []
     for index, case in enumerate(drafts):
-        request = WorkflowRequest(id=f"jd{index:04d}", kind="draft", requested_by=env.settings.requester,
-                                  briefs=[DraftBrief(platform=case.platform, topic=case.topic)])
-        for record in service.submit(request).drafts:
-            tone.append(judges.tone(record.text, record.platform).score)
-            scores = judges.groundedness(record.text, [f"[{p.id}] {p.text}" for p in record.passages])
-            grounded.append(scores.score)
-            supported.append(scores.supported_rate or 0.0)
-        if case.plan_brief:
-            plan_request = WorkflowRequest(
-                id=f"jp{index:04d}", kind="plan", requested_by=env.settings.requester,
-                plan=PlanRequest(brief=case.plan_brief, platforms=[case.platform], start=_tomorrow(), days=7),
-            )
-            plan = service.submit(plan_request).plan
-            if plan is not None:
-                useful.append(judges.plan_usefulness(case.plan_brief, plan_as_text(plan)).score)
+        try:
+            _judge_case(env, service, judges, case, index, scores=(tone, grounded, supported, useful))
+        except NmoError as error:  # one failing live call must not hide the other cases' scores
+            failures.append(f"{case.id}: {type(error).__name__}: {error.problem}")
     metrics = [
         Metric(name="tone.score", value=_mean(tone), note=f"1–5, mean of {judges.repeats} judge runs"),
         Metric(name="groundedness.score", value=_mean(grounded)),
@@ -163,8 +156,34 @@ def judge_suite(env: EvalEnvironment, judges: Judges | None = None) -> SuiteResu
         within, mae = agreement(pairs)
         metrics += [Metric(name=f"{name}.agreement", value=within, note=f"{len(pairs)} labelled, within 1 point"),
                     Metric(name=f"{name}.mae", value=mae)]
+    metrics.append(Metric(name="failed_cases", value=len(failures)))
     return SuiteResult(suite="judge", backend=env.backend, status="ok", cases=len(drafts) + len(labelled),
-                       metrics=metrics)
+                       metrics=metrics, failures=failures)
+
+
+def _judge_case(
+    env: EvalEnvironment, service: WorkflowService, judges: Judges, case: JudgeDraftCase, index: int,
+    scores: tuple[list[float], list[float], list[float], list[float]],
+) -> None:
+    """Draft (and plan) one case on the endpoint and append its judged scores."""
+    from agents.state import WorkflowRequest
+
+    tone, grounded, supported, useful = scores
+    request = WorkflowRequest(id=f"jd{index:04d}", kind="draft", requested_by=env.settings.requester,
+                              briefs=[DraftBrief(platform=case.platform, topic=case.topic)])
+    for record in service.submit(request).drafts:
+        tone.append(judges.tone(record.text, record.platform).score)
+        verdict = judges.groundedness(record.text, [f"[{p.id}] {p.text}" for p in record.passages])
+        grounded.append(verdict.score)
+        supported.append(verdict.supported_rate or 0.0)
+    if case.plan_brief:
+        plan_request = WorkflowRequest(
+            id=f"jp{index:04d}", kind="plan", requested_by=env.settings.requester,
+            plan=PlanRequest(brief=case.plan_brief, platforms=[case.platform], start=_tomorrow(), days=7),
+        )
+        plan = service.submit(plan_request).plan
+        if plan is not None:
+            useful.append(judges.plan_usefulness(case.plan_brief, plan_as_text(plan)).score)
 
 
 def _mean(values: Sequence[float]) -> float:
