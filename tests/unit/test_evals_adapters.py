@@ -96,3 +96,61 @@ def test_missing_parts_and_data_skip_with_the_reason(env: EvalEnvironment, tmp_p
     env.evals_dir = tmp_path / "empty"
     with pytest.raises(SuiteUnavailable, match="does not exist"):
         external.gate_suite(env)
+
+
+class LoudGate:
+    """A gate that flags every text with every category."""
+
+    def check(self, text: str, *, platform: str | None = None, content: DraftContent | None = None) -> CheckResult:
+        from agents.schemas import Finding
+
+        findings = [Finding(rule_id=f"loud.{c}", category=c, severity="blocking", start=0, end=1,  # type: ignore[arg-type]
+                            text=text[:1], message="m") for c in ("ad_law", "typo", "pii", "link")]
+        return CheckResult(findings=findings, text_hash=text_hash(text), platform=platform)
+
+
+def test_a_gate_that_flags_everything_fails_precision_and_false_alarms(
+    env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agents.checks
+
+    monkeypatch.setattr(agents.checks, "build_gate", lambda settings: LoudGate())
+    result = external.gate_suite(env)
+    assert result.value("clean_false_alarm_rate") == 1.0
+    assert {"clean_false_alarm_rate", "macro_precision"} <= failed(result)
+
+
+def test_a_writer_that_overflows_invents_and_miscites_fails_the_planwrite_suite(
+    env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agents.writer
+    from agents.schemas import DraftBrief, RevisionRequest, WrittenDraft
+
+    class CarelessWriter:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
+            content = DraftContent(title="冷泡茶" * 40, body="售价 9999 元，全网销量 88888 份。[^1]",
+                                   citations=["no-such-passage"])
+            return WrittenDraft(content=content, text=f"# {content.title}\n\n{content.body}", backend="llm")
+
+    monkeypatch.setattr(agents.writer, "KnowledgeWriter", CarelessWriter)
+    result = external.planwrite_suite(env)
+    assert (result.value("limit_adherence") or 1) < 1
+    assert (result.value("citations_resolved") or 1) < 1
+    assert (result.value("unsupported_numbers") or 0) > 0
+    assert {"limit_adherence", "citations_resolved", "unsupported_numbers"} <= failed(result)
+
+
+def test_a_wrong_known_answer_fails_the_analyst_suite(env: EvalEnvironment, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "evals"
+    shutil.copytree(project_root() / "evals" / "analyst", copy / "analyst")
+    case = copy / "analyst" / "cases" / "abtest.yaml"
+    case.write_text(case.read_text("utf-8").replace("p_value: 0.0006203536096770014", "p_value: 0.05", 1), "utf-8")
+    env.evals_dir = copy
+    result = external.analyst_suite(env)
+    assert (result.value("max_p_value_error") or 0) > 0.04
+    assert {"max_p_value_error", "failed_checks"} <= failed(result)
