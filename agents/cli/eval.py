@@ -46,7 +46,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--baseline", help="An earlier report.json to compare against.")
         ] = None,
         thresholds: Annotated[
-            Path | None, typer.Option("--thresholds", help="Thresholds file (default evals/thresholds.yaml).")
+            Path | None, typer.Option("--thresholds", help="Thresholds file (default EVALS/thresholds.yaml).")
+        ] = None,
+        evals: Annotated[
+            Path | None, typer.Option("--evals", help="The eval folder (default ./evals, else the repository's).")
         ] = None,
         repeats: Annotated[int, typer.Option("--repeats", help="Live: runs of each judge, averaged.")] = 3,
         list_suites: Annotated[bool, typer.Option("--list", help="List the suites and exit.")] = False,
@@ -56,7 +59,7 @@ def register(app: typer.Typer) -> None:
             return
         from agents.config import Settings
         from agents.errors import UserInputError
-        from agents.evals.environment import project_root
+        from agents.evals.environment import project_root, resolve_folder
         from agents.evals.report import print_report, write_reports
         from agents.evals.runner import load_baseline, run_eval
         from agents.evals.suites import SUITES
@@ -75,8 +78,10 @@ def register(app: typer.Typer) -> None:
         if not 1 <= repeats <= 20:
             raise UserInputError(f"--repeats {repeats} is outside 1–20.", "Use e.g. --repeats 3.")
         settings = Settings()
-        root = project_root()
-        limits = load_thresholds(thresholds or root / "evals" / "thresholds.yaml")
+        evals_dir = resolve_folder(evals or Path("evals"), project_root())
+        if not evals_dir.is_dir():
+            raise UserInputError(f"Eval folder {evals_dir} does not exist.", "Pass --evals DIR (see evals/README.md).")
+        limits = load_thresholds(thresholds or evals_dir / "thresholds.yaml")
 
         def progress(result: object) -> None:
             from agents.evals.metrics import SuiteResult
@@ -86,7 +91,8 @@ def register(app: typer.Typer) -> None:
 
         outcome = run_eval(
             backend,  # type: ignore[arg-type]
-            settings, limits, suites=suite or [], baseline=baseline, repeats=repeats, on_suite=progress,
+            settings, limits, suites=suite or [], baseline=baseline, evals_dir=evals_dir, repeats=repeats,
+            on_suite=progress,
         )
         paths = write_reports(outcome, report or Path("reports") / "eval" / backend)
         if as_json:

@@ -26,6 +26,14 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def resolve_folder(path: Path, root: Path) -> Path:
+    """A relative folder from the working directory when it exists there, else from the repository root."""
+    if path.is_absolute():
+        return path
+    here = Path.cwd() / path
+    return here if here.exists() else root / path
+
+
 def shared_folder(root: Path) -> Path:
     """The shared third-party data next to the repository (../shared), read for measurement only."""
     return root.parent / "shared"
@@ -127,7 +135,7 @@ def open_environment(
     root = project_root()
     common = {
         "home": work_dir / f"home-{backend}",
-        "knowledge_dir": base.knowledge_dir if base.knowledge_dir.is_absolute() else root / base.knowledge_dir,
+        "knowledge_dir": resolve_folder(base.knowledge_dir, root),
         "prompts_dir": base.prompts_dir,
         "collection": "nmo-eval",
         "requester": "eval-operator",
