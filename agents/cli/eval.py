@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         the suite: the gate must keep accepting it (blocking findings the reviewer overrode stay allowed)."""
         from agents.config import Settings
         from agents.errors import NotFoundError
-        from agents.evals.environment import project_root
+        from agents.evals.environment import project_root, resolve_folder
         from agents.evals.golden import golden_from_record, write_golden
         from agents.registry import Registry
 
@@ -125,7 +125,8 @@ def register(app: typer.Typer) -> None:
         if record is None:
             raise NotFoundError(f"No draft with ID '{draft_id}'.", "Run `nmo review list --status approved`.")
         case = golden_from_record(record)
-        path = write_golden(case, to or project_root() / "evals" / "cases" / "golden", overwrite=force)
+        folder = to or resolve_folder(Path("evals"), project_root()) / "cases" / "golden"
+        path = write_golden(case, folder, overwrite=force)
         if as_json:
             print_json({"path": str(path), "case": case})
         else:
