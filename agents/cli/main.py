@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "agents.cli.serve",
     "agents.cli.user",
     "agents.cli.audit",
+    "agents.cli.eval",
 )
 
 

@@ -69,7 +69,11 @@ def test_real_workflow_from_submission_to_export(browser: Any, real_desk: tuple[
     marks.first.focus()
     reviewer.locator("#tip button.tip-apply").click()  # keyboard users reach the tooltip by focus too
     reviewer.wait_for_function(f"document.querySelectorAll('mark.finding-mark').length < {before}")
-    # only warnings were left, so this edit approves the draft (edit then approve)
+    # applying a suggestion is an edit that comes back to review; approving stays a deliberate action
+    assert reviewer.inner_text("#draft-status") == "待审核"
+    reviewer.fill("#note", "采纳建议后可以发")
+    reviewer.click("#approve")
+    reviewer.wait_for_selector("#export-text")
     assert reviewer.inner_text("#draft-status") == "已通过"
 
     reviewer.goto(second_url)

@@ -264,7 +264,10 @@ def test_apply_suggestion_is_an_edit_through_the_service(
     assert view["draft"]["decisions"][-1]["note"].startswith("采纳建议：最好 → 很好")
     last = client.post(f"/api/drafts/{draft_id}/apply-suggestion", json={"finding": 0},
                        headers=auth(tokens, "lee")).json()
-    assert last["draft"]["status"] == "approved" and "全网很好" in last["draft"]["text"]
+    assert last["draft"]["status"] == "pending_review" and "全网很好" in last["draft"]["text"]
+    assert last["draft"]["check"]["findings"] == []  # clean now, but approving stays a deliberate action
+    approved = client.post(f"/api/drafts/{draft_id}/approve", json={}, headers=auth(tokens, "lee")).json()
+    assert approved["draft"]["status"] == "approved"
 
 
 def test_approving_blocking_findings_needs_a_note(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
