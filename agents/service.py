@@ -131,7 +131,7 @@ class WorkflowService:
 
     def sync(self, request_id: str) -> RunOutcome:
         """Project the thread's checkpointed state into the registry and return it."""
-        state = self.graph.get_state(self._config(request_id))
+        state = self.graph.get_state(self._config(request_id), subgraphs=True)
         values = state.values or {}
         pending = [DraftRecord.model_validate(i.value) for i in state.interrupts if isinstance(i.value, dict)]
         finished: dict[str, DraftRecord] = dict(values.get("drafts", {}))
@@ -142,9 +142,12 @@ class WorkflowService:
         for record in drafts:
             self.registry.save_draft(record)
         status = "pending_review" if pending else "done"
-        return RunOutcome(
-            request_id=request_id, status=status, plan=plan, drafts=drafts, usage=list(values.get("usage", []))
-        )
+        # Drafts still in their branch (waiting for review) have not handed their usage to the request yet.
+        usage = list(values.get("usage", []))
+        for task in state.tasks:
+            if task.state is not None and not isinstance(task.state, dict):
+                usage.extend(task.state.values.get("usage", []))
+        return RunOutcome(request_id=request_id, status=status, plan=plan, drafts=drafts, usage=usage)
 
     # ---- reading -----------------------------------------------------------------------------
 
