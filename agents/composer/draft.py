@@ -387,11 +387,15 @@ def _hashtags(m: Material) -> list[str]:
     others = {short_name(p) for p in m.profile.products} - {m.subject}
     counts = m.profile.tag_counts(spec.key)
     topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.facts[:6])])
-    # Past tags that speak to this topic first, then the platform's habitual (repeated) tags.
-    ranked = sorted(
-        (t for t in counts if t in topical or counts[t] >= 2), key=lambda t: (t not in topical, -counts[t], t)
-    )
-    candidates = [m.subject, *ranked]
+    everywhere: dict[str, int] = {}
+    for doc in m.profile.past:
+        for tag in doc.tags:
+            everywhere[tag] = everywhere.get(tag, 0) + 1
+    # Tags this topic's facts mention (this platform's first), then the platform's habitual ones.
+    spoken = sorted((t for t in everywhere if t in topical), key=lambda t: (-counts.get(t, 0), -everywhere[t], t))
+    habitual = sorted((t for t in counts if counts[t] >= 2), key=lambda t: (-counts[t], t))
+    lead = m.subject if m.product or len(m.subject) <= 8 else ""
+    candidates = [lead, *spoken, *habitual]
     tags: list[str] = []
     for tag in candidates:
         tag = re.sub(r"[#\s]", "", tag or "")

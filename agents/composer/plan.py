@@ -28,6 +28,13 @@ PLATFORM_ANGLES: dict[str, str] = {
     "zhihu": "先给结论，再摆依据和亲身经验",
     "poster": "一句主张加一个行动",
 }
+PILLAR_ANGLES: dict[str, str] = {
+    "tutorial": "讲步骤和常见误区",
+    "lifestyle": "从一个具体场景和时间点切入",
+    "promo": "写清产品、规格与活动规则",
+    "story": "真实茶友的一段经历（发布前取得授权）",
+    "origin": "产地、采收与工艺的细节",
+}
 GOAL_ANGLES: dict[str, str] = {
     "awareness": "讲清是什么、为什么",
     "engagement": "结尾抛问题引导评论和收藏",
@@ -248,19 +255,19 @@ def _topic_candidates(slot: Slot, pillar: Pillar, subjects: list[str], seed: int
     return out
 
 
-def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap]) -> Gap | None:
-    ranked = sorted(
-        gaps,
-        key=lambda g: (
-            -(overlap(pillar.name, g.text) + overlap(get_platform(platform).name, g.text)),
-            g.source_path,
-            g.text,
-        ),
-    )
-    best = ranked[0] if ranked else None
-    if best and overlap(pillar.name, best.text) + overlap(get_platform(platform).name, best.text) > 0:
-        return best
-    return None
+def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap], used: dict[str, int]) -> Gap | None:
+    """The competitor gap that speaks most to this pillar and platform, preferring ones not cited yet."""
+    name = get_platform(platform).name
+
+    def relevance(gap: Gap) -> float:
+        return overlap(pillar.name, gap.text) + overlap(name, gap.text)
+
+    relevant = [g for g in gaps if relevance(g) > 0]
+    if not relevant:
+        return None
+    best = min(relevant, key=lambda g: (used.get(g.text, 0), -relevance(g), g.source_path, g.text))
+    used[best.text] = used.get(best.text, 0) + 1
+    return best
 
 
 def compose_plan(
@@ -335,6 +342,7 @@ class CachedSearch:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._memo: dict[tuple[str, int, str | None], list[str]] = {}
+        self.gaps_used: dict[str, int] = {}
 
     def ids(self, query: str, k: int, kind: Kind | None = None) -> list[str]:
         """IDs of the top passages for a query."""
@@ -377,10 +385,14 @@ def _item(
         )
     elif pillar.share:
         reasons.append(f"品牌内容支柱「{pillar.name}」建议占比 {pillar.share:.0%}")
-    gap = _gap_for(pillar, slot.platform, profile.gaps)
-    angle = f"{PLATFORM_ANGLES.get(spec.key, '')}；{GOAL_ANGLES[request.goal]}"
+    gap = _gap_for(pillar, slot.platform, profile.gaps, search.gaps_used)
+    angle = "；".join(
+        x
+        for x in (PILLAR_ANGLES.get(pillar.kind, ""), PLATFORM_ANGLES.get(spec.key, ""), GOAL_ANGLES[request.goal])
+        if x
+    )
     if gap:
-        reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60)}")
+        reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60).rstrip('。')}")
         citations += search.ids(gap.text, k=1, kind="competitor")
     if choice.template == "example":
         reasons.append("来自品牌支柱的示例选题，近期未发过")
