@@ -170,7 +170,11 @@ def _assign_nodes(slots: list[Slot], nodes: list[MarketingNode], request: PlanRe
             slots.append(slot)
             warnings.append(f"{node.name} 在窗口内但排期已满，额外加了一条 {spec.name} 内容。")
         else:
-            slot = min(free, key=lambda s: (node_count[s.platform], abs((s.day - day).days), s.platform))
+            has_node = {s.platform for s in slots if s.node is not None and s.node.name == node.name}
+            slot = min(
+                free,
+                key=lambda s: (s.platform in has_node, node_count[s.platform], abs((s.day - day).days), s.platform),
+            )
         slot.node = node
         slot.day = day
         node_count[slot.platform] += 1
@@ -287,7 +291,7 @@ def compose_plan(
     must = fitting_nodes(nodes, profile.brand_text) + hot
     # A node the operator names in the brief gets an item on every platform, not just one.
     focus = [n for n in must if n.name in request.brief]
-    must += [n for n in focus for _ in request.platforms[1:]]
+    must = [n for n in focus for _ in request.platforms] + [n for n in must if n not in focus]
     slots = _slots(request, learned)
     warnings += _assign_nodes(slots, must, request)
     by_platform: dict[str, list[Slot]] = {}
