@@ -20,6 +20,16 @@ from agents.schemas import DraftBrief, DraftContent, Passage, Shot, Variant, tex
 
 XHS_EMOJI = ("🍑", "🌼", "☁️", "🍂", "🫖", "🧊", "✨", "📝", "🌿", "🍐")
 VARIANT_LABELS = "ABCDE"
+CHINESE_ORDINALS = "一二三四五六七八九十"
+# What the camera shows, by video format (the facts go in the voice-over).
+SHOT_VISUALS: dict[str, tuple[str, ...]] = {
+    "口播": ("出镜口播：正对镜头", "口播＋产品特写插入", "口播＋手部演示", "口播＋字幕强调要点"),
+    "剧情": ("情景：工位上犯困的同事", "情景：同事递过一瓶茶", "情景：两人边喝边聊", "情景：画面定格在杯子"),
+    "教程": ("手部特写：准备茶包和水", "手部特写：放入茶包、加水", "俯拍：封盖静置", "近景：倒出茶汤"),
+    "开箱": ("开箱：拆开包装", "细节特写：包装与配料表", "上手：冲泡", "成品：茶汤与包装同框"),
+    "vlog": ("跟拍：出门", "场景：通勤路上", "场景：到达目的地", "空镜：窗外与杯子"),
+    "直播预告": ("主播出镜：预告直播", "产品陈列", "主播试喝", "字幕：直播时间见主页"),
+}
 
 
 @dataclass
@@ -225,9 +235,11 @@ def _wechat(m: Material) -> DraftContent:
     for fact in m.take(12, avoid=used):
         heading = fact.passage.heading or fact.passage.title or m.subject
         by_heading.setdefault(heading, []).append(fact)
-    for heading, facts in list(by_heading.items())[:4]:
+    for number, (heading, facts) in enumerate(list(by_heading.items())[:4]):
         lines = [m.cite.mark(f) for f in facts[:3]]
-        sections.append(f"## {_clean_heading(heading)}\n\n" + "".join(lines))
+        # A 清单 article numbers its sections; the others use plain headings.
+        prefix = f"{CHINESE_ORDINALS[number]}、" if m.brief.format == "清单" else ""
+        sections.append(f"## {prefix}{_clean_heading(heading)}\n\n" + "".join(lines))
     intro = m.pick(
         (
             f"这篇想和你聊聊{m.brief.topic}。",
@@ -249,7 +261,7 @@ def _wechat(m: Material) -> DraftContent:
 
 
 def _clean_heading(heading: str) -> str:
-    return re.sub(r"^\d+[.、]\s*", "", heading).strip() or heading
+    return re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)\s*", "", heading).strip() or heading
 
 
 def _xiaohongshu(m: Material) -> DraftContent:
@@ -280,6 +292,9 @@ def _weibo(m: Material) -> DraftContent:
         point += m.cite.mark(facts[0])
     lines = [point]
     closing = _closing_question(m)
+    if m.brief.format == "投票" and len(m.profile.products) >= 2:
+        options = [short_name(p) for p in m.profile.products[:4]]
+        closing = "【投票】你更想先试哪一款？" + " / ".join(options)
     for fact in facts[1:]:
         line = f"{fact.text}[^{len(m.cite.passages) + 1}]"
         if len("\n".join([*lines, line, closing])) <= room:
@@ -301,7 +316,7 @@ def _short_video(m: Material) -> DraftContent:
         )
     ]
     cursor = 3
-    visuals = ("手部特写：演示步骤", "产品与原料同框", "场景：办公桌/通勤路上", "近景：倒出茶汤")
+    visuals = SHOT_VISUALS.get(m.brief.format, SHOT_VISUALS["口播"])
     for index, fact in enumerate(facts):
         seconds = max(4, min(10, len(fact.text) // 5))
         shots.append(

@@ -128,14 +128,19 @@ def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = 
         if not statable(passage):
             continue
         context = overlap(query, f"{passage.title} {passage.heading}")
-        candidates = [row_sentence(row) for row in table_rows(passage.text)]
-        candidates += split_sentences(passage.text)
+        rows = table_rows(passage.text)
+        # A table row (one product's specs) belongs in a draft about that product, not in every draft.
+        off_topic_rows = {
+            row_sentence(row) for row in rows if short_name(next(iter(row.values()), "")) not in query
+        }
+        candidates = [row_sentence(row) for row in rows] + split_sentences(passage.text)
         for sentence in candidates:
             if not _usable_sentence(sentence, passage) or sentence in avoid:
                 continue
             score = overlap(query, sentence) + 0.3 * context + (0.2 if passage.kind == "brand" else 0.0)
             # Longer sentences say more; one that opens with a connective leans on a sentence it lost.
             score += min(len(sentence), 40) / 200 - (0.3 if sentence.startswith(CONNECTIVES) else 0.0)
+            score -= 0.4 if sentence in off_topic_rows else 0.0
             facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6)))
     facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
     kept: list[Fact] = []
