@@ -61,7 +61,7 @@ def load_hot_topics(path: Path) -> list[str]:
         ) from error
     suffix = path.suffix.lower()
     if suffix in (".txt", ""):
-        topics = [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+        topics = [line.strip() for line in raw.splitlines() if line.strip()]
     elif suffix == ".csv":
         topics = _csv_topics(raw, path)
     elif suffix in (".yaml", ".yml"):
@@ -70,6 +70,12 @@ def load_hot_topics(path: Path) -> list[str]:
         raise UserInputError(
             f"Hot-topics file {path} has an unsupported type '{suffix}'.",
             "Use .txt (one topic a line), .csv (a 'topic' column) or .yaml (a list of strings).",
+        )
+    # Topics copied from a platform's trending list often keep their #…# marks.
+    topics = [topic.strip().strip("#").strip() for topic in topics]
+    if not any(topics):
+        raise UserInputError(
+            f"Hot-topics file {path} has no topics.", "Write one topic per line (or a list), or drop --hot-topics."
         )
     bad = [topic for topic in topics if len(topic) > 40]
     if bad:

@@ -122,8 +122,12 @@ def test_plan_item_links_to_a_draft_brief_and_unknown_ids_are_not_found() -> Non
 
 def test_hot_topic_files(tmp_path: Path) -> None:
     txt = tmp_path / "hot.txt"
-    txt.write_text("冬日暖饮\n\n围炉煮茶\n", "utf-8")
+    txt.write_text("冬日暖饮\n\n#围炉煮茶#\n", "utf-8")
     assert load_hot_topics(txt) == ["冬日暖饮", "围炉煮茶"]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", "utf-8")
+    with pytest.raises(UserInputError, match="no topics"):
+        load_hot_topics(empty)
     table = tmp_path / "hot.csv"
     table.write_text("topic,heat\n冬日暖饮,90\n,80\n", "utf-8")
     with pytest.raises(UserInputError, match="line 3"):

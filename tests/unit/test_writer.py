@@ -156,3 +156,15 @@ def test_topic_in_another_language_and_unknown_platform_are_user_errors(writer: 
         writer.write(DraftBrief(platform="wechat", topic="how to cold brew tea"))
     with pytest.raises(UserInputError, match="Unknown platform"):
         writer.write(DraftBrief(platform="myspace", topic="冷泡茶"))
+
+
+def test_a_deleted_required_hook_comes_back_in_revision(writer: KnowledgeWriter) -> None:
+    draft = writer.write(DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡"))
+    hookless = draft.content.model_copy(update={"hook": ""})
+    from agents.render import render_draft
+
+    revised = writer.write(
+        DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡"),
+        RevisionRequest(previous=hookless, previous_text=render_draft(hookless, "douyin"), round=1),
+    )
+    assert revised.content.hook and len(revised.content.hook) <= 30
