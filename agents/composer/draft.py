@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from agents.composer.brand import BrandProfile, pillar_type
+from agents.composer.brand import BrandProfile, BrandVoice, pillar_type
 from agents.composer.facts import Fact, rank_facts, short_name
 from agents.composer.limits import enforce_limits
 from agents.composer.sentences import NUMBER_WITH_UNIT, end_sentence, first_clause, numbers_in, shorten
@@ -24,9 +24,9 @@ CHINESE_ORDINALS = "一二三四五六七八九十"
 # What the camera shows, by video format (the facts go in the voice-over).
 SHOT_VISUALS: dict[str, tuple[str, ...]] = {
     "口播": ("出镜口播：正对镜头", "口播＋产品特写插入", "口播＋手部演示", "口播＋字幕强调要点"),
-    "剧情": ("情景：工位上犯困的同事", "情景：同事递过一瓶茶", "情景：两人边喝边聊", "情景：画面定格在杯子"),
-    "教程": ("手部特写：准备茶包和水", "手部特写：放入茶包、加水", "俯拍：封盖静置", "近景：倒出茶汤"),
-    "开箱": ("开箱：拆开包装", "细节特写：包装与配料表", "上手：冲泡", "成品：茶汤与包装同框"),
+    "剧情": ("情景：工位上犯困的同事", "情景：同事递过产品", "情景：两人边用边聊", "情景：画面定格在产品"),
+    "教程": ("手部特写：准备材料", "手部特写：演示步骤", "俯拍：静置或完成", "近景：成品展示"),
+    "开箱": ("开箱：拆开包装", "细节特写：包装与配料表", "上手：第一次使用", "成品与包装同框"),
     "vlog": ("跟拍：出门", "场景：通勤路上", "场景：到达目的地", "空镜：窗外与杯子"),
     "直播预告": ("主播出镜：预告直播", "产品陈列", "主播试喝", "字幕：直播时间见主页"),
 }
@@ -63,6 +63,11 @@ class Material:
     subject: str
     product: str
     cite: Citations = field(default_factory=Citations)
+
+    @property
+    def voice(self) -> BrandVoice:
+        """The brand's words for its users and how its product is used."""
+        return self.profile.voice
 
     def pick(self, options: Sequence[str], salt: int = 0) -> str:
         """Choose one option deterministically from the brief's seed."""
@@ -173,7 +178,7 @@ def _title(m: Material, salt: int = 0) -> str:
         return f"【{m.brief.pillar or m.subject}】{topic}" if salt % 2 == 0 else f"{topic}｜一期讲清楚"
     if key in ("douyin", "kuaishou"):
         if m.product:
-            return m.pick((topic, f"{m.product}，原来要这样喝", f"关于{m.product}你该知道的事"), salt)
+            return m.pick((topic, f"{m.product}，原来要这样{m.voice.consume}", f"关于{m.product}你该知道的事"), salt)
         return m.pick((topic, f"{m.subject}｜一条讲清楚"), salt)
     if key == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
@@ -185,7 +190,7 @@ def _title(m: Material, salt: int = 0) -> str:
 def _hook(m: Material, salt: int = 0) -> str:
     if m.product:
         options = (
-            f"你知道{m.product}要怎么喝才对吗？",
+            f"你知道{m.product}要怎么{m.voice.consume}才对吗？",
             f"{m.product}，很多人第一口就喝错了",
             f"关于{m.product}，先说一个常被问到的问题",
             f"今天只讲一件事：{m.product}",
@@ -204,8 +209,8 @@ def _closing_question(m: Material) -> str:
     if m.product:
         return m.pick(
             (
-                f"你平时怎么喝{m.product}？评论区聊聊。",
-                f"你最想在什么场景喝{m.product}？留言告诉我们。",
+                f"你平时怎么{m.voice.consume}{m.product}？评论区聊聊。",
+                f"你最想在什么场景{m.voice.consume}{m.product}？留言告诉我们。",
                 "你还有什么想问的，评论区见。",
             ),
         )
@@ -243,14 +248,17 @@ def _wechat(m: Material) -> DraftContent:
     intro = m.pick(
         (
             f"这篇想和你聊聊{m.brief.topic}。",
-            f"常有人问起{m.subject}，这次一次说清楚。",
+            f"常有{m.voice.community}问起{m.subject}，这次一次说清楚。",
             f"{m.brief.topic}，我们把知道的都写在这里。",
         ),
     )
     if lead:
         intro += m.cite.mark(lead[0])
     outro = "## 写在最后\n\n" + m.pick(
-        ("如果你也有自己的喝法，欢迎在留言区告诉我们。", "希望这篇能帮你找到适合自己的那一杯。"),
+        (
+            f"如果你也有自己的{m.voice.consume}法，欢迎在留言区告诉我们。",
+            f"希望这篇能帮你找到适合自己的{m.voice.serving or '那一款'}。",
+        ),
     )
     return DraftContent(
         title=_title(m),

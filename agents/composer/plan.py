@@ -3,12 +3,12 @@ competitor gaps and hot topics, with every item's reason and the passages it res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from agents.calendar import fitting_nodes, marketing_nodes
-from agents.composer.brand import BrandProfile, Gap, Pillar
+from agents.composer.brand import BrandProfile, BrandVoice, Gap, Pillar
 from agents.composer.sentences import shorten
 from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from agents.platforms import get_platform
@@ -32,7 +32,7 @@ PILLAR_ANGLES: dict[str, str] = {
     "tutorial": "讲步骤和常见误区",
     "lifestyle": "从一个具体场景和时间点切入",
     "promo": "写清产品、规格与活动规则",
-    "story": "真实茶友的一段经历（发布前取得授权）",
+    "story": "真实{community}的一段经历（发布前取得授权）",
     "origin": "产地、采收与工艺的细节",
 }
 GOAL_ANGLES: dict[str, str] = {
@@ -49,20 +49,20 @@ FORMAT_BY_PILLAR: dict[str, tuple[str, ...]] = {
     "general": ("图文笔记", "图文", "文章", "口播"),
 }
 TOPIC_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "tutorial": ("{subject}怎么泡才好喝", "关于{subject}，常被问到的几个问题", "{scene}｜{subject}篇"),
-    "lifestyle": ("{scene}的一杯{subject}", "把{subject}带去{scene}", "{scene}时光｜{subject}"),
+    "tutorial": ("{subject}怎么{prepare}才对", "关于{subject}，常被问到的几个问题", "{scene}｜{subject}篇"),
+    "lifestyle": ("{scene}的{serving}{subject}", "把{subject}带去{scene}", "{scene}时光｜{subject}"),
     "promo": ("{subject}：规格、价格与购买方式", "{subject}｜现在入手看这篇", "一图看懂{subject}"),
-    "story": ("茶友来信：{scene}里的{subject}", "一位茶友和{subject}的故事", "评论区里的{subject}故事"),
-    "origin": ("{subject}的产地之旅", "一杯{subject}背后的原料与工艺", "从产地到杯中：{subject}"),
+    "story": ("{community}来信：{scene}里的{subject}", "一位{community}和{subject}的故事", "评论区里的{subject}故事"),
+    "origin": ("{subject}的产地之旅", "{subject}背后的原料与工艺", "从产地到手中：{subject}"),
     "general": ("{subject}：你想知道的都在这里", "聊聊{subject}"),
 }
 NODE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "commerce": ("{node}｜{subject}怎么买更划算", "{node}清单：{subject}"),
-    "statutory": ("{node}假期，带上{subject}", "{node}的一杯{subject}"),
+    "statutory": ("{node}假期，带上{subject}", "{node}的{serving}{subject}"),
     "lunar": ("{node}，和家人分享{subject}", "{node}限定心意：{subject}"),
-    "social": ("{node}，把{subject}送给在乎的人", "{node}｜一杯{subject}的心意"),
-    "season": ("{node}到了，换一种方式喝{subject}", "{node}｜时令一杯{subject}"),
-    "solar_term": ("{node}｜时令一杯{subject}", "{node}时节，{subject}这样喝"),
+    "social": ("{node}，把{subject}送给在乎的人", "{node}｜{serving}{subject}的心意"),
+    "season": ("{node}到了，换一种方式{consume}{subject}", "{node}｜时令{serving}{subject}"),
+    "solar_term": ("{node}｜时令{serving}{subject}", "{node}时节，{subject}这样{consume}"),
     "hot_topic": ("{node}｜{subject}", "从{node}聊到{subject}"),
 }
 NODE_PILLAR_KIND: dict[str, tuple[str, ...]] = {
@@ -234,8 +234,11 @@ class _Choice:
     template: str
 
 
-def _topic_candidates(slot: Slot, pillar: Pillar, subjects: list[str], seed: int) -> list[_Choice]:
+def _topic_candidates(
+    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, brand_voice: BrandVoice
+) -> list[_Choice]:
     scenes = pillar.scenes or ["日常"]
+    voice = asdict(brand_voice)
     node_templates = NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ()
     pillar_templates = TOPIC_TEMPLATES.get(pillar.kind, TOPIC_TEMPLATES["general"])
     node = slot.node.name if slot.node else ""
@@ -248,7 +251,7 @@ def _topic_candidates(slot: Slot, pillar: Pillar, subjects: list[str], seed: int
                 scene = scenes[(seed + len(out)) % len(scenes)]
                 out.append(
                     _Choice(
-                        topic=template.format(subject=subject, scene=scene, node=node),
+                        topic=template.format(subject=subject, scene=scene, node=node, **voice),
                         subject=subject,
                         template=template,
                     )
@@ -308,7 +311,7 @@ def compose_plan(
     for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
         pillar = slot.pillar or Pillar(name="品牌日常", kind="general")
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
-        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken)
+        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken, profile.voice)
         taken.append(choice.topic)
         item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
         if slot.time in learned.best_slots.get(slot.platform, []):
@@ -318,10 +321,16 @@ def compose_plan(
 
 
 def _pick_topic(
-    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: TopicMatcher, taken: list[str]
+    slot: Slot,
+    pillar: Pillar,
+    subjects: list[str],
+    seed: int,
+    recent: TopicMatcher,
+    taken: list[str],
+    voice: BrandVoice,
 ) -> _Choice:
     """The first candidate that repeats neither recent content nor a topic already in the plan."""
-    candidates = _topic_candidates(slot, pillar, subjects, seed)
+    candidates = _topic_candidates(slot, pillar, subjects, seed, voice)
 
     def inside(topic: str) -> float:
         return max((similarity(topic, old) for old in taken), default=0.0)
@@ -392,7 +401,11 @@ def _item(
     gap = _gap_for(pillar, slot.platform, profile.gaps, search.gaps_used)
     angle = "；".join(
         x
-        for x in (PILLAR_ANGLES.get(pillar.kind, ""), PLATFORM_ANGLES.get(spec.key, ""), GOAL_ANGLES[request.goal])
+        for x in (
+            PILLAR_ANGLES.get(pillar.kind, "").format(**asdict(profile.voice)),
+            PLATFORM_ANGLES.get(spec.key, ""),
+            GOAL_ANGLES[request.goal],
+        )
         if x
     )
     if gap:
