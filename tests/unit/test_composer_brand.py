@@ -28,7 +28,10 @@ def test_engagement_rate_needs_an_exposure_count() -> None:
 
 
 def test_another_brand_gets_its_own_words_not_tea_ones() -> None:
-    guide = "# 内容支柱\n\n## 护肤小课堂\n\n**描述**：讲清楚成分和用法。\n\n## 用户故事\n\n**描述**：真实用户：通勤、熬夜。\n"
+    guide = (
+        "# 内容支柱\n\n## 护肤小课堂\n\n**描述**：讲清楚成分和用法。\n\n"
+        "## 用户故事\n\n**描述**：真实用户：通勤、熬夜。\n"
+    )
     products = "| 产品 | 规格 | 价格 |\n|---|---|---|\n| 清透防晒乳 | 50ml | 129元 |\n"
     docs = [
         SourceDocument(path="brand/pillars.md", title="内容支柱", kind="brand", text=guide),
