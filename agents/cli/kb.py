@@ -75,8 +75,14 @@ def _print_report(report: IngestReport) -> None:
     for column in ("added", "updated", "unchanged", "removed", "failed", "chunks", "embedded", "seconds"):
         table.add_column(column, justify="right")
     table.add_row(
-        str(len(report.added)), str(len(report.updated)), str(len(report.unchanged)), str(len(report.removed)),
-        str(len(report.failed)), str(report.chunks_total), str(report.chunks_embedded), f"{report.seconds:.1f}",
+        str(len(report.added)),
+        str(len(report.updated)),
+        str(len(report.unchanged)),
+        str(len(report.removed)),
+        str(len(report.failed)),
+        str(report.chunks_total),
+        str(report.chunks_embedded),
+        f"{report.seconds:.1f}",
     )
     console.print(table)
     for problem in report.failed:
@@ -106,14 +112,26 @@ def ingest(
 
     _, kb = _open(collection)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err_console, transient=True, disable=as_json,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json,
     ) as progress:
         report = kb.ingest(paths, progress=_RichProgress(progress))
     if as_json:
         print_json(
-            {**report.summary(), "failed": report.failed, "skipped": report.skipped, "warnings": report.warnings,
-             "added": report.added, "updated": report.updated, "removed": report.removed}
+            {
+                **report.summary(),
+                "failed": report.failed,
+                "skipped": report.skipped,
+                "warnings": report.warnings,
+                "added": report.added,
+                "updated": report.updated,
+                "removed": report.removed,
+            }
         )
     else:
         _print_report(report)
@@ -125,13 +143,15 @@ def ingest(
 def search(
     question: Annotated[str, typer.Argument(help='The question, in your own words, e.g. "冷泡茶能放多久".')],
     kind: Annotated[str | None, typer.Option("--kind", help="Only brand, content or competitor.")] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="Only past pieces of this platform.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only pieces of this platform.")] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only pieces published on or after YYYY-MM-DD (undated excluded).")
+        str | None,
+        typer.Option("--since", help="Only pieces published on/after YYYY-MM-DD (undated excluded)."),
     ] = None,
     k: Annotated[int, typer.Option("-k", "--top", min=1, max=50, help="How many passages.")] = 5,
     mode: Annotated[
-        str | None, typer.Option("--mode", help="hybrid (default), dense or lexical (env NMO_RETRIEVAL_MODE).")
+        str | None,
+        typer.Option("--mode", help="hybrid, dense or lexical; default from NMO_RETRIEVAL_MODE."),
     ] = None,
     collection: CollectionOption = None,
     as_json: JsonOption = False,

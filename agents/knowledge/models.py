@@ -34,6 +34,40 @@ class ChunkRecord(BaseModel):
         context = " > ".join(part for part in (self.title, self.heading) if part)
         return f"{context}\n{self.text}" if context else self.text
 
+    @classmethod
+    def in_document(
+        cls, document: SourceDocument, *, chunk_id: str, position: int, text: str, heading: str, tokens: int
+    ) -> ChunkRecord:
+        """A chunk of `document`, inheriting its path, title, kind and front matter."""
+        return cls(
+            id=chunk_id,
+            text=text,
+            heading=heading,
+            position=position,
+            tokens=tokens,
+            source_path=document.path,
+            title=document.title,
+            kind=document.kind,
+            platform=document.platform,
+            published_at=document.published_at,
+            pillar=document.pillar,
+            tags=document.tags,
+            metrics=document.metrics,
+        )
+
+    def source_document(self) -> SourceDocument:
+        """The front matter of this chunk's file as a SourceDocument (text left empty)."""
+        return SourceDocument(
+            path=self.source_path,
+            title=self.title,
+            kind=self.kind,
+            platform=self.platform,
+            published_at=self.published_at,
+            tags=self.tags,
+            pillar=self.pillar,
+            metrics=self.metrics,
+        )
+
     def to_passage(self, score: float = 0.0) -> Passage:
         """The passage an agent receives for this chunk."""
         return Passage(
@@ -115,16 +149,7 @@ class IndexedFile(BaseModel):
             absolute_path="",
             sha256="",
             size=0,
-            document=SourceDocument(
-                path=chunk.source_path,
-                title=chunk.title,
-                kind=chunk.kind,
-                platform=chunk.platform,
-                published_at=chunk.published_at,
-                tags=chunk.tags,
-                pillar=chunk.pillar,
-                metrics=chunk.metrics,
-            ),
+            document=chunk.source_document(),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -60,14 +61,28 @@ class Snapshot:
 
 
 def build_snapshot(
-    files: dict[str, IndexedFile], chunks: list[ChunkRecord], embedder: str, chunk_settings: dict[str, int]
+    files: dict[str, IndexedFile],
+    chunks: list[ChunkRecord],
+    embedder: str,
+    chunk_settings: dict[str, int],
+    previous: Snapshot | None = None,
 ) -> Snapshot:
-    """A snapshot with a fresh BM25 index over `chunks`."""
-    lexical = LexicalIndex.build(tokenize(chunk.embedding_text()) for chunk in chunks)
+    """A snapshot with a fresh BM25 index over `chunks`; chunks already in `previous` are not re-tokenised."""
+    old_terms: list[Counter[str]] = []
+    if previous is not None and previous.lexical is not None and previous.chunk_settings == chunk_settings:
+        old_terms = previous.lexical.term_counts()
+    old_positions = previous.positions if previous is not None else {}
+    documents: list[Counter[str]] = []
+    for chunk in chunks:
+        position = old_positions.get(chunk.id)
+        if position is not None and position < len(old_terms):
+            documents.append(old_terms[position])
+        else:
+            documents.append(Counter(tokenize(chunk.embedding_text())))
     return Snapshot(
         files=files,
         chunks=chunks,
-        lexical=lexical,
+        lexical=LexicalIndex.build(documents),
         embedder=embedder,
         ingested_at=datetime.now().isoformat(timespec="seconds"),
         chunk_settings=chunk_settings,

@@ -143,7 +143,7 @@ def _first_heading(body: str) -> str | None:
 
 
 def chunk_id(source_path: str, position: int, text: str) -> str:
-    """Deterministic chunk ID from path, position and content: unchanged text keeps its ID."""
+    """Deterministic chunk ID from path, position and content (title, heading, text): unchanged text keeps it."""
     return text_hash(f"{source_path}\n{position}\n{text}")[:12]
 
 
@@ -210,20 +210,13 @@ def load_file(source: SourceFile, chunking: ChunkSettings) -> LoadedFile:
         whole_below_tokens=chunking.whole_content_tokens if kind == "content" else 0,
     )
     chunks = [
-        ChunkRecord(
-            id=chunk_id(source.source_path, position, draft.text),
-            text=draft.text,
-            source_path=source.source_path,
-            title=title,
-            heading=draft.heading,
-            kind=kind,
+        ChunkRecord.in_document(
+            document,
+            chunk_id=chunk_id(source.source_path, position, f"{title}\n{draft.heading}\n{draft.text}"),
             position=position,
-            platform=platform,
-            published_at=front.published_at,
+            text=draft.text,
+            heading=draft.heading,
             tokens=draft.tokens,
-            pillar=front.pillar,
-            tags=front.tags,
-            metrics=front.metrics,
         )
         for position, draft in enumerate(drafts)
     ]

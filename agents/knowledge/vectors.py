@@ -114,6 +114,16 @@ class VectorStore:
             except Exception as error:
                 raise self._failure("store vectors", error) from None
 
+    def update_metadata(self, chunks: Sequence[ChunkRecord]) -> None:
+        """Replace the stored metadata of chunks whose vectors stay valid."""
+        collection = self.collection()
+        for start in range(0, len(chunks), UPSERT_BATCH):
+            batch = chunks[start : start + UPSERT_BATCH]
+            try:
+                collection.update(ids=[c.id for c in batch], metadatas=[c.store_metadata() for c in batch])
+            except Exception as error:
+                raise self._failure("update metadata", error) from None
+
     def query(
         self, vector: NDArray[np.float32], n: int, where: dict[str, Any] | None
     ) -> list[tuple[str, float]]:

@@ -1,0 +1,199 @@
+"""Chunking, front matter and file readers: what a user's files turn into before anything is embedded."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agents.knowledge.chunking import chunk_markdown, count_tokens, split_sections
+from agents.knowledge.frontmatter import FrontMatterError, parse_front_matter
+from agents.knowledge.readers import UnreadableFile, decode_text, read_source
+from agents.knowledge.sources import ChunkSettings, FileProblemError, SourceFile, chunk_id, discover, load_file
+
+GUIDE = """# 品牌手册
+
+开头的一段介绍。
+
+## 产品
+
+### 白桃乌龙
+
+白桃的果香在前，乌龙的兰花香在后。
+
+```
+# 这不是标题
+```
+
+## 语气
+
+温和、真诚。
+"""
+
+
+def test_sections_keep_the_heading_path_and_ignore_hashes_in_code() -> None:
+    sections = split_sections(GUIDE)
+    headings = [s.heading for s in sections]
+    assert headings == ["品牌手册", "品牌手册 > 产品 > 白桃乌龙", "品牌手册 > 语气"]
+    assert "# 这不是标题" in sections[1].text
+
+
+def test_long_sections_become_token_sized_chunks_with_overlap() -> None:
+    sentences = [f"第{i}句讲的是冷泡茶的第{i}个小知识，要泡四到六小时。" for i in range(60)]
+    body = "## 冷泡小课堂\n\n" + "".join(sentences[:30]) + "\n\n" + "".join(sentences[30:])
+    chunks = chunk_markdown(body, chunk_tokens=80, overlap_tokens=20)
+    assert len(chunks) > 5
+    assert all(c.heading == "冷泡小课堂" for c in chunks)
+    assert all(c.tokens <= 80 + 20 for c in chunks)
+    # every sentence survives, and consecutive chunks share their boundary sentence
+    joined = "".join(c.text for c in chunks)
+    assert all(s in joined for s in sentences)
+    shared = sum(1 for a, b in itertools.pairwise(chunks) if a.text[-8:] in b.text[:40])
+    assert shared == len(chunks) - 1
+
+
+def test_a_sentence_longer_than_a_chunk_is_cut_without_losing_text() -> None:
+    blob = "冷" * 500
+    chunks = chunk_markdown(blob, chunk_tokens=64, overlap_tokens=0)
+    assert "".join(c.text for c in chunks) == blob
+    assert max(count_tokens(c.text) for c in chunks) <= 64
+
+
+def test_small_past_piece_stays_one_chunk() -> None:
+    body = "# 工位一周饮品清单\n\n## 周一\n\n茉莉银毫。\n\n## 周二\n\n白桃乌龙。"
+    assert len(chunk_markdown(body, chunk_tokens=16, overlap_tokens=0, whole_below_tokens=900)) == 1
+    assert len(chunk_markdown(body, chunk_tokens=16, overlap_tokens=0)) == 2
+
+
+def test_chunk_ids_are_stable_and_change_with_text_or_position() -> None:
+    first = chunk_id("knowledge/brand/faq.md", 0, "未开封 18 个月")
+    assert first == chunk_id("knowledge/brand/faq.md", 0, "未开封 18 个月")
+    assert first != chunk_id("knowledge/brand/faq.md", 0, "未开封 12 个月")
+    assert first != chunk_id("knowledge/brand/faq.md", 1, "未开封 18 个月")
+
+
+def test_front_matter_fields_are_parsed_and_normalised() -> None:
+    text = (
+        "---\nkind: competitors\ntitle: 竞品\npublished_at: 2026-05-15\ntags: 冷泡茶，办公室\n"
+        "metrics: {views: '68,200', likes: 4870}\n---\n# 正文\n"
+    )
+    front, body, lines = parse_front_matter(text)
+    assert front.kind == "competitor" and front.title == "竞品"
+    assert front.published_at == "2026-05-15"
+    assert front.tags == ["冷泡茶", "办公室"]
+    assert front.metrics == {"views": 68200.0, "likes": 4870.0}
+    assert body.startswith("# 正文") and lines == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("---\ntitle: ok\ntags: [a, b\n---\nbody", 3, "not valid YAML"),
+        ("---\ntitle: a: b\n---\nbody", 2, "not valid YAML"),
+        ("---\ntitle: never closed\nbody", 1, "never closed"),
+        ("---\ntitle: x\npublished_at: 去年夏天\n---\n", 3, "not a date"),
+        ("---\nkind: blog\n---\n", 2, "Unknown kind"),
+        ("---\nmetrics:\n  views: lots\n---\n", 3, "not a number"),
+    ],
+)
+def test_broken_front_matter_names_the_line_and_a_fix(text: str, line: int, words: str) -> None:
+    with pytest.raises(FrontMatterError) as caught:
+        parse_front_matter(text)
+    assert caught.value.line == line
+    assert words in caught.value.problem and caught.value.fix
+
+
+def test_gb18030_text_is_decoded_and_binary_is_refused() -> None:
+    assert decode_text("冷泡茶".encode("gb18030")) == ("冷泡茶", "gb18030")
+    assert decode_text("\ufeff冷泡茶".encode()) == ("冷泡茶", "utf-8")
+    with pytest.raises(UnreadableFile, match="binary"):
+        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00")
+
+
+def _docx_bytes() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("山岚产品手册", level=1)
+    document.add_heading("保存方法", level=2)
+    document.add_paragraph("泡好后冷藏，24 小时内喝完。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_bytes(text: str) -> bytes:
+    """A one-page PDF with a real text layer (Helvetica, ASCII)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_word_headings_become_markdown_headings() -> None:
+    raw = read_source(Path("guide.docx"), _docx_bytes())
+    assert "# 山岚产品手册" in raw.text and "## 保存方法" in raw.text
+    assert split_sections(raw.text)[0].heading == "山岚产品手册 > 保存方法"
+
+
+def test_text_pdf_is_read_and_broken_files_are_refused_with_a_fix() -> None:
+    sentence = "Shanlan cold brew keeps 24 hours"
+    assert sentence in read_source(Path("a.pdf"), _pdf_bytes(sentence)).text
+    for name, data in [("a.pdf", b"%PDF-1.4\nnot really a pdf"), ("a.docx", b"PK\x03\x04broken zip")]:
+        with pytest.raises(UnreadableFile) as caught:
+            read_source(Path(name), data)
+        assert "corrupt" in caught.value.problem and caught.value.fix
+
+
+def test_discover_reports_missing_paths_empty_folders_and_skips_lexicons(tmp_path: Path) -> None:
+    kb = tmp_path / "brandx"
+    (kb / "brand").mkdir(parents=True)
+    (kb / "lexicons").mkdir()
+    (kb / "empty").mkdir()
+    (kb / "brand" / "guide.md").write_text("# 手册\n\n正文", encoding="utf-8")
+    (kb / "brand" / "logo.png").write_bytes(b"\x89PNG\x00")
+    (kb / "lexicons" / "brand.yaml").write_text("rules: []", encoding="utf-8")
+    found = discover([kb, tmp_path / "nope", kb / "empty"])
+    assert [f.source_path for f in found.files] == ["brandx/brand/guide.md"]
+    assert found.files[0].folder_kind == "brand"
+    assert {p.path for p in found.failed} == {str(tmp_path / "nope"), str(kb / "empty")}
+    assert [Path(p.path).name for p in found.skipped] == ["logo.png"]
+    # the same file given on its own is cited by the same path, so it keeps its chunk IDs
+    assert discover([kb / "brand" / "guide.md"]).files[0].source_path == "brandx/brand/guide.md"
+
+
+def test_load_file_reports_path_line_and_fix(tmp_path: Path) -> None:
+    path = tmp_path / "content" / "post.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: x\nmetrics: {views: [1}\n---\n正文", encoding="utf-8")
+    with pytest.raises(FileProblemError) as caught:
+        load_file(SourceFile(path, "kb/content/post.md", "content"), ChunkSettings())
+    problem = caught.value.problem
+    assert problem.path == "kb/content/post.md" and problem.line == 3 and problem.fix
+    assert "kb/content/post.md:3" in problem.describe()
+
+
+def test_zip_that_is_not_word_is_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(UnreadableFile):
+        read_source(Path("x.docx"), buffer.getvalue())
