@@ -164,3 +164,22 @@ def test_export_csv_and_markdown(tmp_path: Path) -> None:
     with pytest.raises(UserInputError):
         export_plan(plan, tmp_path / "plan.xlsx")
     assert not (tmp_path / "plan.xlsx").exists()
+
+
+def test_analyst_insights_steer_slots_weekdays_and_pillars() -> None:
+    from datetime import datetime
+
+    from agents.analyst import Insights
+
+    insights = Insights(
+        best_slots={"xiaohongshu": ["20:30"]}, best_weekdays={"xiaohongshu": [5, 6]},
+        best_pillars={"xiaohongshu": ["茶友故事"]}, generated_at=datetime(2026, 11, 20), source="report.md",
+    )
+    planner = KnowledgePlanner(KB, None, PromptLibrary({}), TODAY, insights_loader=lambda: insights)
+    plan = planner.plan(_request(platforms=["xiaohongshu"], days=28), plan_id="I")
+    plain = _planner().plan(_request(platforms=["xiaohongshu"], days=28), plan_id="I")
+    free = [i for i in plan.items if not i.node]
+    assert all(i.slot == "20:30" for i in free)
+    assert sum(i.date.weekday() >= 5 for i in free) > sum(i.date.weekday() >= 5 for i in plain.items if not i.node)
+    assert sum(i.pillar == "茶友故事" for i in plan.items) >= sum(i.pillar == "茶友故事" for i in plain.items)
+    assert any("数据分析" in i.reason for i in plan.items) and any("数据分析" in w for w in plan.warnings)
