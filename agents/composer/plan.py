@@ -3,6 +3,7 @@ competitor gaps and hot topics, with every item's reason and the passages it res
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from agents.ports import KnowledgeBase
 from agents.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
 
 CANDIDATE_BATCH = 8
+WITHIN_PLAN_WINDOW = 30  # earlier topics of the same platform a new one is compared with
 SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
 RECENT_DAYS = 90
 PLATFORM_ANGLES: dict[str, str] = {
@@ -256,10 +258,38 @@ def _topic_candidates(
                         template=template,
                     )
                 )
-    examples = [e for e in pillar.examples if not slot.node]
+    # Long plans run out of these: every scene of the pillar's scene templates comes last.
+    seen = {c.topic for c in out}
+    for template in (t for t in pillar_templates if "{scene}" in t):
+        for subject in subjects or [pillar.name]:
+            for scene in scenes:
+                topic = template.format(subject=subject, scene=scene, node=node, **voice)
+                if topic not in seen:
+                    seen.add(topic)
+                    out.append(_Choice(topic=topic, subject=subject, template=template))
+    examples = [e for e in pillar.examples if not slot.node and not _dated_elsewhere(e, slot.day)]
     for index, example in enumerate(examples):
         out.insert(min(len(out), 1 + index * 2), _Choice(topic=example, subject="", template="example"))
     return out
+
+
+_YEAR = re.compile(r"(20\d{2})\s*年?")
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _dated_elsewhere(text: str, day: date) -> bool:
+    """True when an example topic names a year or a date more than a month away from the posting day."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    if years and day.year not in years:
+        return True
+    for month, dom in _MONTH_DAY.findall(text):
+        try:
+            named = date(day.year, int(month), int(dom))
+        except ValueError:
+            return True
+        if abs((named - day).days) > 31:
+            return True
+    return False
 
 
 def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap], used: dict[str, int]) -> Gap | None:
@@ -307,12 +337,14 @@ def compose_plan(
     recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
     search = CachedSearch(kb)
     items: list[PlanItem] = []
-    taken: list[str] = []
+    taken: dict[str, list[str]] = {p: [] for p in request.platforms}
     for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
         pillar = slot.pillar or Pillar(name="品牌日常", kind="general")
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
-        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken, profile.voice)
-        taken.append(choice.topic)
+        # Within a plan a topic must not repeat on its platform; the same topic on two platforms is 一稿多发.
+        recent_here = taken[slot.platform][-WITHIN_PLAN_WINDOW:]
+        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, recent_here, profile.voice)
+        taken[slot.platform].append(choice.topic)
         item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
         if slot.time in learned.best_slots.get(slot.platform, []):
             item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -183,3 +184,18 @@ def test_analyst_insights_steer_slots_weekdays_and_pillars() -> None:
     assert sum(i.date.weekday() >= 5 for i in free) > sum(i.date.weekday() >= 5 for i in plain.items if not i.node)
     assert sum(i.pillar == "茶友故事" for i in plan.items) >= sum(i.pillar == "茶友故事" for i in plain.items)
     assert any("数据分析" in i.reason for i in plan.items) and any("数据分析" in w for w in plan.warnings)
+
+
+def test_a_long_busy_plan_stays_fast_enough_and_varied() -> None:
+    """Seven platforms, 90 days, a post a day each: 630 items, no topic twice in a row on a platform."""
+    plan = _planner().plan(
+        _request(platforms=["wechat", "weibo", "xiaohongshu", "douyin", "kuaishou", "bilibili", "zhihu"],
+                 days=90, posts_per_week=7),
+        plan_id="B",
+    )
+    assert len(plan.items) >= 630
+    for platform in plan.platforms:
+        topics = [i.topic for i in plan.items if i.platform == platform]
+        assert len(set(topics)) >= len(topics) * 2 // 3
+        assert all(a != b for a, b in itertools.pairwise(topics))
+    assert not any("2026 冬季限定" in i.topic and i.date.year == 2027 for i in plan.items)
