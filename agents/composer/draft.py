@@ -152,6 +152,12 @@ def compose_draft(
         content.variants = _variants(material, brief.variants)
     content.citations = [p.id for p in material.cite.passages]
     content = enforce_limits(content, spec)
+    if not content.citations:
+        # Say so rather than pad: a draft with no fact in it needs knowledge, not more templates.
+        content.changes = (
+            f"知识库里没有找到与「{topic}」相关、可以引用的资料，稿件只有结构和过渡句。"
+            "请补充相关资料后重新入库（nmo kb ingest），或换一个选题。"
+        )
     cited = [p for p in material.cite.passages if p.id in content.citations]
     return content, cited
 

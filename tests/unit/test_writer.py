@@ -168,3 +168,13 @@ def test_a_deleted_required_hook_comes_back_in_revision(writer: KnowledgeWriter)
         RevisionRequest(previous=hookless, previous_text=render_draft(hookless, "douyin"), round=1),
     )
     assert revised.content.hook and len(revised.content.hook) <= 30
+
+
+def test_a_topic_the_knowledge_base_knows_nothing_about_says_so() -> None:
+    from agents.schemas import Passage
+
+    kb = MemoryKnowledgeBase([Passage(id="x", text="## 配送\n\n下单后 48 小时内发货。", source_path="brand/faq.md",
+                                      title="FAQ", kind="competitor")])
+    draft = KnowledgeWriter(kb, None, PromptLibrary({})).write(DraftBrief(platform="xiaohongshu", topic="露营装备推荐"))
+    assert draft.content.citations == []
+    assert "没有找到" in draft.content.changes and "ingest" in draft.content.changes
