@@ -322,6 +322,9 @@ def compose_plan(
         if node.risk:
             warnings.append(f"{node.start.isoformat()} {node.name}：{node.note}")
     must = fitting_nodes(nodes, profile.brand_text) + hot
+    skipped = [n.name for n in nodes if n not in must and not n.risk]
+    if skipped:
+        warnings.append(f"未排期的节点（品牌资料里没有相关内容）：{'、'.join(skipped)}")
     # A node the operator names in the brief gets an item on every platform, not just one.
     focus = [n for n in must if n.name in request.brief]
     must = [n for n in focus for _ in request.platforms] + [n for n in must if n not in focus]
