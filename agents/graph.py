@@ -88,13 +88,7 @@ def planner(state: WorkflowState, runtime: Runtime[WorkflowContext]) -> dict[str
     if request.plan is None:
         raise ValueError("a plan request without plan parameters")
     plan = runtime.context.planner.plan(request.plan, plan_id=f"P{request.id}")
-    briefs = [
-        DraftBrief(
-            platform=item.platform, topic=item.topic, angle=item.angle, pillar=item.pillar,
-            format=item.format, plan_item_id=item.id,
-        )
-        for item in plan.items[: request.draft_first]
-    ]
+    briefs = [DraftBrief.for_plan_item(item) for item in plan.items[: request.draft_first]]
     return {"plan": plan, "briefs": briefs, "usage": runtime.context.drain_usage()}
 
 
@@ -161,8 +155,13 @@ def writer(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, An
     if revisions:
         check = state.get("check")
         open_findings = list(check.findings) if check else []
+        previous = state["written"].content
+        if revisions[-1].backend == "human":  # revise the reviewer's edit, not the writer's older version
+            from agents.render import parse_draft
+
+            previous = parse_draft(revisions[-1].text, previous)
         revision = RevisionRequest(
-            previous=state["written"].content,
+            previous=previous,
             previous_text=revisions[-1].text,
             findings=open_findings,
             note=note,

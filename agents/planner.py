@@ -249,16 +249,7 @@ def find_plan_item(plan: Plan, item_id: str) -> PlanItem:
 
 def brief_from_plan_item(plan: Plan, item_id: str, *, variants: int = 0) -> DraftBrief:
     """The draft brief for one plan item, so a plan can be worked through item by item."""
-    item = find_plan_item(plan, item_id)
-    return DraftBrief(
-        platform=item.platform,
-        topic=item.topic,
-        angle=item.angle,
-        pillar=item.pillar,
-        format=item.format,
-        plan_item_id=item.id,
-        variants=variants,
-    )
+    return DraftBrief.for_plan_item(find_plan_item(plan, item_id), variants=variants)
 
 
 class KnowledgePlanner:

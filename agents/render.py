@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from agents.platforms import get_platform
-from agents.schemas import DraftContent
+from agents.schemas import DraftContent, Shot, Variant
 
 CITATION_MARKER = re.compile(r"\[\^(\d+)\]")
 FieldPath = tuple[str | int, ...]
@@ -93,7 +93,7 @@ def render_with_spans(content: DraftContent, platform: str) -> RenderedDraft:
     if content.body:
         out.add_field(("body",), content.body)
         out.add("\n\n")
-    if content.hashtags:
+    if content.hashtags and spec.hashtag.style != "none":  # platforms without topics show none
         if spec.hashtag.style == "tag":
             out.add("标签：")
         for index, tag in enumerate(content.hashtags):
@@ -126,3 +126,71 @@ def render_with_spans(content: DraftContent, platform: str) -> RenderedDraft:
 def render_draft(content: DraftContent, platform: str) -> str:
     """The draft as Markdown: title, digest, hook, shots table, body, hashtags, CTA, variants, 「引用」."""
     return render_with_spans(content, platform).text
+
+
+_HOOK_PREFIXES = ("**开头钩子**：", "**副标题**：")
+_VARIANT = re.compile(r"^- 版本(?P<label>[^｜]+)｜标题：(?P<title>.*?)(?:｜开头：(?P<hook>.*))?$")
+_FOOTNOTE = re.compile(r"^\[\^(\d+)\]:\s*(\S+)\s*$")
+_BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*].*?)\*\*$")
+
+
+def _hashtags(line: str) -> list[str] | None:
+    """The topics on a line made only of hashtags (#a# #b#, #a #b, or 标签：a、b), else None."""
+    stripped = line.strip()
+    if stripped.startswith("标签："):
+        return [t for t in stripped.removeprefix("标签：").split("、") if t]
+    tokens = stripped.split()
+    if tokens and all(t.startswith("#") for t in tokens):
+        return [t.strip("#") for t in tokens if t.strip("#")]
+    return None
+
+
+def parse_draft(text: str, fallback: DraftContent) -> DraftContent:
+    """Read a rendered (and possibly hand-edited) draft back into its parts, so a revision starts from
+    what the reviewer left; parts the text does not show keep the fallback's values."""
+    lines = text.strip("\n").splitlines()
+    title, digest, hook, cta = fallback.title, "", "", ""
+    shots: list[Shot] = []
+    hashtags: list[str] = []
+    variants: list[Variant] = []
+    citations: list[str] = []
+    body: list[str] = []
+    section = "body"
+    for index, line in enumerate(lines):
+        if index == 0 and line.startswith("# "):
+            title = line[2:].strip()
+        elif line.startswith("## 引用"):
+            section = "citations"
+        elif line.startswith("## A/B 测试版本"):
+            section = "variants"
+        elif section == "citations" and (match := _FOOTNOTE.match(line)):
+            citations.append(match.group(2))
+        elif section == "variants" and (match := _VARIANT.match(line)):
+            variants.append(Variant(label=match["label"], title=match["title"], hook=match["hook"] or ""))
+        elif section in ("citations", "variants") and not line.strip():
+            continue
+        elif line.startswith("> 摘要："):
+            digest = line.removeprefix("> 摘要：").strip()
+        elif line.startswith(_HOOK_PREFIXES):
+            hook = line.split("：", 1)[1].strip()
+        elif line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 4 and cells[0] not in ("时间", "---"):
+                shots.append(Shot(time=cells[0], visual=cells[1], voiceover=cells[2], onscreen=cells[3]))
+        elif (tags := _hashtags(line)) is not None:
+            hashtags = tags
+        else:
+            section = "body"
+            body.append(line)
+    while body and not body[-1].strip():
+        body.pop()
+    if body and (match := _BOLD_LINE.match(body[-1].strip())):
+        cta = match["text"]
+        body.pop()
+    return fallback.model_copy(
+        update={
+            "title": title, "digest": digest, "hook": hook, "shots": shots, "hashtags": hashtags, "cta": cta,
+            "variants": variants, "citations": citations or fallback.citations,
+            "body": "\n".join(body).strip("\n"),
+        }
+    )

@@ -224,6 +224,14 @@ class DraftBrief(BaseModel):
     variants: int = Field(default=0, ge=0, le=5)
     source_text: str = Field(default="", description="For adapt: the original piece to rewrite natively.")
 
+    @classmethod
+    def for_plan_item(cls, item: PlanItem, *, variants: int = 0) -> DraftBrief:
+        """The brief that drafts one plan item on its own platform."""
+        return cls(
+            platform=item.platform, topic=item.topic, angle=item.angle, pillar=item.pillar, format=item.format,
+            plan_item_id=item.id, variants=variants,
+        )
+
 
 class RevisionRequest(BaseModel):
     """Why the writer must revise: the previous version, open gate findings and/or a reviewer's note."""

@@ -173,15 +173,10 @@ class WorkflowService:
 
     def find_plan_item(self, item_id: str) -> tuple[Plan, PlanItem]:
         """A plan item by its ID (plan ID + '-' + number)."""
-        plan_id = item_id.rsplit("-", 1)[0]
-        plan = self.registry.get_plan(plan_id)
-        item = next((i for i in plan.items if i.id == item_id), None) if plan else None
-        if plan is None or item is None:
-            raise NotFoundError(
-                f"No plan item '{item_id}'.",
-                "Plan item IDs look like P1a2b3c-03; run `nmo plan list` or `nmo plan show PLAN_ID`.",
-            )
-        return plan, item
+        from agents.planner import find_plan_item
+
+        plan = self.get_plan(item_id.rsplit("-", 1)[0])
+        return plan, find_plan_item(plan, item_id)
 
     # ---- deciding ----------------------------------------------------------------------------
 

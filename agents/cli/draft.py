@@ -25,7 +25,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command(help=DRAFT_HELP)
     def draft(
-        platform: Annotated[str, typer.Option("--platform", "-p", help="wechat, weibo, xiaohongshu, douyin, …")],
+        platform: Annotated[
+            str | None,
+            typer.Option("--platform", "-p", help="wechat, weibo, xiaohongshu, douyin, … (a plan item has its own)."),
+        ] = None,
         topic: Annotated[str | None, typer.Option("--topic", "-t", help="What the piece is about.")] = None,
         plan_item: Annotated[
             str | None, typer.Option("--plan-item", help="Draft a stored plan item, e.g. P1a2b3c-02.")
@@ -35,35 +38,36 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from agents.cli.running import run_request
         from agents.config import Settings
-        from agents.errors import UserInputError
+        from agents.errors import NotFoundError, UserInputError
+        from agents.planner import brief_from_plan_item
         from agents.platforms import get_platform
         from agents.registry import Registry
         from agents.schemas import DraftBrief
         from agents.service import new_request_id
         from agents.state import WorkflowRequest
 
-        spec = get_platform(platform)
         if (topic is None) == (plan_item is None):
             raise UserInputError("Give exactly one of --topic or --plan-item.", 'e.g. --topic "冷泡茶怎么泡".')
         if not 0 <= variants <= 5:
             raise UserInputError(f"--variants {variants} is outside 0–5.", "Ask for at most 5 variants.")
+        spec = get_platform(platform) if platform else None
         settings = Settings()
         if plan_item is not None:
-            plan_id = plan_item.rsplit("-", 1)[0]
-            plan = Registry(settings.home / "nmo.sqlite").get_plan(plan_id)
-            item = next((i for i in plan.items if i.id == plan_item), None) if plan else None
-            if item is None:
-                from agents.errors import NotFoundError
-
+            plan = Registry(settings.home / "nmo.sqlite").get_plan(plan_item.rsplit("-", 1)[0])
+            if plan is None:
                 raise NotFoundError(
                     f"No plan item '{plan_item}'.",
                     "Plan item IDs look like P1a2b3c-03: run `nmo plan list`, then `nmo plan show PLAN_ID`.",
                 )
-            brief = DraftBrief(
-                platform=spec.key, topic=item.topic, angle=item.angle, pillar=item.pillar, format=item.format,
-                plan_item_id=item.id, variants=variants,
-            )
+            brief = brief_from_plan_item(plan, plan_item, variants=variants)
+            if spec is not None and spec.key != brief.platform:
+                raise UserInputError(
+                    f"Plan item {plan_item} is for {brief.platform}, not {spec.key}.",
+                    f"Drop --platform, or adapt the approved piece with `nmo adapt FILE --to {spec.key}`.",
+                )
         else:
+            if spec is None:
+                raise UserInputError("--platform is needed with --topic.", "e.g. --platform xiaohongshu.")
             if not (topic or "").strip():
                 raise UserInputError("The topic is empty.", 'Say what to write about: --topic "冷泡茶怎么泡".')
             brief = DraftBrief(platform=spec.key, topic=(topic or "").strip(), variants=variants)
@@ -87,7 +91,9 @@ def register(app: typer.Typer) -> None:
         source = read_text_file(file)
         if not source.strip():
             raise UserInputError(f"{file} is empty.", "Pass the file of the piece to adapt.")
-        topic = next((line.lstrip("# ").strip() for line in source.splitlines() if line.strip()), "")[:60]
+        from agents.composer.draft import source_topic
+
+        topic = source_topic(source)[:60] or file.stem
         settings = Settings()
         briefs = [DraftBrief(platform=key, topic=topic, source_text=source) for key in parse_platforms(to)]
         request = WorkflowRequest(id=new_request_id(), kind="adapt", requested_by=settings.requester, briefs=briefs)

@@ -202,3 +202,15 @@ def test_llm_usage_of_drafts_waiting_for_review_is_reported(settings: Settings) 
         outcome = service.submit(draft_request("weibo", "douyin"))
     assert outcome.status == "pending_review"
     assert sum(c.prompt_tokens for c in outcome.usage) >= 200  # at least the two writers' calls
+
+
+def test_a_rejection_after_an_edit_revises_the_edited_text(service: WorkflowService) -> None:
+    service.submit(draft_request("weibo"))
+    edited = service.decide(
+        "Dabc123-1",
+        ReviewDecision(action="edit", by="lee", text="# 冷泡茶\n\n审核改过的一句，最好喝。", then_approve=False),
+    )
+    assert edited.status == "pending_review"
+    revised = service.decide("Dabc123-1", ReviewDecision(action="reject", by="lee", note="再加一句冲泡时间"))
+    assert "审核改过的一句" in revised.text  # the writer started from the reviewer's edit
+    assert "最好" not in revised.text and "再加一句冲泡时间" in revised.text
