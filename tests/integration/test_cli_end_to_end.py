@@ -84,3 +84,18 @@ def test_edit_from_a_file_is_checked_again(home: Path, tmp_path: Path) -> None:
     edited.write_text("# 办公室冷泡茶\n\n上班前把茶包放进冷水，午休就能喝。\n", "utf-8")
     done = as_json(nmo(home, "review", "edit", draft_id, "--file", str(edited), "--by", "审核老王", "--json"))
     assert done["status"] == "approved" and done["text"].startswith("# 办公室冷泡茶")
+
+
+def test_unreachable_llm_endpoint_is_a_clear_error_and_the_run_can_resume(home: Path) -> None:
+    env = {**os.environ, "NMO_HOME": str(home), "NMO_BACKEND": "llm", "NMO_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+           "NMO_LLM_API_KEY": "test", "NMO_LLM_MAX_RETRIES": "0", "NMO_LLM_TIMEOUT_S": "2", "COLUMNS": "200"}
+    before = as_json(nmo(home, "review", "list", "--status", "all", "--json"))
+    done = subprocess.run([sys.executable, "-m", "agents.cli", "draft", "--platform", "weibo", "--topic", "冷泡茶"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Cannot reach the LLM endpoint" in done.stderr and "nmo resume" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert as_json(nmo(home, "review", "list", "--status", "all", "--json")) == before  # nothing half-written
+    request_id = done.stderr.split("nmo resume ")[1].split("`")[0].strip()
+    resumed = as_json(nmo(home, "resume", request_id, "--json"))  # offline composer picks up where it stopped
+    assert resumed["drafts"][0]["status"] == "pending_review"
