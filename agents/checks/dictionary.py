@@ -56,7 +56,7 @@ def cached_build(name: str, build: Callable[[], T]) -> T:
         try:
             with cache_file.open("rb") as handle:
                 return cast(T, pickle.load(handle))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             pass
     value = build()
     if cache_file is not None:
