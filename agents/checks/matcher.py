@@ -186,14 +186,16 @@ def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 
 def _drop_contained(hits: list[tuple[int, int, RuleKind]]) -> list[tuple[int, int, RuleKind]]:
     """Within one category, a hit inside a longer hit is dropped (最好喝 wins over 最好)."""
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    # (start, -end) is unique per hit (one automaton key per normalised span), so plain tuples sort fast
+    ordered = sorted((start, -end, kind) for start, end, kind in hits)
     kept: list[tuple[int, int, RuleKind]] = []
     reach: dict[str, int] = {}
-    for start, end, row in hits:
-        if reach.get(row.category, -1) >= end:
+    for start, negative_end, kind in ordered:
+        end = -negative_end
+        if reach.get(kind.category, -1) >= end:
             continue
-        kept.append((start, end, row))
-        reach[row.category] = max(reach.get(row.category, -1), end)
+        kept.append((start, end, kind))
+        reach[kind.category] = max(reach.get(kind.category, -1), end)
     return kept
 
 
