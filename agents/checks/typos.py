@@ -35,21 +35,56 @@ class ConfusionData(BaseModel):
     de_degree_words: list[str] = Field(default_factory=list)
 
 
-def _load_confusions(name: str) -> ConfusionData:
+def _confusion_text(name: str) -> str:
     data = resources.files("agents.data").joinpath(name)
-    if not data.is_file():
-        return ConfusionData()
+    return data.read_text("utf-8") if data.is_file() else ""
+
+
+def _parse_confusions(text: str) -> ConfusionData:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return ConfusionData.model_validate(yaml.load(data.read_text("utf-8"), Loader=loader) or {})
+    return ConfusionData.model_validate(yaml.load(text, Loader=loader) or {}) if text else ConfusionData()
+
+
+class ConfusionTable(NamedTuple):
+    """Wrong → right forms, the 的→得 degree words and an automaton over the wrong forms."""
+
+    pairs: dict[str, str]
+    degree_words: tuple[str, ...]
+    wrong_forms: list[str]
+    automaton: Any
+
+
+def _confusion_table(use_mined: bool) -> ConfusionTable:
+    """The curated (and mined) pairs; the parsed YAML is cached by content, YAML parsing being slow."""
+    import hashlib
+
+    texts = [_confusion_text("confusions.yaml")]
+    if use_mined:
+        texts.append(_confusion_text("confusions_mined.yaml"))
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+
+    def build() -> ConfusionTable:
+        import daachorse
+
+        parsed = [_parse_confusions(text) for text in texts]
+        pairs = {p.wrong: p.right for data in parsed for p in data.words if p.wrong != p.right}
+        wrong_forms = list(pairs)
+        automaton = (
+            daachorse.CharwiseDoubleArrayAhoCorasick(wrong_forms, match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST)
+            if wrong_forms
+            else None
+        )
+        return ConfusionTable(pairs, tuple(parsed[0].de_degree_words), wrong_forms, automaton)
+
+    return cached_build(f"confusions-{digest}", build)
 
 
 class IdiomData(NamedTuple):
     """Idioms, a character → sound-code table and an automaton of idioms spelled in sound codes."""
 
-    idioms: frozenset[str]
     sound_codes: dict[int, str]
     automaton: Any
-    spelled: tuple[tuple[str, ...], ...]
+    spelled: list[str]  # per automaton pattern: the idioms it spells, joined by "|" (fast to unpickle)
 
 
 _SOUND_BASE = 0xE000  # private-use code points stand for toneless syllables
@@ -88,37 +123,26 @@ def _build_idiom_data() -> IdiomData:
         for combo in itertools.islice(itertools.product(*options_per_char), _READING_COMBINATIONS):
             patterns.setdefault("".join(combo), []).append(idiom)
     automaton = daachorse.CharwiseDoubleArrayAhoCorasick(list(patterns)) if patterns else None
-    return IdiomData(idioms, sound_codes, automaton, tuple(tuple(v) for v in patterns.values()))
+    return IdiomData(sound_codes, automaton, ["|".join(v) for v in patterns.values()])
 
 
 @cache
 def idiom_data() -> IdiomData:
     """Idiom resources, built once from jieba's dictionary and pypinyin, then kept in the cache folder."""
-    return cached_build("idiom-sounds", _build_idiom_data)
+    return cached_build("idiom-sounds-v2", _build_idiom_data)
 
 
 class TypoChecker:
     """Flags likely typos with a suggestion; never rewrites the text."""
 
     def __init__(self, *, use_mined: bool = True, use_idioms: bool = True, use_de: bool = True) -> None:
-        import daachorse
-
-        curated = _load_confusions("confusions.yaml")
-        pairs = list(curated.words)
-        if use_mined:
-            pairs.extend(_load_confusions("confusions_mined.yaml").words)
-        self.pairs = {p.wrong: p.right for p in pairs if p.wrong != p.right}
-        self.degree_words = tuple(curated.de_degree_words)
+        table = _confusion_table(use_mined)
+        self.pairs = table.pairs
+        self.degree_words = table.degree_words
         self.use_idioms = use_idioms
         self.use_de = use_de
-        self._wrong_forms = list(self.pairs)
-        self._automaton: Any = (
-            daachorse.CharwiseDoubleArrayAhoCorasick(
-                self._wrong_forms, match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
-            )
-            if self.pairs
-            else None
-        )
+        self._wrong_forms = table.wrong_forms
+        self._automaton: Any = table.automaton
         self._de = (
             re.compile("的(?=" + "|".join(map(re.escape, self.degree_words)) + ")")
             if self.degree_words
@@ -192,9 +216,9 @@ class TypoChecker:
         next_free = 0
         for start, _, pattern in data.automaton.find_overlapping(text.translate(data.sound_codes)):
             window = text[start : start + 4]
-            if start < next_free or window in data.idioms or not _is_cjk4(window) or is_word(window):
+            if start < next_free or not _is_cjk4(window) or is_word(window):
                 continue
-            match = _one_character_off(window, data.spelled[pattern])
+            match = _one_character_off(window, data.spelled[pattern].split("|"))
             if match is not None and not crosses_word(text, start, start + 4):
                 out.append(
                     Finding(
@@ -212,10 +236,10 @@ class TypoChecker:
         return out
 
 
-def _one_character_off(window: str, idioms: tuple[str, ...]) -> str | None:
+def _one_character_off(window: str, idioms: list[str]) -> str | None:
     """The idiom that `window` misspells in one (same-sounding) character, unless the window reads as
     two ordinary words (那就一定 is not a misspelt idiom)."""
-    if is_word(window[:2]) and is_word(window[2:]):
+    if window in idioms or (is_word(window[:2]) and is_word(window[2:])):
         return None
     for idiom in idioms:
         if sum(a != b for a, b in zip(window, idiom, strict=True)) == 1:
