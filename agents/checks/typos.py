@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from agents.checks.dictionary import cached_build, crosses_word, is_word, word_ending_at, word_tags
+from agents.checks.particles import particle_findings
 from agents.schemas import Finding
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*")
@@ -150,10 +151,13 @@ class TypoChecker:
         )
 
     def findings(self, text: str) -> list[Finding]:
-        """Confusion pairs on word boundaries, 的→得 after verbs, idiom near-misses."""
+        """Confusion pairs on word boundaries, 的/地/得 by part of speech, idiom near-misses."""
         out = self._pair_findings(text)
         if self.use_de and self._de is not None:
             out.extend(self._de_findings(text))
+        if self.use_de:
+            taken_de = {f.start for f in out}
+            out.extend(f for f in particle_findings(text) if f.start not in taken_de)
         if self.use_idioms:
             taken = [(f.start, f.end) for f in out]
             out.extend(
