@@ -100,6 +100,76 @@ def _bucket(first: str) -> dict[str, str]:
     return dict(line.split("\t", 1) for line in packed.split("\n"))
 
 
+def _build_frequency_buckets() -> dict[str, str]:
+    path = _dict_path()
+    grouped: dict[str, list[str]] = {}
+    total = longest = 0
+    if path is not None:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.rstrip("\n").split(" ")
+                if len(parts) == 3 and int(parts[1]) > 0:
+                    grouped.setdefault(parts[0][0], []).append(f"{parts[0]}\t{parts[1]}")
+                    total += int(parts[1])
+                    longest = max(longest, len(parts[0]))
+    packed = {first: "\n".join(lines) for first, lines in grouped.items()}
+    packed[""] = f"{total}\t{longest}"
+    return packed
+
+
+@cache
+def _frequency_buckets() -> dict[str, str]:
+    return cached_build("jieba-frequencies", _build_frequency_buckets)
+
+
+@cache
+def _frequencies(first: str) -> dict[str, int]:
+    packed = _frequency_buckets().get(first)
+    if not packed:
+        return {}
+    return {word: int(freq) for word, freq in (line.split("\t") for line in packed.split("\n"))}
+
+
+def pos_cut(sentence: str) -> list[tuple[str, str]]:
+    """(word, tag) pairs as `jieba.posseg.lcut(sentence, HMM=False)` gives them, from the cached
+    dictionary: the most probable route through the word DAG, without loading jieba (~1 s)."""
+    import math
+
+    total, longest = (int(v) for v in _frequency_buckets()[""].split("\t"))
+    size = len(sentence)
+    route: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
+    log_total = math.log(total)
+    for start in range(size - 1, -1, -1):
+        frequencies = _frequencies(sentence[start])
+        ends = [
+            end
+            for end in range(start + 1, min(size, start + longest) + 1)
+            if sentence[start:end] in frequencies
+        ] or [start + 1]
+        route[start] = max(
+            (math.log(frequencies.get(sentence[start:end]) or 1) - log_total + route[end][0], end - 1)
+            for end in ends
+        )
+    out: list[tuple[str, str]] = []
+    ascii_run = ""
+    start = 0
+    while start < size:
+        end = route[start][1] + 1
+        word = sentence[start:end]
+        if len(word) == 1 and word.isascii() and word.isalnum():
+            ascii_run += word
+        else:
+            if ascii_run:
+                out.append((ascii_run, "eng"))
+                ascii_run = ""
+            tag = tag_of(word)
+            out.append((word, tag.removeprefix("rare:") if tag else "x"))
+        start = end
+    if ascii_run:
+        out.append((ascii_run, "eng"))
+    return out
+
+
 def tag_of(word: str) -> str | None:
     """The dictionary tag of `word` ('rare:' prefix for frequency < 3), or None when it is not a word."""
     return _bucket(word[0]).get(word) if word else None

@@ -1,17 +1,25 @@
-"""的/地/得 misuse by part of speech: a dictionary screen over the text, jieba.posseg on a small window.
+"""的/地/得 misuse by part of speech: a dictionary screen over the text, jieba's POS cut on a small window.
 
 The screen uses jieba's dictionary tags (agents.checks.dictionary) around each 的/地/得 that stands
-alone; only a candidate loads jieba's tagger, which then re-tags a window of a few words around it and
-must agree. Clean text therefore never pays jieba's ~1 s start-up, and a long text is never tagged whole.
+alone; a candidate's window (8 characters either side, cut at clause punctuation) is then cut and
+tagged as jieba.posseg does without HMM (`pos_cut`, same output, without jieba's ~1 s start-up) and
+must agree. A long text is never tagged whole.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from agents.checks.dictionary import is_word, word_ending_at, word_starting_at
+from agents.checks.dictionary import (
+    cached_build,
+    is_word,
+    pos_cut,
+    word_ending_at,
+    word_starting_at,
+    word_tags,
+)
 from agents.schemas import Finding
 
 _PARTICLE = re.compile("[的地得]")
@@ -79,18 +87,6 @@ def _screen(text: str, pos: int) -> ParticleRule | None:
     return None
 
 
-@cache
-def _tagger() -> Any:
-    """A private jieba POS tagger (other parts of nmo may add words to jieba's global one)."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
-
-
 def _window(text: str, pos: int) -> tuple[int, str]:
     """A few words either side of pos, cut at clause punctuation."""
     lo = max(0, pos - _WINDOW)
@@ -102,9 +98,9 @@ def _window(text: str, pos: int) -> tuple[int, str]:
 
 
 def _confirmed(text: str, rule: ParticleRule) -> bool:
-    """True when jieba.posseg, run on a window around the particle, tags it the same way."""
+    """True when jieba's POS cut of a window around the particle tags it the same way."""
     lo, window = _window(text, rule.pos)
-    tokens = [(pair.word, pair.flag) for pair in _tagger().lcut(window)]
+    tokens = pos_cut(window)
     offset = lo
     for index, (word, _) in enumerate(tokens):
         if offset == rule.pos:
@@ -124,10 +120,30 @@ def _confirmed(text: str, rule: ParticleRule) -> bool:
     return False
 
 
+@cache
+def _adverbial_words() -> frozenset[str]:
+    """Dictionary words tagged ad or z: the only words before a 的 that can make it a 地."""
+
+    def build() -> frozenset[str]:
+        return frozenset(w for w, tag in word_tags().items() if _bare(tag) in _ADVERBIAL_TAGS)
+
+    return cached_build("jieba-adverbials", build)
+
+
+def _may_follow_adverbial(text: str, pos: int) -> bool:
+    """Cheap necessary condition for the 的→地 rule (most of a text's 的 fail it)."""
+    adverbials = _adverbial_words()
+    if any(text[pos - size : pos] in adverbials for size in (2, 3, 4)):
+        return True
+    return pos >= 4 and text[pos - 4] == text[pos - 3] and text[pos - 2] == text[pos - 1]
+
+
 def particle_findings(text: str) -> list[Finding]:
     """的/得 before a verb after an adverbial word (→ 地), 地/得 between a modifier and a noun (→ 的)."""
     out: list[Finding] = []
     for match in _PARTICLE.finditer(text):
+        if match.group() == "的" and not _may_follow_adverbial(text, match.start()):
+            continue
         rule = _screen(text, match.start())
         if rule is None or not _confirmed(text, rule):
             continue

@@ -41,29 +41,30 @@ def print_findings(text: str, findings: list[Any], name: str) -> None:
     if not findings:
         console.print(f"[green]✓[/] {name}: no findings.")
         return
+    report = Text()  # one renderable, printed once: per-line console.print calls dominate a long report
     for severity in ("blocking", "warning", "info"):
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
-        console.print(Text(f" {SEVERITY_LABEL[severity]} · {len(group)} ", style=SEVERITY_STYLE[severity]))
+        report.append(f" {SEVERITY_LABEL[severity]} · {len(group)} ", style=SEVERITY_STYLE[severity])
+        report.append("\n")
         for finding in group:
             if finding.end > finding.start:
                 line, column, view = _line_view(text, finding.start, finding.end, SEVERITY_STYLE[severity])
                 where = f"{name}:{line}:{column}"
             else:
                 view, where = Text(""), f"{name}"
-            head = Text(f"  {where} ", style="dim")
-            head.append(f"[{finding.category}] ", style="bold")
-            head.append(finding.message)
-            console.print(head)
+            report.append(f"  {where} ", style="dim")
+            report.append(f"[{finding.category}] ", style="bold")
+            report.append(finding.message)
+            report.append("\n")
             if view.plain:
-                console.print(Text("    ").append(view))
+                report.append("    ").append(view).append("\n")
             if finding.suggestion:
-                console.print(Text("    → ", style="green").append(finding.suggestion, style="green"))
+                report.append("    → ", style="green").append(finding.suggestion, style="green").append("\n")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("blocking", "warning", "info")}
-    console.print(
-        f"{name}: {counts['blocking']} blocking, {counts['warning']} warning, {counts['info']} info"
-    )
+    report.append(f"{name}: {counts['blocking']} blocking, {counts['warning']} warning, {counts['info']} info")
+    console.print(report)
 
 
 def check_command(

@@ -36,3 +36,21 @@ def test_misused_particle_is_flagged_with_the_right_one(text: str, wrong: str, r
 )
 def test_correct_particles_raise_nothing(text: str) -> None:
     assert particle_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["他每天都认真的学习两个小时", "目的地是福州，当地人都爱喝茉莉花茶", "用500ml常温水冷泡4小时", "这是他们得产品"],
+)
+def test_window_tagging_matches_jieba_posseg_without_hmm(sentence: str) -> None:
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    from agents.checks.dictionary import pos_cut
+
+    jieba.setLogLevel(logging.WARNING)
+    tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    expected = [(pair.word, pair.flag) for pair in tagger.lcut(sentence, HMM=False)]
+    assert pos_cut(sentence) == expected
