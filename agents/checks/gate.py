@@ -77,13 +77,18 @@ class ChineseGate:
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per (category, span): the most severe wins."""
-    best: dict[tuple[str, int, int, str], Finding] = {}
+    best: dict[tuple[str, int, int, str], tuple[int, Finding]] = {}
     for finding in findings:
         key = (finding.category, finding.start, finding.end, finding.rule_id if finding.end == 0 else "")
+        rank = SEVERITY_ORDER[finding.severity]
         held = best.get(key)
-        if held is None or SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[held.severity]:
-            best[key] = finding
-    return sorted(best.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule_id))
+        if held is None or rank < held[0]:
+            best[key] = (rank, finding)
+    # plain tuples sort without a key function; the index breaks ties before Finding is compared
+    ordered = sorted(
+        (rank, f.start, f.end, f.rule_id, index, f) for index, (rank, f) in enumerate(best.values())
+    )
+    return [row[-1] for row in ordered]
 
 
 def lexicon_folders(settings: Settings) -> list[Path]:

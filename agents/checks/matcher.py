@@ -141,15 +141,20 @@ class TermMatcher:
                 kept.append((hit.start, hit.end, self.kinds[best]))
         kept = _drop_contained(kept)
         boundaries = [m.end() for m in _SENTENCE_END.finditer(norm.original)] if self.markers else []
+        labels: dict[RuleKind, tuple[str, str]] = {}
         out: list[Finding] = []
         for start, end, kind in kept:
             o_start, o_end = norm.span(start, end)
-            severity, message = kind.severity, kind.message or f"词表命中：{kind.group}"
+            label = labels.get(kind)
+            if label is None:
+                label = labels[kind] = (f"{kind.category}.{kind.group}", kind.message or f"词表命中：{kind.group}")
+            rule_id, message = label
+            severity = kind.severity
             if kind.category == "ad_law" and self._self_comparison(norm.original, o_start, boundaries):
                 severity, message = "info", message + "（句中为与自家产品比较，通常豁免，请确认）"
             out.append(
                 Finding(
-                    rule_id=f"{kind.category}.{kind.group}",
+                    rule_id=rule_id,
                     category=kind.category,
                     severity=severity,
                     start=o_start,
