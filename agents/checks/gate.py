@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -40,6 +42,10 @@ class ChineseGate:
         self, text: str, *, platform: str | None = None, content: DraftContent | None = None
     ) -> list[Finding]:
         """All findings for a text, most severe first, then in reading order."""
+        with _cyclic_gc_paused():
+            return self._findings(text, platform=platform, content=content)
+
+    def _findings(self, text: str, *, platform: str | None, content: DraftContent | None) -> list[Finding]:
         spec = get_platform(platform) if platform else None
         if not text and content is None:
             return []
@@ -73,6 +79,19 @@ class ChineseGate:
             text_hash=text_hash(text),
             platform=key,
         )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a long text makes tens of thousands of findings (no cycles),
+    and each collection would walk the whole heap (the loaded lexicons) — ~35% of a 1 MB check."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
