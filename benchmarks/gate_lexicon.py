@@ -97,15 +97,16 @@ def _timed(call: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-# Measured with this script on main @ e658080 (pyahocorasick, before this branch), same machine,
-# load average ~6 on 2 cores: the figures this branch set out to improve.
+# main @ e658080 (pyahocorasick, before this branch), measured by its own copy of this script on the same
+# machine at load average ~2.6 on 2 cores, minutes before this branch's figures at load ~2.8. Its cold
+# start was timed through a check + lexicon Typer app (the console script then lacked other commands).
 BEFORE = {
-    "matcher_throughput_MB_per_s": 0.73,
-    "full_gate_throughput_MB_per_s": 0.17,
-    "full_gate_cpu_s_per_MB": 1.39,
-    "draft_3000_chars_warm_ms_median": 24.93,
-    "cold_start_nmo_check_s (+51k imported)": {"wall_s": 1.24, "cpu_s": 0.66},
+    "matcher_throughput_MB_per_s": 1.75,
+    "full_gate_throughput_MB_per_s": 0.33,
+    "draft_3000_chars_warm_ms_median": 15.5,
+    "cold_start_nmo_check_s (+51k imported, cache warm)": {"wall_s": 1.29, "cpu_s": 1.26},
     "matcher_load_from_cache_seconds": 0.383,
+    "peak_rss_MB": 500.3,
 }
 
 
