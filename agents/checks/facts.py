@@ -34,12 +34,41 @@ class ProductFact:
         return f"{self.source}:{self.line}「{self.name} | {self.spec} | {self.price} | {self.launch}」"
 
 
-def _aliases(name: str) -> list[str]:
+_MIN_ALIAS = 3
+_EDGE_MARKS = re.compile(r"^[·・\s]+|[·・\s]+$")
+
+
+def _aliases(name: str, brand_prefix: str = "") -> list[str]:
+    """Names a draft may use: the full name, without its bracketed note, the part after ·, and the name
+    without the brand prefix every product shares (山岚随行冷泡杯 → 随行冷泡杯)."""
     base = re.sub(r"[（(][^）)]*[）)]", "", name).strip()
     names = {name, base}
     if "·" in base:
         names.add(base.split("·", 1)[1].strip())
-    return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+    if brand_prefix and base.startswith(brand_prefix):
+        names.add(_EDGE_MARKS.sub("", base[len(brand_prefix) :]))
+    return sorted((n for n in names if len(n) >= _MIN_ALIAS), key=len, reverse=True)
+
+
+def _shared_prefix(names: list[str]) -> str:
+    """The brand prefix all product names start with (山岚), when there are several products."""
+    if len(names) < 2:
+        return ""
+    first, last = min(names), max(names)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return _EDGE_MARKS.sub("", first[:size])
+
+
+def _keep_unambiguous(facts: list[ProductFact]) -> None:
+    """Drop an alias that names more than one product: it cannot tell which facts apply."""
+    owners: dict[str, set[str]] = {}
+    for fact in facts:
+        for alias in fact.aliases:
+            owners.setdefault(alias, set()).add(fact.name)
+    for fact in facts:
+        fact.aliases = [a for a in fact.aliases if len(owners[a]) == 1]
 
 
 def load_product_facts(path: Path) -> list[ProductFact]:
@@ -75,9 +104,12 @@ def load_product_facts(path: Path) -> list[ProductFact]:
                     row.get("上市日期", ""),
                     number,
                     str(path),
-                    _aliases(name),
                 )
             )
+    prefix = _shared_prefix([re.sub(r"[（(][^）)]*[）)]", "", f.name) for f in facts])
+    for fact in facts:
+        fact.aliases = _aliases(fact.name, prefix)
+    _keep_unambiguous(facts)
     return facts
 
 

@@ -6,16 +6,18 @@ import re
 
 from agents.schemas import Finding
 
-_MOBILE = re.compile(r"(?<![\d])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+# Each pattern opens with a character class (or a look-ahead for one) so `re` jumps between digits
+# instead of trying a look-behind at every character of a long text.
+_MOBILE = re.compile(r"(?=[+81])(?<![\d])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _ID_CARD = re.compile(
-    r"(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+    r"[1-9](?<![\dA-Za-z][1-9])\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![A-Za-z])")
 _WECHAT = re.compile(
     r"(?:微信号?|v信|V信|薇信|威信|VX|vx|Vx|wx|WX|weixin|wechat|WeChat|加v|加V|＋v|\+v|\+V)"
     r"\s*[:：]?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
 )
-_CARD = re.compile(r"(?<![\d])(?:\d[ -]?){15,18}\d(?![\d])")
+_CARD = re.compile(r"\d(?<!\d\d)(?:[ -]?\d){15,18}(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -70,7 +72,7 @@ def pii_findings(text: str) -> list[Finding]:
             add(match.start(), match.end(), "bank_card", "blocking", "银行卡号（Luhn 校验有效），不得公开")
     for match in _MOBILE.finditer(text):
         add(match.start(), match.end(), "mobile", "warning", "手机号码：确认是否为公开的客服电话，否则删除")
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(text) if "@" in text else ():
         add(match.start(), match.end(), "email", "warning", "电子邮箱：确认是否可以公开")
     for match in _WECHAT.finditer(text):
         add(

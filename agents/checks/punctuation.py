@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 
 from agents.schemas import Finding, Severity
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
-_HALF_PUNCT = re.compile(rf"(?<=[{_CJK}])[,?!:;](?=[{_CJK}“‘「《（]|\s*$)", re.MULTILINE)
+# Each pattern starts with a character class (or a look-ahead for one) so `re` skips ahead quickly
+# instead of trying a look-behind at every character of a long text.
+_HALF_PUNCT = re.compile(rf"[,?!:;](?<=[{_CJK}][,?!:;])(?=[{_CJK}“‘「《（]|\s*$)", re.MULTILINE)
+_MARK_RUN = re.compile(r"[！？!?]{2,}")
 _REPEATED = re.compile(r"[！!]{2,}|[？?]{2,}|[！？!?]{3,}")
-_ELLIPSIS = re.compile(rf"(?<=[{_CJK}])(?:\.{{3,}}|。{{2,}}|…(?!…))")
-_DASH = re.compile(rf"(?<=[{_CJK}])(?:--|—(?!—))(?=[{_CJK}])")
+_ELLIPSIS = re.compile(rf"(?=[.。…])(?<=[{_CJK}])(?:\.{{3,}}|。{{2,}}|…(?!…))")
+_DASH = re.compile(rf"(?=[-—])(?<=[{_CJK}])(?:--|—(?!—))(?=[{_CJK}])")
 _FULLWIDTH_DIGITS = re.compile(r"[０-９]+")
 _RANGE = re.compile(r"(\d+(?:\.\d+)?%)\s*[-~到至]\s*(\d+(?:\.\d+)?%)")
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "【": "】", "「": "」", "『": "』"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_PAIR_OR_BREAK = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS)) + "\n]")
 _CODE_SPAN = re.compile(r"`[^`\n]*`|https?://\S+|\[[^\]\n]*\]\([^)\n]*\)")
+Skipped = Callable[[int], bool]
 
 
 def _finding(
@@ -36,10 +43,12 @@ def _finding(
 
 def punctuation_findings(text: str) -> list[Finding]:
     """Half-width punctuation in Chinese, repeated ！！/？？, unbalanced pairs, mixed quotes, numbers."""
-    skip = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
+    starts = [m.start() for m in _CODE_SPAN.finditer(text)]
+    ends = [m.end() for m in _CODE_SPAN.finditer(text)] if starts else []
 
     def skipped(pos: int) -> bool:
-        return any(s <= pos < e for s, e in skip)
+        index = bisect_right(starts, pos) - 1
+        return index >= 0 and pos < ends[index]
 
     out: list[Finding] = []
     for m in _HALF_PUNCT.finditer(text):
@@ -55,12 +64,14 @@ def punctuation_findings(text: str) -> list[Finding]:
                     _HALF_TO_FULL[m.group()],
                 )
             )
-    for m in _REPEATED.finditer(text):
-        first = m.group()[0]
-        single = "！" if first in "！!" else "？"
-        out.append(
-            _finding("repeated", "warning", text, m.start(), m.end(), "重复的感叹号/问号显得不专业", single)
-        )
+    for run in _MARK_RUN.finditer(text):
+        for m in _REPEATED.finditer(text, run.start(), run.end()):
+            single = "！" if m.group()[0] in "！!" else "？"
+            out.append(
+                _finding(
+                    "repeated", "warning", text, m.start(), m.end(), "重复的感叹号/问号显得不专业", single
+                )
+            )
     for m in _ELLIPSIS.finditer(text):
         out.append(
             _finding("ellipsis", "info", text, m.start(), m.end(), "省略号应为“……”（两个三连点）", "……")
@@ -91,47 +102,46 @@ def punctuation_findings(text: str) -> list[Finding]:
     return out
 
 
-def _unbalanced(text: str, skipped: object) -> list[Finding]:
+def _unbalanced(text: str, skipped: Skipped) -> list[Finding]:
     """Openers without closers and closers without openers, paragraph by paragraph."""
     out: list[Finding] = []
-    offset = 0
-    for paragraph in text.split("\n"):
-        stack: list[tuple[str, int]] = []
-        for index, char in enumerate(paragraph):
-            pos = offset + index
-            if char in _PAIRS and not (callable(skipped) and skipped(pos)):
-                stack.append((char, pos))
-            elif char in _CLOSERS and not (callable(skipped) and skipped(pos)):
-                if stack and stack[-1][0] == _CLOSERS[char]:
-                    stack.pop()
-                else:
-                    out.append(
-                        _finding(
-                            "unbalanced",
-                            "warning",
-                            text,
-                            pos,
-                            pos + 1,
-                            f"“{char}”没有对应的“{_CLOSERS[char]}”",
-                            None,
-                        )
-                    )
+    stack: list[tuple[str, int]] = []
+
+    def unclosed() -> None:
         for char, pos in stack:
             out.append(
                 _finding(
                     "unbalanced", "warning", text, pos, pos + 1, f"“{char}”没有对应的“{_PAIRS[char]}”", None
                 )
             )
-        offset += len(paragraph) + 1
+        stack.clear()
+
+    for m in _PAIR_OR_BREAK.finditer(text):
+        char, pos = m.group(), m.start()
+        if char == "\n":
+            unclosed()
+        elif skipped(pos):
+            continue
+        elif char in _PAIRS:
+            stack.append((char, pos))
+        elif stack and stack[-1][0] == _CLOSERS[char]:
+            stack.pop()
+        else:
+            out.append(
+                _finding(
+                    "unbalanced", "warning", text, pos, pos + 1, f"“{char}”没有对应的“{_CLOSERS[char]}”", None
+                )
+            )
+    unclosed()
     return out
 
 
-def _mixed_quotes(text: str, skipped: object) -> list[Finding]:
+def _mixed_quotes(text: str, skipped: Skipped) -> list[Finding]:
     """Straight ASCII quotes around Chinese text, flagged when curly quotes are used elsewhere too."""
     straight = [
         m
         for m in re.finditer(rf'"[^"\n]*[{_CJK}][^"\n]*"', text)
-        if not (callable(skipped) and skipped(m.start()))
+        if not skipped(m.start())
     ]
     if not straight:
         return []

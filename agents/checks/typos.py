@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from agents.checks.dictionary import cached_build, crosses_word, is_word, word_ending_at, word_tags
+from agents.checks.particles import particle_findings
 from agents.schemas import Finding
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*")
@@ -35,82 +36,114 @@ class ConfusionData(BaseModel):
     de_degree_words: list[str] = Field(default_factory=list)
 
 
-def _load_confusions(name: str) -> ConfusionData:
+def _confusion_text(name: str) -> str:
     data = resources.files("agents.data").joinpath(name)
-    if not data.is_file():
-        return ConfusionData()
+    return data.read_text("utf-8") if data.is_file() else ""
+
+
+def _parse_confusions(text: str) -> ConfusionData:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return ConfusionData.model_validate(yaml.load(data.read_text("utf-8"), Loader=loader) or {})
+    return ConfusionData.model_validate(yaml.load(text, Loader=loader) or {}) if text else ConfusionData()
+
+
+class ConfusionTable(NamedTuple):
+    """Wrong → right forms, the 的→得 degree words and an automaton over the wrong forms."""
+
+    pairs: dict[str, str]
+    degree_words: tuple[str, ...]
+    wrong_forms: list[str]
+    automaton: Any
+
+
+def _confusion_table(use_mined: bool) -> ConfusionTable:
+    """The curated (and mined) pairs; the parsed YAML is cached by content, YAML parsing being slow."""
+    import hashlib
+
+    texts = [_confusion_text("confusions.yaml")]
+    if use_mined:
+        texts.append(_confusion_text("confusions_mined.yaml"))
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+
+    def build() -> ConfusionTable:
+        import daachorse
+
+        parsed = [_parse_confusions(text) for text in texts]
+        pairs = {p.wrong: p.right for data in parsed for p in data.words if p.wrong != p.right}
+        wrong_forms = list(pairs)
+        automaton = (
+            daachorse.CharwiseDoubleArrayAhoCorasick(wrong_forms, match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST)
+            if wrong_forms
+            else None
+        )
+        return ConfusionTable(pairs, tuple(parsed[0].de_degree_words), wrong_forms, automaton)
+
+    return cached_build(f"confusions-{digest}", build)
 
 
 class IdiomData(NamedTuple):
-    """Idioms, their one-wildcard index, an automaton of their halves and toneless readings of characters."""
+    """Idioms, a character → sound-code table and an automaton of idioms spelled in sound codes."""
 
-    idioms: frozenset[str]
-    wildcards: dict[str, tuple[str, ...]]
-    halves: Any
-    readings: dict[str, frozenset[str]]
+    sound_codes: dict[int, str]
+    automaton: Any
+    spelled: list[str]  # per automaton pattern: the idioms it spells, joined by "|" (fast to unpickle)
 
 
-def _toneless_readings() -> dict[str, frozenset[str]]:
+_SOUND_BASE = 0xE000  # private-use code points stand for toneless syllables
+_READING_COMBINATIONS = 16
+
+
+def _toneless_readings() -> dict[str, tuple[str, ...]]:
     import unicodedata
 
     from pypinyin.pinyin_dict import pinyin_dict
 
-    readings: dict[str, frozenset[str]] = {}
+    readings: dict[str, tuple[str, ...]] = {}
     for code, value in pinyin_dict.items():
         plain = unicodedata.normalize("NFKD", value)
         plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-        readings[chr(code)] = frozenset(plain.split(","))
+        readings[chr(code)] = tuple(dict.fromkeys(plain.split(",")))
     return readings
 
 
 def _build_idiom_data() -> IdiomData:
-    import ahocorasick
+    import itertools
+
+    import daachorse
 
     idioms = frozenset(w for w, tag in word_tags().items() if tag == "i" and len(w) == 4)
-    index: dict[str, list[str]] = {}
-    halves: dict[str, set[int]] = {}
-    for idiom in idioms:
-        for i in range(4):
-            index.setdefault(idiom[:i] + "?" + idiom[i + 1 :], []).append(idiom)
-        halves.setdefault(idiom[:2], set()).add(0)
-        halves.setdefault(idiom[2:], set()).add(2)
-    automaton: Any = ahocorasick.Automaton()
-    for half, shifts in halves.items():
-        automaton.add_word(half, tuple(sorted(shifts)))
-    if halves:
-        automaton.make_automaton()
-    return IdiomData(
-        idioms, {k: tuple(v) for k, v in index.items()}, automaton if halves else None, _toneless_readings()
-    )
+    readings = _toneless_readings()
+    syllables: dict[str, str] = {}
+    for options in readings.values():
+        for reading in options:
+            syllables.setdefault(reading, chr(_SOUND_BASE + len(syllables)))
+    # text characters are coded by their main reading; idioms by every reading of each character
+    sound_codes = {ord(ch): syllables[options[0]] for ch, options in readings.items()}
+    patterns: dict[str, list[str]] = {}
+    for idiom in sorted(idioms):
+        options_per_char = [[syllables[r] for r in readings.get(ch, ())] or [ch] for ch in idiom]
+        for combo in itertools.islice(itertools.product(*options_per_char), _READING_COMBINATIONS):
+            patterns.setdefault("".join(combo), []).append(idiom)
+    automaton = daachorse.CharwiseDoubleArrayAhoCorasick(list(patterns)) if patterns else None
+    return IdiomData(sound_codes, automaton, ["|".join(v) for v in patterns.values()])
 
 
 @cache
 def idiom_data() -> IdiomData:
     """Idiom resources, built once from jieba's dictionary and pypinyin, then kept in the cache folder."""
-    return cached_build("idioms", _build_idiom_data)
+    return cached_build("idiom-sounds-v2", _build_idiom_data)
 
 
 class TypoChecker:
     """Flags likely typos with a suggestion; never rewrites the text."""
 
     def __init__(self, *, use_mined: bool = True, use_idioms: bool = True, use_de: bool = True) -> None:
-        import ahocorasick
-
-        curated = _load_confusions("confusions.yaml")
-        pairs = list(curated.words)
-        if use_mined:
-            pairs.extend(_load_confusions("confusions_mined.yaml").words)
-        self.pairs = {p.wrong: p.right for p in pairs if p.wrong != p.right}
-        self.degree_words = tuple(curated.de_degree_words)
+        table = _confusion_table(use_mined)
+        self.pairs = table.pairs
+        self.degree_words = table.degree_words
         self.use_idioms = use_idioms
         self.use_de = use_de
-        self._automaton: Any = ahocorasick.Automaton()
-        for wrong in self.pairs:
-            self._automaton.add_word(wrong, wrong)
-        if self.pairs:
-            self._automaton.make_automaton()
+        self._wrong_forms = table.wrong_forms
+        self._automaton: Any = table.automaton
         self._de = (
             re.compile("的(?=" + "|".join(map(re.escape, self.degree_words)) + ")")
             if self.degree_words
@@ -118,10 +151,13 @@ class TypoChecker:
         )
 
     def findings(self, text: str) -> list[Finding]:
-        """Confusion pairs on word boundaries, 的→得 after verbs, idiom near-misses."""
+        """Confusion pairs on word boundaries, 的/地/得 by part of speech, idiom near-misses."""
         out = self._pair_findings(text)
         if self.use_de and self._de is not None:
             out.extend(self._de_findings(text))
+        if self.use_de:
+            taken_de = {f.start for f in out}
+            out.extend(f for f in particle_findings(text) if f.start not in taken_de)
         if self.use_idioms:
             taken = [(f.start, f.end) for f in out]
             out.extend(
@@ -130,15 +166,13 @@ class TypoChecker:
         return out
 
     def _pair_findings(self, text: str) -> list[Finding]:
-        if not self.pairs:
+        if self._automaton is None:
             return []
         out: list[Finding] = []
-        last_end = -1
-        for end_index, wrong in self._automaton.iter_long(text):
-            start, end = end_index - len(wrong) + 1, end_index + 1
-            if start < last_end or crosses_word(text, start, end):
+        for start, end, pattern in self._automaton.find(text):
+            if crosses_word(text, start, end):
                 continue
-            last_end = end
+            wrong = self._wrong_forms[pattern]
             right = self.pairs[wrong]
             out.append(
                 Finding(
@@ -178,23 +212,17 @@ class TypoChecker:
         return out
 
     def _idiom_findings(self, text: str) -> list[Finding]:
+        """4-character windows that sound like an idiom and differ from it in exactly one character."""
         data = idiom_data()
-        idioms, index = data.idioms, data.wildcards
-        if not index:
+        if data.automaton is None:
             return []
         out: list[Finding] = []
         next_free = 0
-        for start in _idiom_window_starts(text, data.halves):
+        for start, _, pattern in data.automaton.find_overlapping(text.translate(data.sound_codes)):
             window = text[start : start + 4]
-            if (
-                start < next_free
-                or len(window) < 4
-                or not _is_cjk4(window)
-                or window in idioms
-                or is_word(window)
-            ):
+            if start < next_free or not _is_cjk4(window) or is_word(window):
                 continue
-            match = self._idiom_near(window, index, data.readings)
+            match = _one_character_off(window, data.spelled[pattern].split("|"))
             if match is not None and not crosses_word(text, start, start + 4):
                 out.append(
                     Finding(
@@ -211,36 +239,16 @@ class TypoChecker:
                 next_free = start + 4
         return out
 
-    @staticmethod
-    def _idiom_near(
-        window: str, index: dict[str, tuple[str, ...]], readings: dict[str, frozenset[str]]
-    ) -> str | None:
-        for position in range(4):
-            candidates = index.get(window[:position] + "?" + window[position + 1 :])
-            if not candidates:
-                continue
-            for idiom in candidates:
-                wrong, right = window[position], idiom[position]
-                # the swapped-in character must sound like the right one, and the window must not
-                # read as two ordinary words (那就一定 is not 那就一定的 idiom)
-                if readings.get(wrong, frozenset()) & readings.get(right, frozenset()) and not (
-                    is_word(window[:2]) and is_word(window[2:])
-                ):
-                    return idiom
+
+def _one_character_off(window: str, idioms: list[str]) -> str | None:
+    """The idiom that `window` misspells in one (same-sounding) character, unless the window reads as
+    two ordinary words (那就一定 is not a misspelt idiom)."""
+    if window in idioms or (is_word(window[:2]) and is_word(window[2:])):
         return None
-
-
-def _idiom_window_starts(text: str, halves: Any) -> list[int]:
-    """Sorted start offsets of 4-character windows that share a half with some idiom."""
-    if halves is None:
-        return []
-    starts: set[int] = set()
-    for end_index, shifts in halves.iter(text):
-        for shift in shifts:
-            start = end_index - 1 - shift
-            if start >= 0:
-                starts.add(start)
-    return sorted(starts)
+    for idiom in idioms:
+        if sum(a != b for a, b in zip(window, idiom, strict=True)) == 1:
+            return idiom
+    return None
 
 
 def _is_cjk4(window: str) -> bool:

@@ -14,13 +14,18 @@ SEVERITY_LABEL = {"blocking": "阻断 blocking", "warning": "警告 warning", "i
 _CONTEXT = 30
 
 
-def _line_view(text: str, start: int, end: int, style: str) -> tuple[int, int, Any]:
-    """Line number, column and the line (trimmed around the span) with the span highlighted."""
+def _line_view(text: str, breaks: list[int], start: int, end: int, style: str) -> tuple[int, int, Any]:
+    """Line number, column and the line (trimmed around the span) with the span highlighted.
+
+    `breaks` are the offsets of every newline in `text` (bisected, so a long report stays linear)."""
+    from bisect import bisect_left
+
     from rich.text import Text
 
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end_index = text.find("\n", max(end - 1, start))
-    line_end = len(text) if line_end_index < 0 else line_end_index
+    line_index = bisect_left(breaks, start)  # newlines before start
+    line_start = breaks[line_index - 1] + 1 if line_index else 0
+    next_break = bisect_left(breaks, max(end - 1, start))
+    line_end = breaks[next_break] if next_break < len(breaks) else len(text)
     lo = max(line_start, start - _CONTEXT)
     hi = min(line_end, max(end, start) + _CONTEXT)
     view = Text("…" if lo > line_start else "")
@@ -29,7 +34,7 @@ def _line_view(text: str, start: int, end: int, style: str) -> tuple[int, int, A
     view.append(text[end:hi] if end > start else text[start:hi])
     if hi < line_end:
         view.append("…")
-    return text.count("\n", 0, start) + 1, start - line_start + 1, view
+    return line_index + 1, start - line_start + 1, view
 
 
 def print_findings(text: str, findings: list[Any], name: str) -> None:
@@ -41,29 +46,35 @@ def print_findings(text: str, findings: list[Any], name: str) -> None:
     if not findings:
         console.print(f"[green]✓[/] {name}: no findings.")
         return
+    import re
+
+    breaks = [match.start() for match in re.finditer("\n", text)]
+    report = Text()  # one renderable, printed once: per-line console.print calls dominate a long report
     for severity in ("blocking", "warning", "info"):
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
-        console.print(Text(f" {SEVERITY_LABEL[severity]} · {len(group)} ", style=SEVERITY_STYLE[severity]))
+        report.append(f" {SEVERITY_LABEL[severity]} · {len(group)} ", style=SEVERITY_STYLE[severity])
+        report.append("\n")
         for finding in group:
             if finding.end > finding.start:
-                line, column, view = _line_view(text, finding.start, finding.end, SEVERITY_STYLE[severity])
+                line, column, view = _line_view(
+                    text, breaks, finding.start, finding.end, SEVERITY_STYLE[severity]
+                )
                 where = f"{name}:{line}:{column}"
             else:
                 view, where = Text(""), f"{name}"
-            head = Text(f"  {where} ", style="dim")
-            head.append(f"[{finding.category}] ", style="bold")
-            head.append(finding.message)
-            console.print(head)
+            report.append(f"  {where} ", style="dim")
+            report.append(f"[{finding.category}] ", style="bold")
+            report.append(finding.message)
+            report.append("\n")
             if view.plain:
-                console.print(Text("    ").append(view))
+                report.append("    ").append(view).append("\n")
             if finding.suggestion:
-                console.print(Text("    → ", style="green").append(finding.suggestion, style="green"))
+                report.append("    → ", style="green").append(finding.suggestion, style="green").append("\n")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("blocking", "warning", "info")}
-    console.print(
-        f"{name}: {counts['blocking']} blocking, {counts['warning']} warning, {counts['info']} info"
-    )
+    report.append(f"{name}: {counts['blocking']} blocking, {counts['warning']} warning, {counts['info']} info")
+    console.print(report)
 
 
 def check_command(

@@ -175,3 +175,14 @@ def test_evaluate_gate_scores_recall_and_clean_false_alarms(gate: ChineseGate) -
     assert metrics.per_category["ad_law"].recall == 0.5
     assert metrics.per_category["competitor"].fp == 1
     assert metrics.clean_false_alarm_rate == 0.0
+
+
+def test_products_are_found_by_their_name_without_the_brand_prefix(tmp_path: Path) -> None:
+    from agents.checks.facts import FactChecker, load_product_facts
+
+    table = PRODUCTS + "| 山岚四季礼盒 | 4种口味×10袋 | 198元 | 2024-01-10 |\n"
+    (tmp_path / "products.md").write_text(table, "utf-8")
+    checker = FactChecker(load_product_facts(tmp_path / "products.md"))
+    found = [(f.text, f.suggestion) for f in checker.findings("随行冷泡杯99元，四季礼盒168元。")]
+    assert found == [("99元", "89元"), ("168元", "198元")]
+    assert checker.findings("随行冷泡杯89元，四季礼盒198元。") == []
