@@ -138,7 +138,7 @@ class BrandKnowledgeBase:
         mode: RetrievalMode | None = None,
     ) -> list[Passage]:
         """Ranked passages for a question, best first (hybrid BM25 + dense by default)."""
-        from agents.knowledge.lexical import tokenize
+        from agents.knowledge.lexical import query_terms
 
         if not query.strip():
             raise UserInputError(
@@ -158,7 +158,8 @@ class BrandKnowledgeBase:
         lexical: list[tuple[int, float]] = []
         dense: list[tuple[int, float]] = []
         if mode != "dense":
-            lexical = lexical_ranking(snapshot, tokenize(query), mask)
+            vocabulary = snapshot.lexical.vocabulary if snapshot.lexical is not None else {}
+            lexical = lexical_ranking(snapshot, query_terms(query, vocabulary), mask)
         if mode != "lexical":
             dense = self._dense_ranking(snapshot, query, kind, platform, since, mask)
         if mode == "dense":

@@ -168,6 +168,30 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9._+-]*")
+_LONGEST_WORD = 8
+
+
+def query_terms(text: str, vocabulary: dict[str, int]) -> list[str]:
+    """Terms of a query as the index knows them, without loading jieba's 9 MB dictionary.
+
+    Every CJK substring of 2–8 characters that is an indexed word counts (a superset of what jieba's
+    search mode would cut from the query, restricted to words that can match; single characters are
+    covered by the `#` unigrams), plus Latin words and the character n-grams `tokenize` adds.
+    """
+    lowered = text.lower()
+    terms = [w for w in _LATIN_WORD.findall(lowered) if w in vocabulary and w not in STOPWORDS]
+    for run in _CJK_RUN.findall(lowered):
+        for start in range(len(run)):
+            for end in range(start + 2, min(len(run), start + _LONGEST_WORD) + 1):
+                word = run[start:end]
+                if word in vocabulary and word not in STOPWORDS:
+                    terms.append(word)
+        terms.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+        terms.extend("#" + char for char in run if char not in STOPWORDS)
+    return terms
+
+
 class LexicalIndex:
     """An inverted index: for each term, the chunks it occurs in and how often; scored with BM25."""
 
