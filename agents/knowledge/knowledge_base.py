@@ -161,7 +161,7 @@ class BrandKnowledgeBase:
             vocabulary = snapshot.lexical.vocabulary if snapshot.lexical is not None else {}
             lexical = lexical_ranking(snapshot, query_terms(query, vocabulary), mask)
         if mode != "lexical":
-            dense = self._dense_ranking(snapshot, query, kind, platform, since, mask)
+            dense = self._dense_ranking(snapshot, query, kind, platform, since)
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":
@@ -171,13 +171,7 @@ class BrandKnowledgeBase:
         return [snapshot.chunks[position].to_passage(round(score, 6)) for position, score in ranked[:k]]
 
     def _dense_ranking(
-        self,
-        snapshot: Snapshot,
-        query: str,
-        kind: Kind | None,
-        platform: str | None,
-        since: date | None,
-        mask: object,
+        self, snapshot: Snapshot, query: str, kind: Kind | None, platform: str | None, since: date | None
     ) -> list[tuple[int, float]]:
         vector = self.embedder.embed_query(query)
         n = min(CANDIDATES, len(snapshot.chunks))

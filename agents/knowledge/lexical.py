@@ -217,31 +217,25 @@ class LexicalIndex:
     @classmethod
     def build(cls, documents: Iterable[Counter[str]]) -> LexicalIndex:
         """Index term counts (`Counter(tokenize(text))`); position i in the index is document i."""
+        from array import array
+
         import numpy as np
 
-        postings: dict[str, list[tuple[int, int]]] = {}
-        lengths: list[int] = []
+        vocabulary: dict[str, int] = {}
+        term_ids, doc_ids, frequencies, lengths = array("i"), array("i"), array("f"), array("f")
         for doc_id, counts in enumerate(documents):
             lengths.append(sum(counts.values()))
             for term, freq in counts.items():
-                postings.setdefault(term, []).append((doc_id, freq))
-        terms = sorted(postings)
-        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
-        total = 0
-        for i, term in enumerate(terms):
-            total += len(postings[term])
-            offsets[i + 1] = total
-        docs = np.empty(total, dtype=np.int32)
-        tfs = np.empty(total, dtype=np.float32)
-        cursor = 0
-        for term in terms:
-            for doc_id, freq in postings[term]:
-                docs[cursor] = doc_id
-                tfs[cursor] = freq
-                cursor += 1
-        return cls(
-            {t: i for i, t in enumerate(terms)}, offsets, docs, tfs, np.asarray(lengths, dtype=np.float32)
-        )
+                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
+                doc_ids.append(doc_id)
+                frequencies.append(freq)
+        terms = np.frombuffer(term_ids, dtype=np.int32) if term_ids else np.zeros(0, dtype=np.int32)
+        order = np.argsort(terms, kind="stable")
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(vocabulary)), out=offsets[1:])
+        docs = np.frombuffer(doc_ids, dtype=np.int32)[order] if doc_ids else np.zeros(0, dtype=np.int32)
+        tfs = np.frombuffer(frequencies, dtype=np.float32)[order] if frequencies else np.zeros(0, dtype=np.float32)
+        return cls(vocabulary, offsets, docs, tfs, np.frombuffer(lengths, dtype=np.float32).copy())
 
     def scores(self, query_tokens: Sequence[str]) -> NDArray[np.float32]:
         """BM25 score of every chunk for the query (0 where no term matches)."""
