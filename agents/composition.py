@@ -12,9 +12,12 @@ from agents.prompts import PromptLibrary
 from agents.telemetry import disable_telemetry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from agents.graph import WorkflowContext
     from agents.llm import OpenAIStructuredLLM
     from agents.ports import Gate, KnowledgeBase
+    from agents.schemas import Finding
     from agents.service import WorkflowService
 
 
@@ -52,13 +55,24 @@ def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> W
     kb = build_knowledge(settings)
     planner_llm = build_llm(settings, "planner")
     writer_llm = build_llm(settings, "writer")
+    proofreader_llm = build_llm(settings, "proofreader")
     return WorkflowContext(
         planner=KnowledgePlanner(kb, planner_llm, prompts, today=date.today(), insights_loader=_insights(settings)),
         writer=KnowledgeWriter(kb, writer_llm, prompts),
         gate=build_gate(settings),
         max_revisions=settings.max_revisions,
-        usage_sources=tuple(llm for llm in (planner_llm, writer_llm) if llm is not None),
+        proofreader=_proofreader(proofreader_llm, prompts) if settings.llm_proofreader else None,
+        usage_sources=tuple(llm for llm in (planner_llm, writer_llm, proofreader_llm) if llm is not None),
     )
+
+
+def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Callable[[str], list[Finding]] | None:
+    """The optional LLM proofreader pass, adding findings on top of the deterministic gate."""
+    if llm is None:
+        return None
+    from agents.checks.proofreader import llm_findings
+
+    return lambda text: llm_findings(text, llm, prompts)
 
 
 def _insights(settings: Settings):  # type: ignore[no-untyped-def]

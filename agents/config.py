@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     prompts_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "prompts", description="Prompt templates folder."
     )
+    llm_proofreader: bool = Field(
+        default=True, description="With an LLM configured, add an LLM proofreading pass on top of the gate."
+    )
     max_revisions: int = Field(default=2, ge=0, le=10, description="Gate → writer rounds before review.")
     retrieval_k: int = Field(default=6, ge=1, le=50)
     requester: str = Field(default_factory=lambda: os.environ.get("USER", "operator"))

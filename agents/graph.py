@@ -4,6 +4,7 @@ writer → gate → (revise, bounded) → review (interrupt) → finalize; edits
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -19,6 +20,7 @@ from agents.schemas import (
     DraftBrief,
     DraftRecord,
     DraftStatus,
+    Finding,
     ReviewDecision,
     Revision,
     RevisionRequest,
@@ -46,6 +48,7 @@ class WorkflowContext:
     writer: Writer
     gate: Gate
     max_revisions: int = 2
+    proofreader: Callable[[str], list[Finding]] | None = None
     usage_sources: tuple[UsageSource, ...] = field(default_factory=tuple)
 
     def drain_usage(self) -> list[LLMCall]:
@@ -193,8 +196,14 @@ def gate(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]
     latest = revisions[-1]
     content = state["written"].content if latest.backend != "human" else None
     check = runtime.context.gate.check(latest.text, platform=state["brief"].platform, content=content)
+    if runtime.context.proofreader is not None:
+        try:
+            extra = runtime.context.proofreader(latest.text)
+        except LLMError:
+            extra = []  # the LLM pass is optional: the deterministic result stands on its own
+        check = check.model_copy(update={"findings": [*check.findings, *extra]})
     revisions[-1] = latest.model_copy(update={"check": check})
-    return {"check": check, "revisions": revisions}
+    return {"check": check, "revisions": revisions, "usage": runtime.context.drain_usage()}
 
 
 def after_gate(

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+
 from agents.composer.brand import BrandProfile, load_brand_profile
-from agents.composer.language import ensure_chinese
-from agents.composer.plan import compose_plan
-from agents.errors import NotFoundError, UserInputError
+from agents.composer.language import ensure_chinese, is_chinese
+from agents.composer.plan import RECENT_DAYS, PlanDraft, compose_plan
+from agents.composer.similarity import TopicMatcher, knowledge_embedder
+from agents.errors import LLMMalformedAnswer, NotFoundError, UserInputError
 from agents.platforms import get_platform
 from agents.ports import KnowledgeBase, StructuredLLM
 from agents.prompts import PromptLibrary
@@ -49,9 +52,7 @@ def validate_plan_request(request: PlanRequest, today: date) -> None:
 def load_hot_topics(path: Path) -> list[str]:
     """Read hot topics from .txt (one a line), .csv (a `topic` column or the first) or .yaml (a list)."""
     if not path.is_file():
-        raise NotFoundError(
-            f"Hot-topics file {path} does not exist.", "Check the path passed to --hot-topics."
-        )
+        raise NotFoundError(f"Hot-topics file {path} does not exist.", "Check the path passed to --hot-topics.")
     try:
         raw = path.read_text("utf-8")
     except UnicodeDecodeError as error:
@@ -277,12 +278,15 @@ class KnowledgePlanner:
         request = request.model_copy(update={"platforms": [get_platform(p).key for p in request.platforms]})
         require_knowledge(self.kb)
         profile = load_brand_profile(self.kb)
-        draft = compose_plan(request, plan_id, self.kb, profile)
+        insights = self.insights_loader() if self.insights_loader else None
+        draft = compose_plan(request, plan_id, self.kb, profile, insights)
         warnings = list(draft.warnings)
         items = draft.items
-        insights = self.insights_loader() if self.insights_loader else None
+        if self.llm is not None:
+            items, extra = llm_plan_items(self.llm, self.prompts, self.kb, request, plan_id, profile, draft)
+            warnings += extra
         if insights is not None:
-            warnings.append(f"参考了数据分析结论：{str(insights)[:120]}")
+            warnings.append("已参考最近一次数据分析的最佳发布时段、星期和内容支柱。")
         return Plan(
             id=plan_id,
             brief=request.brief,
@@ -293,9 +297,119 @@ class KnowledgePlanner:
             items=items,
             nodes=draft.nodes,
             warnings=warnings,
-            backend="offline",
+            backend="offline" if self.llm is None else "llm",
         )
 
     def profile(self) -> BrandProfile:
         """The brand profile the planner reads (pillars, products, performance, gaps)."""
         return load_brand_profile(self.kb)
+
+
+class LLMPlanItem(BaseModel):
+    """One calendar item as the planner model proposes it."""
+
+    date: date
+    slot: str = Field(description="HH:MM")
+    platform: str
+    pillar: str
+    topic: str
+    angle: str
+    format: str
+    reason: str
+    node: str | None = None
+    citations: list[str] = Field(default_factory=list)
+
+
+class LLMPlan(BaseModel):
+    """The planner model's answer: the calendar items."""
+
+    items: list[LLMPlanItem]
+
+
+def _plan_prompt_variables(request: PlanRequest, profile: BrandProfile, draft: PlanDraft) -> dict[str, object]:
+    end = request.start + timedelta(days=request.days - 1)
+    performance = "\n".join(
+        f"- {get_platform(p.platform).name} / {p.pillar}: {p.rate:.1%}（{p.pieces} 篇）"
+        for p in sorted(profile.performance, key=lambda p: (p.platform, -p.rate))
+    )
+    return {
+        "brief": request.brief,
+        "platforms": "、".join(f"{get_platform(p).name}（{p}）" for p in request.platforms),
+        "window": f"{request.start.isoformat()} 至 {end.isoformat()}（{request.days} 天）",
+        "goal": request.goal,
+        "posts": f"每周 {request.posts_per_week} 条",
+        "nodes": "\n".join(
+            f"- {n.name}（{n.kind}）{n.start.isoformat()}～{n.end.isoformat()} {n.note}"
+            + ("（风险日，不做促销）" if n.risk else "")
+            for n in draft.nodes
+        )
+        or "（无）",
+        "pillars": "\n".join(f"- {p.name}：{p.description}" for p in profile.pillars) or "（无）",
+        "performance": performance or "（无往期数据）",
+        "gaps": "\n".join(f"- {g.competitor}：{g.text}" for g in profile.gaps) or "（无）",
+        "recent": "\n".join(f"- {t}" for t in profile.recent_titles(request.start)) or "（无）",
+        "draft_plan": "\n".join(
+            f"- {i.date.isoformat()} {i.slot} {i.platform} {i.pillar}：{i.topic}" + (f"（{i.node}）" if i.node else "")
+            for i in draft.items
+        ),
+    }
+
+
+def llm_plan_items(
+    llm: StructuredLLM,
+    prompts: PromptLibrary,
+    kb: KnowledgeBase,
+    request: PlanRequest,
+    plan_id: str,
+    profile: BrandProfile,
+    draft: PlanDraft,
+) -> tuple[list[PlanItem], list[str]]:
+    """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in."""
+    end = request.start + timedelta(days=request.days - 1)
+    passages = kb.search(request.brief, k=8)
+    for item in draft.items:
+        passages += [p for c in item.citations if (p := kb.get(c)) is not None]
+    passages = list({p.id: p for p in passages}.values())
+    messages = prompts.get("planner", "plan").render(**_plan_prompt_variables(request, profile, draft))
+    answer = llm.generate(messages, LLMPlan, passages=passages)
+    given = {p.id for p in passages}
+    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    warnings: list[str] = []
+    kept: list[LLMPlanItem] = []
+    for proposed in answer.items:
+        platform = next((p for p in request.platforms if p == proposed.platform), None)
+        if platform is None:
+            try:
+                platform = get_platform(proposed.platform).key
+            except UserInputError:
+                platform = None
+        if platform not in request.platforms or not request.start <= proposed.date <= end:
+            warnings.append(f"舍弃了模型给出的窗口或平台之外的选题「{proposed.topic}」")
+            continue
+        if recent.score(proposed.topic)[0] >= recent.threshold:
+            warnings.append(f"舍弃了与近期内容重复的选题「{proposed.topic}」")
+            continue
+        if not is_chinese(proposed.topic):
+            continue
+        kept.append(
+            proposed.model_copy(
+                update={
+                    "platform": platform,
+                    "citations": [c for c in proposed.citations if c in given],
+                }
+            )
+        )
+    if not kept:
+        raise LLMMalformedAnswer(
+            "The planner model proposed no usable item inside the window and platforms asked for.",
+            "Retry, or pick a stronger planner model (NMO_PLANNER__MODEL); NMO_BACKEND=offline plans offline.",
+        )
+    covered = {i.node for i in kept if i.node}
+    for item in draft.items:
+        if item.node and item.node not in covered:
+            kept.append(LLMPlanItem.model_validate(item.model_dump(exclude={"id"})))
+            covered.add(item.node)
+            warnings.append(f"模型漏掉了营销节点「{item.node}」，已补上离线排期的选题")
+    kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
+    items = [PlanItem(id=f"{plan_id}-{n:02d}", **item.model_dump()) for n, item in enumerate(kept, start=1)]
+    return items, warnings

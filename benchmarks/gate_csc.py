@@ -20,7 +20,7 @@ FILES = ("sighan15_test.tsv", "ecspell_odw_test.tsv", "sighan15_train.tsv", "ecs
 
 
 def main() -> int:
-    """Print precision, recall and false-alarm rate per file for the full checker and for curated rules only."""
+    """Print precision, recall and false alarms per file: full checker and curated rules only."""
     if not CSC.is_dir():
         print(f"skip: {CSC} is absent")
         return 0
@@ -30,8 +30,12 @@ def main() -> int:
         for label, checker in variants.items():
             started = time.perf_counter()
             metrics = evaluate_csc(checker.findings, pairs)
-            row = {"file": name, "checker": label, **metrics.summary(),
-                   "seconds": round(time.perf_counter() - started, 2)}
+            row = {
+                "file": name,
+                "checker": label,
+                **metrics.summary(),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
             print(json.dumps(row, ensure_ascii=False))
     return 0
 

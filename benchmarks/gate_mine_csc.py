@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from agents.checks.csc import load_csc, mine_confusion_pairs
-from agents.checks.typos import dictionary_words
+from agents.checks.dictionary import word_tags
 
 ROOT = Path(__file__).resolve().parents[1]
 CSC = ROOT.parent / "shared" / "benchmarks" / "csc"
@@ -25,14 +25,20 @@ def main() -> int:
         return 0
     train = [pair for name in TRAIN for pair in load_csc(CSC / name)]
     clean = [p.target for p in train] + [p.source for p in train if p.label == 0]
-    pairs = mine_confusion_pairs(train, dictionary_words(), clean)
+    pairs = mine_confusion_pairs(
+        train, frozenset(w for w, t in word_tags().items() if not t.startswith("rare:")), clean
+    )
     out = ROOT / "agents" / "data" / "confusions_mined.yaml"
-    header = ("# Confusion pairs mined by benchmarks/gate_mine_csc.py from the CSC train splits (SIGHAN-15 train,\n"
-              "# ECSpell odw train; aopolin-lv/ECSpell, MIT). Kept only when the right form is a jieba dictionary\n"
-              "# word, the wrong form is not, and the wrong form never occurs in the clean train text.\n")
+    header = (
+        "# Confusion pairs mined by benchmarks/gate_mine_csc.py from the CSC train splits (SIGHAN-15 train,\n"
+        "# ECSpell odw train; aopolin-lv/ECSpell, MIT). Kept only when the right form is a jieba dictionary\n"
+        "# word, the wrong form is not, and the wrong form never occurs in the clean train text.\n"
+    )
     words = [{"wrong": w, "right": r} for w, r in sorted(pairs.items())]
-    out.write_text(header + yaml.safe_dump({"words": words}, allow_unicode=True, default_flow_style=None,
-                                           width=200), "utf-8")
+    out.write_text(
+        header + yaml.safe_dump({"words": words}, allow_unicode=True, default_flow_style=None, width=200),
+        "utf-8",
+    )
     print(f"train pairs: {len(train)}; mined confusion pairs kept: {len(pairs)} -> {out}")
     return 0
 

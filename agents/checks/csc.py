@@ -40,8 +40,9 @@ def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def mine_confusion_pairs(train: Sequence[CscPair], dictionary: frozenset[str],
-                         clean_texts: Iterable[str]) -> dict[str, str]:
+def mine_confusion_pairs(
+    train: Sequence[CscPair], dictionary: frozenset[str], clean_texts: Iterable[str]
+) -> dict[str, str]:
     """Wrong→right n-grams from train corrections, kept only when the right form is a dictionary word,
     the wrong form is not, and the wrong form never occurs in clean text."""
     candidates: dict[str, str] = {}
@@ -87,9 +88,15 @@ class CscMetrics(BaseModel):
 
     def summary(self) -> dict[str, float | int]:
         """Plain numbers for printing."""
-        return {"sentences": self.sentences, "positives": self.positives, "negatives": self.negatives,
-                "flagged": self.flagged, "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "false_alarm_rate": round(self.false_alarm_rate, 4)}
+        return {
+            "sentences": self.sentences,
+            "positives": self.positives,
+            "negatives": self.negatives,
+            "flagged": self.flagged,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "false_alarm_rate": round(self.false_alarm_rate, 4),
+        }
 
 
 def evaluate_csc(detect: Detector, pairs: Sequence[CscPair]) -> CscMetrics:
@@ -107,5 +114,11 @@ def evaluate_csc(detect: Detector, pairs: Sequence[CscPair]) -> CscMetrics:
             false_alarms += 1
         elif any(f.start <= pos < f.end for f in findings for pos in errors):
             tp += 1
-    return CscMetrics(sentences=len(pairs), positives=positives, negatives=len(pairs) - positives,
-                      flagged=flagged, true_positives=tp, false_alarms_on_correct=false_alarms)
+    return CscMetrics(
+        sentences=len(pairs),
+        positives=positives,
+        negatives=len(pairs) - positives,
+        flagged=flagged,
+        true_positives=tp,
+        false_alarms_on_correct=false_alarms,
+    )

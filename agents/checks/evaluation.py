@@ -71,8 +71,16 @@ class GateMetrics(BaseModel):
             "cases": self.cases,
             "clean_cases": self.clean_cases,
             "clean_false_alarm_rate": round(self.clean_false_alarm_rate, 4),
-            "per_category": {k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4),
-                                 "tp": v.tp, "fp": v.fp, "fn": v.fn} for k, v in sorted(self.per_category.items())},
+            "per_category": {
+                k: {
+                    "precision": round(v.precision, 4),
+                    "recall": round(v.recall, 4),
+                    "tp": v.tp,
+                    "fp": v.fp,
+                    "fn": v.fn,
+                }
+                for k, v in sorted(self.per_category.items())
+            },
         }
 
 
@@ -106,7 +114,19 @@ def evaluate_gate(gate: Gate, cases: Sequence[GateCase]) -> GateMetrics:
             clean += 1
             clean_alarms += bool(found)
         if found != expected:
-            misses.append(CaseMiss(text=case.text, expected=sorted(expected), found=sorted(found),
-                                   missing=sorted(expected - found), extra=sorted(found - expected)))
-    return GateMetrics(cases=len(cases), clean_cases=clean, clean_false_alarms=clean_alarms,
-                       per_category=scores, misses=misses)
+            misses.append(
+                CaseMiss(
+                    text=case.text,
+                    expected=sorted(expected),
+                    found=sorted(found),
+                    missing=sorted(expected - found),
+                    extra=sorted(found - expected),
+                )
+            )
+    return GateMetrics(
+        cases=len(cases),
+        clean_cases=clean,
+        clean_false_alarms=clean_alarms,
+        per_category=scores,
+        misses=misses,
+    )

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+from agents.checks.dictionary import word_starting_at
 from agents.checks.normalize import fold
 from agents.schemas import Finding
 
 # 第一 + a measure word is an ordinal (第一场雪, 第一轮), except the ranking ones (第一名, 第一家, 第一款).
 _ORDINAL_MEASURES = frozenset("个次步天口杯批篇章节期季届场轮站件位年月周句条页集遍回趟泡层排行段课道")
 _ADVICE_POS = ("v", "p", "d", "c")
-
-
-def _next_word(text: str, end: int) -> tuple[str, str]:
-    """The word right after `end` and its jieba part of speech."""
-    from agents.checks.typos import jieba_posseg
-
-    for pair in jieba_posseg().cut(text[end : end + 8]):
-        return str(pair.word), str(pair.flag)
-    return "", ""
 
 
 def is_exempt(text: str, finding: Finding) -> bool:
@@ -30,6 +22,6 @@ def is_exempt(text: str, finding: Finding) -> bool:
     if bare == "最好":
         if not following or following in "的地得，。！？,.!?、":
             return False
-        word, flag = _next_word(text, finding.end)
+        word, flag = word_starting_at(text, finding.end)
         return flag.startswith(_ADVICE_POS) and not word.startswith(("喝", "吃", "用的", "看的"))
     return False

@@ -50,7 +50,9 @@ def load_product_facts(path: Path) -> list[ProductFact]:
     facts: list[ProductFact] = []
     header: list[str] | None = None
     for number, line in enumerate(lines, start=1):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else None
+        cells = (
+            [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else None
+        )
         if cells is None:
             if header is not None and facts:
                 break
@@ -65,8 +67,17 @@ def load_product_facts(path: Path) -> list[ProductFact]:
         row = dict(zip(header, cells, strict=False))
         name = row.get("产品", "")
         if name:
-            facts.append(ProductFact(name, row.get("规格", ""), row.get("价格", ""), row.get("上市日期", ""),
-                                     number, str(path), _aliases(name)))
+            facts.append(
+                ProductFact(
+                    name,
+                    row.get("规格", ""),
+                    row.get("价格", ""),
+                    row.get("上市日期", ""),
+                    number,
+                    str(path),
+                    _aliases(name),
+                )
+            )
     return facts
 
 
@@ -85,7 +96,7 @@ class FactChecker:
         """A `fact` finding for each stated number that contradicts the product table."""
         mentions = self._mentions(text)
         out: list[Finding] = []
-        for index, (start, end, fact) in enumerate(mentions):
+        for index, (_, end, fact) in enumerate(mentions):
             stop_match = _SCOPE_END.search(text, end)
             scope_end = stop_match.start() if stop_match else len(text)
             if index + 1 < len(mentions):
@@ -107,11 +118,19 @@ class FactChecker:
         out: list[Finding] = []
 
         def add(m: re.Match[str], what: str, stated: str, expected: str) -> None:
-            out.append(Finding(rule_id=f"fact.{what}", category="fact", severity="warning",
-                               start=start + m.start(), end=start + m.end(), text=m.group(),
-                               message=f"{fact.name} 的{_LABELS[what]}是 {expected}，稿件写的是 {stated}。"
-                                       f"来源：{fact.cite()}",
-                               suggestion=expected))
+            out.append(
+                Finding(
+                    rule_id=f"fact.{what}",
+                    category="fact",
+                    severity="warning",
+                    start=start + m.start(),
+                    end=start + m.end(),
+                    text=m.group(),
+                    message=f"{fact.name} 的{_LABELS[what]}是 {expected}，稿件写的是 {stated}。"
+                    f"来源：{fact.cite()}",
+                    suggestion=expected,
+                )
+            )
 
         expected_price = _number(fact.price)
         promo = any(word in scope for word in _PROMO_WORDS)

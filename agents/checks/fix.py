@@ -13,8 +13,13 @@ _ADVICE_MARKS = ("删除", "，或", "改为", "写明", "确认", "补写", "�
 def is_unambiguous(finding: Finding) -> bool:
     """True when the suggestion is a literal replacement for the flagged span, not advice."""
     suggestion = finding.suggestion
-    return (finding.category in FIXABLE_CATEGORIES and suggestion is not None and finding.end > finding.start
-            and len(suggestion) <= 20 and not any(mark in suggestion for mark in _ADVICE_MARKS))
+    return (
+        finding.category in FIXABLE_CATEGORIES
+        and suggestion is not None
+        and finding.end > finding.start
+        and len(suggestion) <= 20
+        and not any(mark in suggestion for mark in _ADVICE_MARKS)
+    )
 
 
 def apply_fixes(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
@@ -38,5 +43,11 @@ def apply_fixes(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]
 
 def unified_diff(before: str, after: str, name: str) -> str:
     """A unified diff between two versions of a text."""
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=name, tofile=f"{name} (fixed)"))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=name,
+            tofile=f"{name} (fixed)",
+        )
+    )

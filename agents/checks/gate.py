@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from agents.checks.dictionary import use_cache_dir
 from agents.checks.exemptions import is_exempt
 from agents.checks.facts import FactChecker, load_product_facts
 from agents.checks.lexicon import BUILTIN_LISTS, Lexicon, builtin_lexicon, lexicon_paths, load_lexicon_file
@@ -28,22 +29,27 @@ from agents.schemas import SEVERITY_ORDER, CheckResult, DraftContent, Finding, t
 class ChineseGate:
     """Deterministic proofreading and compliance checks; satisfies agents.ports.Gate."""
 
-    def __init__(self, matcher: TermMatcher, facts: FactChecker | None = None,
-                 typos: TypoChecker | None = None) -> None:
+    def __init__(
+        self, matcher: TermMatcher, facts: FactChecker | None = None, typos: TypoChecker | None = None
+    ) -> None:
         self.matcher = matcher
         self.facts = facts
         self.typos = typos
 
-    def findings(self, text: str, *, platform: str | None = None,
-                 content: DraftContent | None = None) -> list[Finding]:
+    def findings(
+        self, text: str, *, platform: str | None = None, content: DraftContent | None = None
+    ) -> list[Finding]:
         """All findings for a text, most severe first, then in reading order."""
         spec = get_platform(platform) if platform else None
         if not text and content is None:
             return []
         found: list[Finding] = []
         if text:
-            found.extend(f for f in self.matcher.findings(normalize(text), spec.key if spec else None)
-                         if not is_exempt(text, f))
+            found.extend(
+                f
+                for f in self.matcher.findings(normalize(text), spec.key if spec else None)
+                if not is_exempt(text, f)
+            )
             pii = pii_findings(text)
             found.extend(pii)
             found.extend(offsite_contact_findings(pii, spec))
@@ -57,12 +63,16 @@ class ChineseGate:
             found.extend(platform_findings(text, spec, content))
         return _dedupe(found)
 
-    def check(self, text: str, *, platform: str | None = None,
-              content: DraftContent | None = None) -> CheckResult:
+    def check(
+        self, text: str, *, platform: str | None = None, content: DraftContent | None = None
+    ) -> CheckResult:
         """Check a text (and, when given, the draft's parts against the platform's rules)."""
         key = get_platform(platform).key if platform else None
-        return CheckResult(findings=self.findings(text, platform=key, content=content), text_hash=text_hash(text),
-                           platform=key)
+        return CheckResult(
+            findings=self.findings(text, platform=key, content=content),
+            text_hash=text_hash(text),
+            platform=key,
+        )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -106,6 +116,8 @@ def build_matcher(settings: Settings, extra_lexicons: Sequence[Path] = ()) -> Te
 
 def build_gate(settings: Settings, extra_lexicons: Sequence[Path] = ()) -> ChineseGate:
     """The gate for a brand: built-in lists + brand and user lexicons + product facts + typo rules."""
+    use_cache_dir(settings.home / "cache")
     facts = load_product_facts(settings.knowledge_dir / "brand" / "products.md")
-    return ChineseGate(build_matcher(settings, extra_lexicons), FactChecker(facts) if facts else None,
-                       TypoChecker())
+    return ChineseGate(
+        build_matcher(settings, extra_lexicons), FactChecker(facts) if facts else None, TypoChecker()
+    )

@@ -95,25 +95,50 @@ def lexicon_from_data(data: LexiconFile, source: str) -> Lexicon:
     rules: list[LexiconRule] = []
     for rule in data.rules:
         if _usable_term(rule.term):
-            rules.append(rule.model_copy(update={"source": rule.source or source,
-                                                 "group": rule.group or data.name or _stem(source)}))
+            rules.append(
+                rule.model_copy(
+                    update={
+                        "source": rule.source or source,
+                        "group": rule.group or data.name or _stem(source),
+                    }
+                )
+            )
     for group in data.groups:
         for raw in group.terms:
             term = _usable_term(raw)
             if term:
-                rules.append(LexiconRule(term=term, category=group.category, severity=group.severity,
-                                         suggestion=group.suggestion, message=group.message,
-                                         group=group.name, source=source, platforms=group.platforms))
+                rules.append(
+                    LexiconRule(
+                        term=term,
+                        category=group.category,
+                        severity=group.severity,
+                        suggestion=group.suggestion,
+                        message=group.message,
+                        group=group.name,
+                        source=source,
+                        platforms=group.platforms,
+                    )
+                )
     if data.terms:
         if data.category is None:
-            raise UserInputError(f"Lexicon {source} lists terms but no category.",
-                                 "Add `category: sensitive` (or another category) at the top of the file.")
+            raise UserInputError(
+                f"Lexicon {source} lists terms but no category.",
+                "Add `category: sensitive` (or another category) at the top of the file.",
+            )
         for raw in data.terms:
             term = _usable_term(raw)
             if term:
-                rules.append(LexiconRule(term=term, category=data.category, severity=data.severity,
-                                         suggestion=data.suggestion, message=data.message,
-                                         group=data.name or _stem(source), source=source))
+                rules.append(
+                    LexiconRule(
+                        term=term,
+                        category=data.category,
+                        severity=data.severity,
+                        suggestion=data.suggestion,
+                        message=data.message,
+                        group=data.name or _stem(source),
+                        source=source,
+                    )
+                )
     allow = [t for t in (_usable_term(a) for a in data.allow) if t]
     return Lexicon(rules, allow, list(data.self_comparison_markers), [source])
 
@@ -129,25 +154,30 @@ def _yaml_loader() -> type[yaml.SafeLoader]:
 def parse_lexicon_yaml(text: str, source: str) -> Lexicon:
     """Parse lexicon YAML text; a malformed file is a user error naming the file."""
     try:
-        raw: Any = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader
+        raw: Any = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as error:
-        raise UserInputError(f"Lexicon {source} is not valid YAML: {error}.",
-                             "Fix the file; see DESIGN.md for the lexicon format.") from error
+        raise UserInputError(
+            f"Lexicon {source} is not valid YAML: {error}.",
+            "Fix the file; see DESIGN.md for the lexicon format.",
+        ) from error
     if raw is None:
         return Lexicon(sources=[source])
     if isinstance(raw, list):
         raw = {"terms": raw}
     if not isinstance(raw, dict):
-        raise UserInputError(f"Lexicon {source} must be a mapping with `rules:` and/or `allow:`.",
-                             "See DESIGN.md for the lexicon format.")
+        raise UserInputError(
+            f"Lexicon {source} must be a mapping with `rules:` and/or `allow:`.",
+            "See DESIGN.md for the lexicon format.",
+        )
     try:
         data = LexiconFile.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise UserInputError(f"Lexicon {source} has a bad entry at {where}: {first['msg']}.",
-                             f"Categories: {', '.join(get_args(Category))}; "
-                             f"severities: {', '.join(get_args(Severity))}.") from error
+        raise UserInputError(
+            f"Lexicon {source} has a bad entry at {where}: {first['msg']}.",
+            f"Categories: {', '.join(get_args(Category))}; severities: {', '.join(get_args(Severity))}.",
+        ) from error
     return lexicon_from_data(data, source)
 
 
@@ -207,7 +237,7 @@ class ImportReport:
 
 
 def common_words(min_freq: int = 2000) -> set[str]:
-    """Everyday words from jieba's dictionary (frequency ≥ min_freq): a noisy list's likeliest false alarms."""
+    """Everyday words from jieba's dictionary (frequency ≥ min_freq): likely false alarms in noisy lists."""
     from importlib.util import find_spec
 
     spec = find_spec("jieba")
@@ -240,7 +270,12 @@ def tier_terms(terms: Sequence[str], severity: Severity, tier: TierChoice) -> tu
 
 
 def import_term_list(
-    source: Path, dest_dir: Path, *, category: Category, severity: Severity, name: str | None = None,
+    source: Path,
+    dest_dir: Path,
+    *,
+    category: Category,
+    severity: Severity,
+    name: str | None = None,
     tier: TierChoice = "auto",
 ) -> ImportReport:
     """Import a term list (plain or YAML) into `dest_dir` as a lexicon YAML; the source is not changed."""
@@ -270,8 +305,11 @@ def import_term_list(
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / f"{_safe_name(list_name)}.yaml"
     header = f"# Imported from {source.name} by `nmo lexicon import` (tier={tier}).\n"
-    dest.write_text(header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False,
-                                            default_flow_style=None, width=4096), "utf-8")
+    dest.write_text(
+        header
+        + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=4096),
+        "utf-8",
+    )
     demoted = sum(1 for sev in tiers.values() if sev == "info" and severity != "info")
     return ImportReport(dest, len(tiers) - demoted, demoted, dropped, raw_count - len(unique))
 
@@ -290,6 +328,9 @@ def add_allowed(dest_dir: Path, terms: Sequence[str]) -> Path:
     path = dest_dir / ALLOW_FILE
     existing: list[str] = load_lexicon_file(path).allow if path.exists() else []
     merged = list(dict.fromkeys([*existing, *(t.strip() for t in terms if t.strip())]))
-    path.write_text("# Terms never flagged; edit or use `nmo lexicon allow`.\n"
-                    + yaml.safe_dump({"allow": merged}, allow_unicode=True), "utf-8")
+    path.write_text(
+        "# Terms never flagged; edit or use `nmo lexicon allow`.\n"
+        + yaml.safe_dump({"allow": merged}, allow_unicode=True),
+        "utf-8",
+    )
     return path

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import pickle
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from agents.checks.lexicon import Lexicon
-from agents.checks.normalize import NormalizedText, fold
+from agents.checks.normalize import SEPARATORS, NormalizedText, fold
 from agents.schemas import SEVERITY_ORDER, Category, Finding, Severity
 
 CACHE_VERSION = "matcher-v1"
-_SEPARATOR_STRIP = re.compile(r"[^\S\n]+|[*·•\-_~|/\\^+=`'\"#@\u200b-\u200d\ufeff]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
@@ -58,10 +57,19 @@ class TermMatcher:
         for rule, key in zip(lexicon.rules, keys, strict=False):
             if not key:
                 continue
-            self.rows.append(RuleRow(rule.term, rule.category, rule.severity, rule.suggestion, rule.message,
-                                     rule.group, tuple(rule.platforms)))
+            self.rows.append(
+                RuleRow(
+                    rule.term,
+                    rule.category,
+                    rule.severity,
+                    rule.suggestion,
+                    rule.message,
+                    rule.group,
+                    tuple(rule.platforms),
+                )
+            )
             entries.setdefault(key, ([], False))[0].append(len(self.rows) - 1)
-        for key in keys[len(terms):]:
+        for key in keys[len(terms) :]:
             if key:
                 ids, _ = entries.get(key, ([], False))
                 entries[key] = (ids, True)
@@ -94,12 +102,18 @@ class TermMatcher:
     def findings(self, norm: NormalizedText, platform: str | None = None) -> list[Finding]:
         """Findings for every term hit not exempted by an allow entry or a longer hit of its category."""
         hits, allowed = self.hits(norm)
+        starts, ends = _merge_spans(allowed)
         kept: list[tuple[int, int, RuleRow]] = []
         for hit in hits:
-            if any(a_start < hit.end and hit.start < a_end and a_end >= hit.end for a_start, a_end in allowed):
+            # exempt when an allowed span covers the hit's last character (最后 over 最; 第一次 over 全网第一)
+            index = bisect_right(starts, hit.end - 1) - 1
+            if index >= 0 and ends[index] >= hit.end:
                 continue
-            rows = [self.rows[i] for i in hit.rules if not self.rows[i].platforms or
-                    (platform is not None and platform in self.rows[i].platforms)]
+            rows = [
+                self.rows[i]
+                for i in hit.rules
+                if not self.rows[i].platforms or (platform is not None and platform in self.rows[i].platforms)
+            ]
             if rows:
                 best = min(reversed(rows), key=lambda r: SEVERITY_ORDER[r.severity])
                 kept.append((hit.start, hit.end, best))
@@ -111,9 +125,18 @@ class TermMatcher:
             severity, message = row.severity, row.message or f"词表命中：{row.group}"
             if row.category == "ad_law" and self._self_comparison(norm.original, o_start, boundaries):
                 severity, message = "info", message + "（句中为与自家产品比较，通常豁免，请确认）"
-            out.append(Finding(rule_id=f"{row.category}.{row.group}", category=row.category, severity=severity,
-                               start=o_start, end=o_end, text=norm.original[o_start:o_end], message=message,
-                               suggestion=row.suggestion))
+            out.append(
+                Finding(
+                    rule_id=f"{row.category}.{row.group}",
+                    category=row.category,
+                    severity=severity,
+                    start=o_start,
+                    end=o_end,
+                    text=norm.original[o_start:o_end],
+                    message=message,
+                    suggestion=row.suggestion,
+                )
+            )
         return out
 
     def _self_comparison(self, text: str, offset: int, boundaries: list[int]) -> bool:
@@ -124,6 +147,19 @@ class TermMatcher:
         end = boundaries[index] if index < len(boundaries) else len(text)
         sentence = text[start:end]
         return any(marker in sentence for marker in self.markers)
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted, merged [start, end) spans as two parallel lists for bisecting."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def _drop_contained(hits: list[tuple[int, int, RuleRow]]) -> list[tuple[int, int, RuleRow]]:
@@ -145,7 +181,7 @@ def _matching_forms(terms: Sequence[str]) -> list[str]:
         return []
     cleaned = [t.replace("\n", " ") for t in terms]
     folded = fold("\n".join(cleaned)).split("\n")
-    return [_SEPARATOR_STRIP.sub("", f) for f in folded]
+    return [SEPARATORS.sub("", f) for f in folded]
 
 
 def lexicon_fingerprint(paths: Sequence[Path], builtin_texts: Sequence[str]) -> str:
@@ -163,7 +199,7 @@ def load_cached_matcher(cache_file: Path) -> TermMatcher | None:
     """A matcher pickled by an earlier run, or None when absent or unreadable."""
     try:
         with cache_file.open("rb") as handle:
-            matcher = pickle.load(handle)  # noqa: S301 - our own cache file under the data dir
+            matcher = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     return matcher if isinstance(matcher, TermMatcher) else None

@@ -11,7 +11,7 @@ from typing import Protocol
 # Characters people slip between the characters of a banned phrase (全 网 第 一, 最*好*喝, 最🔥好).
 # Chinese sentence punctuation (，。！？；：、) is deliberately absent: it is a real boundary, and
 # dropping it would join 全网，第一次 into a match. Newlines are boundaries too.
-_SEPARATORS = re.compile(
+SEPARATORS = re.compile(
     "[^\\S\\n]+|[*·•\\-_.~|/\\\\^+=`'\"#@<>()\\[\\]{}$&…—\u200b-\u200d\u2060\ufeff\u00b7\u30fb"
     "\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u25a0-\u25ff\u2700-\u27bf\U0001f000-\U0001faff\ufe0f]+"
 )
@@ -82,7 +82,7 @@ def normalize(text: str, *, drop_separators: bool = True) -> NormalizedText:
     origins: list[int] = []
     length = 0
     cursor = 0
-    for match in _SEPARATORS.finditer(folded):
+    for match in SEPARATORS.finditer(folded):
         if match.start() > cursor:
             starts.append(length)
             origins.append(cursor)

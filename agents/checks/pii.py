@@ -7,7 +7,9 @@ import re
 from agents.schemas import Finding
 
 _MOBILE = re.compile(r"(?<![\d])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_ID_CARD = re.compile(r"(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])")
+_ID_CARD = re.compile(
+    r"(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+)
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![A-Za-z])")
 _WECHAT = re.compile(
     r"(?:微信号?|v信|V信|薇信|威信|VX|vx|Vx|wx|WX|weixin|wechat|WeChat|加v|加V|＋v|\+v|\+V)"
@@ -46,9 +48,18 @@ def pii_findings(text: str) -> list[Finding]:
         if any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        out.append(Finding(rule_id=f"pii.{rule}", category="pii", severity=severity,  # type: ignore[arg-type]
-                           start=start, end=end, text=text[start:end], message=message,
-                           suggestion="删除或打码（如 138****0000）"))
+        out.append(
+            Finding(
+                rule_id=f"pii.{rule}",
+                category="pii",
+                severity=severity,  # type: ignore[arg-type]
+                start=start,
+                end=end,
+                text=text[start:end],
+                message=message,
+                suggestion="删除或打码（如 138****0000）",
+            )
+        )
 
     for match in _ID_CARD.finditer(text):
         if id_card_valid(match.group()):
@@ -62,6 +73,11 @@ def pii_findings(text: str) -> list[Finding]:
     for match in _EMAIL.finditer(text):
         add(match.start(), match.end(), "email", "warning", "电子邮箱：确认是否可以公开")
     for match in _WECHAT.finditer(text):
-        add(match.start("id"), match.end("id"), "wechat_id", "warning",
-            "微信号：个人联系方式，且多数平台视为站外引流")
+        add(
+            match.start("id"),
+            match.end("id"),
+            "wechat_id",
+            "warning",
+            "微信号：个人联系方式，且多数平台视为站外引流",
+        )
     return out

@@ -19,10 +19,19 @@ _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _CODE_SPAN = re.compile(r"`[^`\n]*`|https?://\S+|\[[^\]\n]*\]\([^)\n]*\)")
 
 
-def _finding(rule: str, severity: Severity, text: str, start: int, end: int, message: str,
-             suggestion: str | None) -> Finding:
-    return Finding(rule_id=f"punctuation.{rule}", category="punctuation", severity=severity, start=start,
-                   end=end, text=text[start:end], message=message, suggestion=suggestion)
+def _finding(
+    rule: str, severity: Severity, text: str, start: int, end: int, message: str, suggestion: str | None
+) -> Finding:
+    return Finding(
+        rule_id=f"punctuation.{rule}",
+        category="punctuation",
+        severity=severity,
+        start=start,
+        end=end,
+        text=text[start:end],
+        message=message,
+        suggestion=suggestion,
+    )
 
 
 def punctuation_findings(text: str) -> list[Finding]:
@@ -35,24 +44,48 @@ def punctuation_findings(text: str) -> list[Finding]:
     out: list[Finding] = []
     for m in _HALF_PUNCT.finditer(text):
         if not skipped(m.start()):
-            out.append(_finding("half_width", "warning", text, m.start(), m.end(),
-                                "中文句子中应使用全角标点", _HALF_TO_FULL[m.group()]))
+            out.append(
+                _finding(
+                    "half_width",
+                    "warning",
+                    text,
+                    m.start(),
+                    m.end(),
+                    "中文句子中应使用全角标点",
+                    _HALF_TO_FULL[m.group()],
+                )
+            )
     for m in _REPEATED.finditer(text):
         first = m.group()[0]
         single = "！" if first in "！!" else "？"
-        out.append(_finding("repeated", "warning", text, m.start(), m.end(),
-                            "重复的感叹号/问号显得不专业", single))
+        out.append(
+            _finding("repeated", "warning", text, m.start(), m.end(), "重复的感叹号/问号显得不专业", single)
+        )
     for m in _ELLIPSIS.finditer(text):
-        out.append(_finding("ellipsis", "info", text, m.start(), m.end(), "省略号应为“……”（两个三连点）", "……"))
+        out.append(
+            _finding("ellipsis", "info", text, m.start(), m.end(), "省略号应为“……”（两个三连点）", "……")
+        )
     for m in _DASH.finditer(text):
         out.append(_finding("dash", "info", text, m.start(), m.end(), "破折号应为“——”", "——"))
     for m in _FULLWIDTH_DIGITS.finditer(text):
         half = m.group().translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
-        out.append(_finding("fullwidth_digits", "warning", text, m.start(), m.end(), "数字应使用半角阿拉伯数字",
-                            half))
+        out.append(
+            _finding(
+                "fullwidth_digits", "warning", text, m.start(), m.end(), "数字应使用半角阿拉伯数字", half
+            )
+        )
     for m in _RANGE.finditer(text):
-        out.append(_finding("range", "info", text, m.start(), m.end(), "数值范围建议用“～”连接",
-                            f"{m.group(1)}～{m.group(2)}"))
+        out.append(
+            _finding(
+                "range",
+                "info",
+                text,
+                m.start(),
+                m.end(),
+                "数值范围建议用“～”连接",
+                f"{m.group(1)}～{m.group(2)}",
+            )
+        )
     out.extend(_unbalanced(text, skipped))
     out.extend(_mixed_quotes(text, skipped))
     return out
@@ -72,22 +105,47 @@ def _unbalanced(text: str, skipped: object) -> list[Finding]:
                 if stack and stack[-1][0] == _CLOSERS[char]:
                     stack.pop()
                 else:
-                    out.append(_finding("unbalanced", "warning", text, pos, pos + 1,
-                                        f"“{char}”没有对应的“{_CLOSERS[char]}”", None))
+                    out.append(
+                        _finding(
+                            "unbalanced",
+                            "warning",
+                            text,
+                            pos,
+                            pos + 1,
+                            f"“{char}”没有对应的“{_CLOSERS[char]}”",
+                            None,
+                        )
+                    )
         for char, pos in stack:
-            out.append(_finding("unbalanced", "warning", text, pos, pos + 1,
-                                f"“{char}”没有对应的“{_PAIRS[char]}”", None))
+            out.append(
+                _finding(
+                    "unbalanced", "warning", text, pos, pos + 1, f"“{char}”没有对应的“{_PAIRS[char]}”", None
+                )
+            )
         offset += len(paragraph) + 1
     return out
 
 
 def _mixed_quotes(text: str, skipped: object) -> list[Finding]:
     """Straight ASCII quotes around Chinese text, flagged when curly quotes are used elsewhere too."""
-    straight = [m for m in re.finditer(rf'"[^"\n]*[{_CJK}][^"\n]*"', text)
-                if not (callable(skipped) and skipped(m.start()))]
+    straight = [
+        m
+        for m in re.finditer(rf'"[^"\n]*[{_CJK}][^"\n]*"', text)
+        if not (callable(skipped) and skipped(m.start()))
+    ]
     if not straight:
         return []
     curly = "“" in text or "”" in text
     message = "引号混用：中文引号与英文直引号并存" if curly else "中文文本应使用中文引号“”"
-    return [_finding("quotes", "warning" if curly else "info", text, m.start(), m.end(), message,
-                     "“" + m.group()[1:-1] + "”") for m in straight]
+    return [
+        _finding(
+            "quotes",
+            "warning" if curly else "info",
+            text,
+            m.start(),
+            m.end(),
+            message,
+            "“" + m.group()[1:-1] + "”",
+        )
+        for m in straight
+    ]

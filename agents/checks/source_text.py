@@ -13,16 +13,22 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 text from bytes (BOM dropped); binary or non-UTF-8 input is a user error saying what to do."""
     if len(raw) > MAX_INPUT_BYTES:
-        raise UserInputError(f"{name} is {len(raw) // (1024 * 1024)} MB; the limit is "
-                             f"{MAX_INPUT_BYTES // (1024 * 1024)} MB.", "Split the text into smaller files.")
+        raise UserInputError(
+            f"{name} is {len(raw) // (1024 * 1024)} MB; the limit is {MAX_INPUT_BYTES // (1024 * 1024)} MB.",
+            "Split the text into smaller files.",
+        )
     if b"\x00" in raw[:8192]:
-        raise UserInputError(f"{name} looks like a binary file, not text.",
-                             "Pass a UTF-8 text or Markdown file (export the document as .md or .txt first).")
+        raise UserInputError(
+            f"{name} looks like a binary file, not text.",
+            "Pass a UTF-8 text or Markdown file (export the document as .md or .txt first).",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UserInputError(f"{name} is not valid UTF-8 (bad byte at offset {error.start}).",
-                             f"Convert it first, e.g. `iconv -f GBK -t UTF-8 {name} > fixed.txt`.") from error
+        raise UserInputError(
+            f"{name} is not valid UTF-8 (bad byte at offset {error.start}).",
+            f"Convert it first, e.g. `iconv -f GBK -t UTF-8 {name} > fixed.txt`.",
+        ) from error
 
 
 def read_text_file(path: Path) -> str:
@@ -36,5 +42,7 @@ def read_text_file(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise UserInputError(f"Cannot read {path}: {error.strerror}.", "Check the file's permissions.") from error
+        raise UserInputError(
+            f"Cannot read {path}: {error.strerror}.", "Check the file's permissions."
+        ) from error
     return decode_text(raw, str(path))

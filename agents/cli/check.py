@@ -61,25 +61,48 @@ def print_findings(text: str, findings: list[Any], name: str) -> None:
             if finding.suggestion:
                 console.print(Text("    → ", style="green").append(finding.suggestion, style="green"))
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("blocking", "warning", "info")}
-    console.print(f"{name}: {counts['blocking']} blocking, {counts['warning']} warning, {counts['info']} info")
+    console.print(
+        f"{name}: {counts['blocking']} blocking, {counts['warning']} warning, {counts['info']} info"
+    )
 
 
 def check_command(
-    file: Annotated[Path, typer.Argument(help="Text or Markdown file to check, or - to read standard input.")],
-    platform: Annotated[str | None, typer.Option(
-        "--platform", "-p", help="Also apply this platform's rules (wechat, weibo, xiaohongshu, douyin, 小红书 …).")
+    file: Annotated[
+        Path, typer.Argument(help="Text or Markdown file to check, or - to read standard input.")
+    ],
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform",
+            "-p",
+            help="Also apply this platform's rules (wechat, weibo, xiaohongshu, douyin, 小红书 …).",
+        ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
-    lexicon: Annotated[list[Path] | None, typer.Option(
-        "--lexicon", "-l", help="Extra lexicon YAML file (repeatable), on top of the brand's and your imports.")
+    lexicon: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--lexicon",
+            "-l",
+            help="Extra lexicon YAML file (repeatable), on top of the brand's and your imports.",
+        ),
     ] = None,
-    fix: Annotated[bool, typer.Option(
-        "--fix", help="Write a copy with every unambiguous suggestion applied and print the diff.")] = False,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Where --fix writes the fixed copy (default: NAME.fixed.EXT beside the file).")
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix", help="Write a copy with every unambiguous suggestion applied and print the diff."
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where --fix writes the fixed copy (default: NAME.fixed.EXT beside the file).",
+        ),
     ] = None,
 ) -> None:
-    """Proofread a draft and check it for 广告法 terms, health claims, brand terms, PII, facts and platform rules.
+    """Proofread a draft; check 广告法 terms, health claims, brand terms, PII, facts, platform rules.
 
     Exits 1 when any finding is blocking, 0 otherwise (2 on bad input)."""
     from agents.checks.fix import apply_fixes, unified_diff
@@ -107,8 +130,14 @@ def check_command(
             console.print(diff or "No unambiguous fix to apply.", markup=False, highlight=False)
             console.print(f"Applied {len(applied)} fix(es); wrote {target}.")
     elif json_out:
-        print_json({"passed": result.passed, "platform": result.platform, "counts": result.counts(),
-                    "findings": result.findings})
+        print_json(
+            {
+                "passed": result.passed,
+                "platform": result.platform,
+                "counts": result.counts(),
+                "findings": result.findings,
+            }
+        )
     else:
         print_findings(text, result.findings, name)
     if not result.passed:

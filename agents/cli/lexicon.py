@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import Annotated, cast, get_args
 
 import typer
 
 from agents.errors import UserInputError
 from agents.schemas import Category, Severity
 
-lexicon_app = typer.Typer(help="Manage the word lists the gate matches (imports, allow list).",
-                          no_args_is_help=True)
+lexicon_app = typer.Typer(
+    help="Manage the word lists the gate matches (imports, allow list).", no_args_is_help=True
+)
 
 
 def _choice(value: str, allowed: tuple[str, ...], flag: str) -> str:
@@ -23,18 +24,24 @@ def _choice(value: str, allowed: tuple[str, ...], flag: str) -> str:
 @lexicon_app.command("import")
 def import_command(
     path: Annotated[Path, typer.Argument(help="A term list (one term a line) or a lexicon YAML file.")],
-    category: Annotated[str, typer.Option("--category", "-c", help="Category for the terms, e.g. sensitive.")
-                        ] = "sensitive",
+    category: Annotated[
+        str, typer.Option("--category", "-c", help="Category for the terms, e.g. sensitive.")
+    ] = "sensitive",
     severity: Annotated[str, typer.Option("--severity", "-s", help="blocking, warning or info.")] = "warning",
-    name: Annotated[str | None, typer.Option("--name", help="Name of the imported list (default: file name).")
-                    ] = None,
-    tier: Annotated[str, typer.Option(
-        "--tier", help="auto: drop 1-character terms and demote everyday words to info; none: keep as given.")
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name of the imported list (default: file name).")
+    ] = None,
+    tier: Annotated[
+        str,
+        typer.Option(
+            "--tier",
+            help="auto: drop 1-character terms and demote everyday words to info; none: keep as given.",
+        ),
     ] = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False,
 ) -> None:
-    """Import a term list into your lexicons (under the data folder); the brand's shipped lists stay untouched."""
-    from agents.checks.lexicon import import_term_list
+    """Import a term list into your lexicons (in the data folder); the brand's own lists stay untouched."""
+    from agents.checks.lexicon import TierChoice, import_term_list
     from agents.cli.output import console, print_json
     from agents.config import Settings
 
@@ -43,16 +50,29 @@ def import_command(
     tier_choice = _choice(tier, ("auto", "none"), "--tier")
     if not path.is_file():
         raise UserInputError(f"{path} is not a file.", "Pass a term list, one term a line.")
-    report = import_term_list(path, Settings().home / "lexicons", category=cat, severity=sev,  # type: ignore[arg-type]
-                              name=name, tier=tier_choice)  # type: ignore[arg-type]
-    data = {"path": str(report.path), "kept": report.kept, "demoted_to_info": report.demoted,
-            "dropped": report.dropped, "duplicates": report.duplicates}
+    report = import_term_list(
+        path,
+        Settings().home / "lexicons",
+        category=cast(Category, cat),
+        severity=cast(Severity, sev),
+        name=name,
+        tier=cast(TierChoice, tier_choice),
+    )
+    data = {
+        "path": str(report.path),
+        "kept": report.kept,
+        "demoted_to_info": report.demoted,
+        "dropped": report.dropped,
+        "duplicates": report.duplicates,
+    }
     if json_out:
         print_json(data)
         return
-    console.print(f"Imported {report.kept + report.demoted} terms into {report.path} "
-                  f"({report.kept} as {sev}, {report.demoted} everyday words as info, "
-                  f"{report.dropped} one-character terms dropped, {report.duplicates} duplicates).")
+    console.print(
+        f"Imported {report.kept + report.demoted} terms into {report.path} "
+        f"({report.kept} as {sev}, {report.demoted} everyday words as info, "
+        f"{report.dropped} one-character terms dropped, {report.duplicates} duplicates)."
+    )
 
 
 @lexicon_app.command("list")
@@ -68,11 +88,20 @@ def list_command(json_out: Annotated[bool, typer.Option("--json", help="Print as
     settings = Settings()
     rows = []
     sources = [("built-in", "adlaw.yaml + health_claims.yaml", builtin_lexicon())]
-    sources += [(str(p.parent), p.name, load_lexicon_file(p)) for p in lexicon_paths(lexicon_folders(settings))]
+    sources += [
+        (str(p.parent), p.name, load_lexicon_file(p)) for p in lexicon_paths(lexicon_folders(settings))
+    ]
     for where, file_name, lexicon in sources:
         counts = Counter(f"{r.category}/{r.severity}" for r in lexicon.rules)
-        rows.append({"where": where, "file": file_name, "terms": len(lexicon.rules), "allow": len(lexicon.allow),
-                     "by_category_severity": dict(counts)})
+        rows.append(
+            {
+                "where": where,
+                "file": file_name,
+                "terms": len(lexicon.rules),
+                "allow": len(lexicon.allow),
+                "by_category_severity": dict(counts),
+            }
+        )
     if json_out:
         print_json(rows)
         return

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "agents.cli.draft",
     "agents.cli.review",
     "agents.cli.demo",
+    "agents.cli.analyze",
 )
 
 

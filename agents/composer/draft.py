@@ -77,6 +77,20 @@ def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int) -> list[Passage]:
     return list(found.values())
 
 
+def source_topic(source_text: str) -> str:
+    """The title of a piece to adapt: its front matter `title`, else its first heading or line."""
+    lines = source_text.strip().splitlines()
+    if lines and lines[0].strip() == "---":
+        for line in lines[1:]:
+            if line.strip() == "---":
+                break
+            if line.startswith("title:"):
+                return line.split(":", 1)[1].strip().strip("\"'")
+        closing = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), 0)
+        lines = lines[closing + 1 :]
+    return next((line.lstrip("# ").strip() for line in lines if line.strip()), "")[:60]
+
+
 def topic_product(topic: str, profile: BrandProfile) -> str:
     """The product a topic is about (its short name), or "" when it names none."""
     for product in profile.products:
@@ -256,13 +270,23 @@ def _xiaohongshu(m: Material) -> DraftContent:
 
 
 def _weibo(m: Material) -> DraftContent:
+    # A post that fits before the feed folds (about 140 characters) reads whole; add details only while
+    # the post, with its topics, still fits there.
+    fold = m.spec.folds["body"].at if "body" in m.spec.folds else 140
+    room = fold - sum(len(m.spec.format_hashtag(t)) + 1 for t in _hashtags(m))
     facts = m.take(4)
     point = f"【{shorten(m.brief.topic, 30)}】"
     if facts:
         point += m.cite.mark(facts[0])
-    rest = [m.cite.mark(f) for f in facts[1:]]
-    body = "\n".join([point, *rest, _closing_question(m)])
-    return DraftContent(title=shorten(m.brief.topic, 30), body=body)
+    lines = [point]
+    closing = _closing_question(m)
+    for fact in facts[1:]:
+        line = f"{fact.text}[^{len(m.cite.passages) + 1}]"
+        if len("\n".join([*lines, line, closing])) <= room:
+            lines.append(m.cite.mark(fact))
+    if len("\n".join([*lines, closing])) <= room:
+        lines.append(closing)
+    return DraftContent(title=shorten(m.brief.topic, 30), body="\n".join(lines))
 
 
 def _short_video(m: Material) -> DraftContent:

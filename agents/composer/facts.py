@@ -11,42 +11,16 @@ from agents.schemas import Passage
 
 # Passages that describe how to write (tone, banned words, terminology) are rules, not facts to state.
 STYLE_GUIDE_MARKERS = (
-    "banned",
-    "tone",
-    "terminology",
-    "pillar",
-    "禁用",
-    "语气",
-    "用语",
-    "规范",
-    "lexicon",
-    "支柱",
+    "banned", "tone", "terminology", "pillar", "禁用", "语气", "用语", "规范", "lexicon", "支柱", "复盘",
 )
 # Sentences that quote rules or counter-examples, or that name internal planning, are not stated as facts.
 RULE_MARKERS = (
-    "❌",
-    "✅",
-    "不做",
-    "不写",
-    "不要",
-    "禁止",
-    "不得",
-    "避免",
-    "不点名",
-    "建议占比",
-    "复盘",
-    "目标",
-    "同比",
-    "GMV",
-    "我们的机会",
-    "须取得",
-    "示例",
-    "投放",
-    "预算",
-    "占比",
-    ".md",
-    "本页",
+    "❌", "✅", "不做", "不写", "不要", "禁止", "不得", "避免", "不点名", "建议占比", "复盘", "目标", "同比",
+    "GMV", "我们的机会", "须取得", "示例", "投放", "预算", "占比", ".md", "本页",
+    # campaign results are internal; 售完即止 is a time-limit phrase the gate flags without dates
+    "客单价", "销售额", "收藏数", "转化", "新客", "售完即止",
 )
+CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
 _TABLE_ROW = re.compile(r"^\|(.+)\|\s*$")
 
 
@@ -71,21 +45,29 @@ def statable(passage: Passage) -> bool:
 
 
 def table_rows(text: str) -> list[dict[str, str]]:
-    """Rows of the Markdown tables in a text, as header → cell dicts."""
+    """Rows of the Markdown tables in a text, as header → cell dicts.
+
+    Only tables whose header row is followed by a `|---|` rule count: a chunk that starts in the middle
+    of a table has no header, and its rows are skipped rather than labelled with the wrong columns.
+    """
     rows: list[dict[str, str]] = []
+    lines = [line.strip() for line in text.splitlines()]
     header: list[str] | None = None
-    for line in text.splitlines():
-        match = _TABLE_ROW.match(line.strip())
+    for index, line in enumerate(lines):
+        match = _TABLE_ROW.match(line)
         if not match:
             header = None
             continue
         cells = [c.strip() for c in match.group(1).split("|")]
         if all(set(c) <= set("-: ") for c in cells):
             continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
         if header is None:
-            header = cells
+            if following.startswith("|") and set(following) <= set("|-: "):
+                header = cells
             continue
-        rows.append(dict(zip(header, cells, strict=False)))
+        if len(cells) == len(header):
+            rows.append(dict(zip(header, cells, strict=True)))
     return rows
 
 
@@ -123,7 +105,14 @@ SCRIPT_LABELS = re.compile(
 )
 
 
+def balanced(text: str) -> bool:
+    """True when every bracket or quote opened in the text is closed in it (no fragment of a sentence)."""
+    return all(text.count(a) == text.count(b) for a, b in ("（）", "()", "「」", "“”", "【】", "《》"))
+
+
 def _usable_sentence(sentence: str, passage: Passage) -> bool:
+    if not balanced(sentence) or "|" in sentence or sentence[:1] in "，,、；;：:）)」”。":
+        return False
     if not 8 <= len(sentence) <= 90 or sentence.endswith(("：", ":")) or SCRIPT_LABELS.match(sentence):
         return False
     if passage.kind == "content" and sentence.endswith(("？", "?", "！", "!")):
@@ -145,6 +134,8 @@ def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = 
             if not _usable_sentence(sentence, passage) or sentence in avoid:
                 continue
             score = overlap(query, sentence) + 0.3 * context + (0.2 if passage.kind == "brand" else 0.0)
+            # Longer sentences say more; one that opens with a connective leans on a sentence it lost.
+            score += min(len(sentence), 40) / 200 - (0.3 if sentence.startswith(CONNECTIVES) else 0.0)
             facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6)))
     facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
     kept: list[Fact] = []

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.brand import BrandProfile, Gap, Pillar
 from agents.composer.sentences import shorten
-from agents.composer.similarity import overlap, similarity
+from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from agents.platforms import get_platform
 from agents.ports import KnowledgeBase
-from agents.schemas import MarketingNode, PlanItem, PlanRequest, text_hash
+from agents.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
 
-SIMILARITY_THRESHOLD = 0.6
+CANDIDATE_BATCH = 8
+SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
 RECENT_DAYS = 90
 PLATFORM_ANGLES: dict[str, str] = {
     "wechat": "长文分小标题讲透，结尾给明确行动",
@@ -79,6 +81,31 @@ class Slot:
 
 
 @dataclass
+class PlanInsights:
+    """What the analyst found works best per platform: posting times, weekdays (0 = Monday), pillars."""
+
+    best_slots: dict[str, list[str]] = field(default_factory=dict)
+    best_weekdays: dict[str, list[int]] = field(default_factory=dict)
+    best_pillars: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, insights: object | None) -> PlanInsights:
+        """Take the fields the planner uses from the analyst's insights object (any shape; missing = none)."""
+
+        def mapping(name: str) -> dict[str, list[Any]]:
+            value = getattr(insights, name, None)
+            if isinstance(insights, dict):
+                value = insights.get(name)
+            return {str(k): list(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+        return cls(
+            best_slots={k: [str(x) for x in v] for k, v in mapping("best_slots").items()},
+            best_weekdays={k: [int(x) for x in v] for k, v in mapping("best_weekdays").items()},
+            best_pillars={k: [str(x) for x in v] for k, v in mapping("best_pillars").items()},
+        )
+
+
+@dataclass
 class PlanDraft:
     """The composed items with the nodes and warnings of the window."""
 
@@ -87,17 +114,30 @@ class PlanDraft:
     warnings: list[str] = field(default_factory=list)
 
 
-def _slots(request: PlanRequest) -> list[Slot]:
+def _preferred_day(day: date, weekdays: list[int], used: set[date], first: date, last: date) -> date:
+    """The day itself, or the nearest free day within three days that falls on a preferred weekday."""
+    if not weekdays or day.weekday() in weekdays:
+        return day
+    for shift in (1, -1, 2, -2, 3, -3):
+        candidate = day + timedelta(days=shift)
+        if first <= candidate <= last and candidate not in used and candidate.weekday() in weekdays:
+            return candidate
+    return day
+
+
+def _slots(request: PlanRequest, insights: PlanInsights) -> list[Slot]:
     slots: list[Slot] = []
+    first, last = request.start, request.start + timedelta(days=request.days - 1)
     for platform in request.platforms:
         spec = get_platform(platform)
         count = max(1, round(request.posts_per_week * request.days / 7))
-        times = spec.default_slots or ["12:00"]
+        times = insights.best_slots.get(spec.key) or spec.default_slots or ["12:00"]
+        weekdays = insights.best_weekdays.get(spec.key, [])
         used: set[date] = set()
         for index in range(count):
             offset = min(request.days - 1, int((index + 0.5) * request.days / count))
-            day = request.start + timedelta(days=offset)
-            while day in used and (day - request.start).days < request.days - 1:
+            day = _preferred_day(request.start + timedelta(days=offset), weekdays, used, first, last)
+            while day in used and day < last:
                 day += timedelta(days=1)
             used.add(day)
             slots.append(Slot(day=day, time=times[index % len(times)], platform=spec.key))
@@ -130,8 +170,10 @@ def _assign_nodes(slots: list[Slot], nodes: list[MarketingNode], request: PlanRe
     return warnings
 
 
-def _pillar_sequence(profile: BrandProfile, platform: str, count: int) -> list[Pillar]:
-    """Pillars for a platform's slots: brand shares weighted up by the platform's past engagement."""
+def _pillar_sequence(
+    profile: BrandProfile, platform: str, count: int, favoured: list[str] | None = None
+) -> list[Pillar]:
+    """Pillars for a platform's slots: brand shares weighted up by past engagement and the analyst's picks."""
     pillars = profile.pillars
     if not pillars:
         return []
@@ -142,7 +184,7 @@ def _pillar_sequence(profile: BrandProfile, platform: str, count: int) -> list[P
         base = pillar.share or 1.0 / len(pillars)
         rate = next((b.rate for b in best if b.pillar == pillar.name), None)
         boost = 1.0 + (rate / top if rate is not None and top else 0.0)
-        weights[pillar.name] = base * boost
+        weights[pillar.name] = base * boost * (1.5 if pillar.name in (favoured or []) else 1.0)
     total = sum(weights.values())
     credit = dict.fromkeys(weights, 0.0)
     sequence: list[Pillar] = []
@@ -221,8 +263,11 @@ def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap]) -> Gap | None:
     return None
 
 
-def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile) -> PlanDraft:
+def compose_plan(
+    request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile, insights: object | None = None
+) -> PlanDraft:
     """The offline plan: slots per platform, fitting marketing nodes placed first, then pillars and topics."""
+    learned = PlanInsights.read(insights)
     end = request.start + timedelta(days=request.days - 1)
     nodes, warnings = marketing_nodes(request.start, end)
     hot = [
@@ -236,18 +281,17 @@ def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile:
     # A node the operator names in the brief gets an item on every platform, not just one.
     focus = [n for n in must if n.name in request.brief]
     must += [n for n in focus for _ in request.platforms[1:]]
-    slots = _slots(request)
+    slots = _slots(request, learned)
     warnings += _assign_nodes(slots, must, request)
     by_platform: dict[str, list[Slot]] = {}
     for slot in slots:
         by_platform.setdefault(slot.platform, []).append(slot)
     for platform, platform_slots in by_platform.items():
-        sequence = _pillar_sequence(profile, platform, len(platform_slots))
+        sequence = _pillar_sequence(profile, platform, len(platform_slots), learned.best_pillars.get(platform))
         for index, slot in enumerate(sorted(platform_slots, key=lambda s: s.day)):
-            slot.pillar = (
-                _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
-            )
-    recent = profile.recent_titles(request.start, RECENT_DAYS)
+            slot.pillar = _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
+    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    search = CachedSearch(kb)
     items: list[PlanItem] = []
     taken: list[str] = []
     for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
@@ -255,18 +299,49 @@ def compose_plan(request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile:
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
         choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken)
         taken.append(choice.topic)
-        items.append(_item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, kb))
+        item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
+        if slot.time in learned.best_slots.get(slot.platform, []):
+            item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"
+        items.append(item)
     return PlanDraft(items=items, nodes=nodes + hot, warnings=warnings)
 
 
 def _pick_topic(
-    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: list[str], taken: list[str]
+    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: TopicMatcher, taken: list[str]
 ) -> _Choice:
+    """The first candidate that repeats neither recent content nor a topic already in the plan."""
     candidates = _topic_candidates(slot, pillar, subjects, seed)
-    for choice in candidates:
-        if all(similarity(choice.topic, old) < SIMILARITY_THRESHOLD for old in [*recent, *taken]):
-            return choice
-    return min(candidates, key=lambda c: max((similarity(c.topic, o) for o in [*recent, *taken]), default=0))
+
+    def inside(topic: str) -> float:
+        return max((similarity(topic, old) for old in taken), default=0.0)
+
+    fresh = [c for c in candidates if inside(c.topic) < SIMILARITY_THRESHOLD]
+    # Compare with past content a few candidates at a time: the first batch almost always has a fit.
+    for start in range(0, len(fresh), CANDIDATE_BATCH):
+        batch = fresh[start : start + CANDIDATE_BATCH]
+        for choice, (score, _) in zip(batch, recent.scores([c.topic for c in batch]), strict=True):
+            if score < recent.threshold:
+                return choice
+    scored = zip(candidates, recent.scores([c.topic for c in candidates]), strict=True)
+    ranked = sorted(
+        scored, key=lambda pair: pair[1][0] / recent.threshold + inside(pair[0].topic) / SIMILARITY_THRESHOLD
+    )
+    return ranked[0][0]
+
+
+class CachedSearch:
+    """Knowledge search with repeated queries answered from memory (plans ask the same things often)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._memo: dict[tuple[str, int, str | None], list[str]] = {}
+
+    def ids(self, query: str, k: int, kind: Kind | None = None) -> list[str]:
+        """IDs of the top passages for a query."""
+        key = (query, k, kind)
+        if key not in self._memo:
+            self._memo[key] = [p.id for p in self.kb.search(query, k=k, kind=kind)]
+        return self._memo[key]
 
 
 def _item(
@@ -277,12 +352,10 @@ def _item(
     pillar: Pillar,
     choice: _Choice,
     profile: BrandProfile,
-    kb: KnowledgeBase,
+    search: CachedSearch,
 ) -> PlanItem:
     spec = get_platform(slot.platform)
-    formats = (
-        [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
-    )
+    formats = [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
     item_format = formats[number % len(formats)] if pillar.kind != "promo" else formats[0]
     reasons: list[str] = []
     citations: list[str] = []
@@ -291,10 +364,9 @@ def _item(
             f"～{slot.node.end.isoformat()}" if slot.node.end != slot.node.start else ""
         )
         reasons.append(
-            f"营销节点「{slot.node.name}」（{span}）在窗口内"
-            + (f"：{slot.node.note}" if slot.node.note else "")
+            f"营销节点「{slot.node.name}」（{span}）在窗口内" + (f"：{slot.node.note}" if slot.node.note else "")
         )
-        citations += [p.id for p in kb.search(f"{slot.node.name} {choice.subject}", k=1)]
+        citations += search.ids(f"{slot.node.name} {choice.subject}", k=1)
     best = profile.best(slot.platform)
     rank = next((i for i, b in enumerate(best) if b.pillar == pillar.name), None)
     if rank is not None:
@@ -309,12 +381,12 @@ def _item(
     angle = f"{PLATFORM_ANGLES.get(spec.key, '')}；{GOAL_ANGLES[request.goal]}"
     if gap:
         reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60)}")
-        citations += [p.id for p in kb.search(gap.text, k=1, kind="competitor")]
+        citations += search.ids(gap.text, k=1, kind="competitor")
     if choice.template == "example":
         reasons.append("来自品牌支柱的示例选题，近期未发过")
-    citations += [p.id for p in kb.search(f"{pillar.name} {choice.topic}", k=2)]
+    citations += search.ids(f"{pillar.name} {pillar.description}", k=1)
     if choice.subject:
-        citations += [p.id for p in kb.search(f"{choice.subject} 产品", k=1, kind="brand")]
+        citations += search.ids(f"{choice.subject} 产品", k=1, kind="brand")
     return PlanItem(
         id=f"{plan_id}-{number:02d}",
         date=slot.day,

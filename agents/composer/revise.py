@@ -9,13 +9,15 @@ from typing import Any
 from agents.composer.citations import renumber_citations
 from agents.composer.facts import rank_facts
 from agents.composer.limits import enforce_limits, text_units
+from agents.composer.sentences import clean_markdown
 from agents.platforms import get_platform
 from agents.ports import KnowledgeBase
-from agents.render import FieldPath, render_with_spans
+from agents.render import CITATION_MARKER, FieldPath, render_with_spans
 from agents.schemas import DraftContent, Finding, Passage, RevisionRequest
 
 # Suggestions that tell the writer what to do rather than give replacement wording.
-DELETE_SENTENCE = re.compile(r"^(删除|删去|去掉)(这|该|整)?句")
+DELETE_SENTENCE = re.compile(r"^(删除|删去|去掉)(这|该|整)句")
+DELETE_WORDS = {"删除", "删去", "去掉", "删掉", "删除该词", "删除此词", "delete", "remove"}
 INSTRUCTION = re.compile(r"^(写|改写|写明|写清|写具体|补充|说明|注明|请|建议|直接写)")
 QUOTED = r"[「“\"']?(.+?)[」”\"']?"
 NOTE_TITLE = re.compile(r"标题(?:改成|改为|换成|用)" + QUOTED + r"(?:[。；;，,]|$)")
@@ -98,10 +100,33 @@ def _locate(edits: Edits, finding: Finding, previous_text: str) -> tuple[FieldPa
     return None
 
 
+def _quoted_from_knowledge(value: str, start: int, end: int, sources: list[str]) -> bool:
+    """True when the sentence around [start, end) is copied verbatim from a cited passage."""
+    first, last = _sentence_around(value, start, end)
+    sentence = CITATION_MARKER.sub("", value[first:last]).strip().rstrip("。！？；").lstrip("·🍑🌼☁️🍂🫖🧊✨📝🌿🍐 ")
+    return len(sentence) >= 6 and any(sentence in source for source in sources)
+
+
+def tidy(text: str) -> str:
+    """Clean the punctuation a deletion leaves behind: doubled commas, a comma before a stop or at a start."""
+    text = re.sub(r"([，、；：,])\s*[，、；：,]+", r"\1", text)
+    text = re.sub(r"[，、；：,]+\s*([。！？!?])", r"\1", text)
+    text = re.sub(r"(^|\n)([^\S\n]*)[，、；：,。]+", r"\1\2", text)
+    return re.sub(r"(?<=[。！？])[。]+", "", text)
+
+
 def apply_findings(
-    content: DraftContent, previous_text: str, findings: list[Finding], platform: str
+    content: DraftContent,
+    previous_text: str,
+    findings: list[Finding],
+    platform: str,
+    sources: list[str] | None = None,
 ) -> Edits:
-    """Fix every finding that has a suggestion, delete blocking text without one; log each change."""
+    """Fix every finding that has a suggestion, delete blocking text without one; log each change.
+
+    `sources` are the texts of the cited passages: a non-blocking finding (e.g. a suspected typo) inside a
+    sentence quoted verbatim from them is left alone, since the knowledge base is the brand's own wording.
+    """
     edits = Edits(content=content, platform=platform)
     # Right to left, so earlier offsets stay valid while the text matches the previous render.
     for finding in sorted(findings, key=lambda f: (-f.start, f.rule_id)):
@@ -116,15 +141,22 @@ def apply_findings(
         path, start, end = where
         suggestion = (finding.suggestion or "").strip()
         part = "/".join(str(p) for p in path)
+        if not finding.blocking and _quoted_from_knowledge(_get(edits.content, path), start, end, sources or []):
+            edits.log.append(f"保留「{finding.text}」：所在句子出自知识库原文（{finding.rule_id}）")
+            continue
         if finding.category == "fact" or (suggestion and DELETE_SENTENCE.match(suggestion)):
             _replace_in(edits, path, start, end, "", whole_sentence=True)
             edits.log.append(f"删除含「{finding.text}」的句子（{finding.message}）[{part}]")
-        elif suggestion and not INSTRUCTION.match(suggestion):
+        elif suggestion and not INSTRUCTION.match(suggestion) and suggestion not in DELETE_WORDS:
             _replace_in(edits, path, start, end, suggestion, whole_sentence=False)
             edits.log.append(f"「{finding.text}」→「{suggestion}」（{finding.message}）[{part}]")
         else:
             _replace_in(edits, path, start, end, "", whole_sentence=False)
             edits.log.append(f"删除「{finding.text}」（{finding.message}）[{part}]")
+    for path in _text_paths(edits.content):
+        value = _get(edits.content, path)
+        if tidy(value) != value:
+            edits.content = _set(edits.content, path, tidy(value))
     edits.content = edits.content.model_copy(
         update={"hashtags": [t for t in edits.content.hashtags if t.strip()]}
     )
@@ -192,7 +224,8 @@ def revise_draft(
     revision: RevisionRequest, platform: str, kb: KnowledgeBase, *, k: int = 6
 ) -> tuple[DraftContent, list[Passage]]:
     """The revised draft (limits enforced, citations renumbered, `changes` filled) and passages it added."""
-    edits = apply_findings(revision.previous, revision.previous_text, revision.findings, platform)
+    sources = [clean_markdown(p.text) for c in revision.previous.citations if (p := kb.get(c)) is not None]
+    edits = apply_findings(revision.previous, revision.previous_text, revision.findings, platform, sources)
     added = apply_note(edits, revision.note, kb, k)
     spec = get_platform(platform)
     before = edits.content

@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main() -> int:
     """Print the metrics as JSON, then the cases the gate got wrong."""
-    settings = Settings(home=Path(tempfile.mkdtemp(prefix="nmo-gate-eval-")), knowledge_dir=ROOT / "knowledge")
+    settings = Settings(
+        home=Path(tempfile.mkdtemp(prefix="nmo-gate-eval-")), knowledge_dir=ROOT / "knowledge"
+    )
     metrics = evaluate_gate(build_gate(settings), load_gate_cases(ROOT / "evals" / "gate" / "cases.yaml"))
     print(json.dumps(metrics.summary(), ensure_ascii=False, indent=2))
     for miss in metrics.misses:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,7 @@ class ScriptedLLM:
 
     backend_name = "llm"
 
-    def __init__(self, answers: list[BaseModel | Exception]) -> None:
+    def __init__(self, answers: list[BaseModel | Exception | Callable[[list[Passage]], BaseModel]]) -> None:
         self.answers = list(answers)
         self.calls: list[tuple[list[Message], type[BaseModel], list[Passage]]] = []
 
@@ -121,6 +121,8 @@ class ScriptedLLM:
         if not self.answers:
             raise AssertionError(f"unexpected LLM call for {output.__name__}")
         answer = self.answers.pop(0)
+        if callable(answer) and not isinstance(answer, BaseModel):
+            answer = answer(list(passages))
         if isinstance(answer, Exception):
             raise answer
         if not isinstance(answer, output):

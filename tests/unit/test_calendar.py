@@ -22,7 +22,11 @@ def test_december_window_has_double_twelve_and_solar_term() -> None:
 def test_official_holidays_carry_their_real_length_and_makeup_days() -> None:
     nodes, warnings = marketing_nodes(date(2026, 9, 20), date(2026, 10, 10))
     national = next(n for n in nodes if n.name == "国庆节")
-    assert (national.start, national.end, national.kind) == (date(2026, 10, 1), date(2026, 10, 7), "statutory")
+    assert (national.start, national.end, national.kind) == (
+        date(2026, 10, 1),
+        date(2026, 10, 7),
+        "statutory",
+    )
     assert "调休上班" in national.note
     mid_autumn = [n for n in nodes if n.name == "中秋节"]
     assert len(mid_autumn) == 1 and mid_autumn[0].start == date(2026, 9, 25)

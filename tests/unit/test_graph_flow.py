@@ -147,3 +147,43 @@ def test_parallel_decisions_on_one_draft_have_exactly_one_winner(service: Workfl
     assert results.count("won") == 1 and results.count("conflict") == 3
     record = service.get_draft("Dabc123-1")
     assert len(record.decisions) == 1
+
+
+def _service_with(settings: Settings, saver: object, **context: object) -> WorkflowService:
+    return WorkflowService(
+        compile_graph(saver),  # type: ignore[arg-type]
+        Registry(settings.home / "nmo.sqlite"),
+        lambda: WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0,
+                                **context),  # type: ignore[arg-type]
+        settings.home / "locks",
+    )
+
+
+def test_llm_proofreader_adds_findings_but_never_removes_the_deterministic_ones(settings: Settings) -> None:
+    from agents.checks.proofreader import ProofreadAnswer, ProofreadIssue, llm_findings
+    from agents.prompts import PromptLibrary
+    from tests.fakes import ScriptedLLM
+
+    llm = ScriptedLLM([ProofreadAnswer(issues=[
+        ProofreadIssue(quote="冷泡茶", category="typo", severity="blocking", message="test", suggestion="冷泡茶"),
+        ProofreadIssue(quote="不在文中", category="ad_law", message="invented"),
+    ])], role="proofreader")
+    prompts = PromptLibrary.load()
+    with open_checkpointer(settings) as saver:
+        service = _service_with(settings, saver, proofreader=lambda text: llm_findings(text, llm, prompts))
+        record = service.submit(draft_request("weibo")).drafts[0]
+    sources = sorted((f.source, f.severity) for f in record.check.findings)  # type: ignore[union-attr]
+    assert sources == [("llm", "warning"), ("rules", "blocking")]
+    llm.assert_done()
+
+
+def test_a_failing_llm_proofreader_leaves_the_deterministic_result(settings: Settings) -> None:
+    from agents.errors import LLMUnavailable
+
+    def down(text: str) -> list[object]:
+        raise LLMUnavailable("endpoint down", "retry later")
+
+    with open_checkpointer(settings) as saver:
+        record = _service_with(settings, saver, proofreader=down).submit(draft_request("weibo")).drafts[0]
+    assert record.status == "pending_review"
+    assert [f.source for f in record.check.findings] == ["rules"]  # type: ignore[union-attr]

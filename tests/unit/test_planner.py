@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.plan import SIMILARITY_THRESHOLD
@@ -22,6 +21,7 @@ from agents.planner import (
 )
 from agents.prompts import PromptLibrary
 from agents.schemas import PlanRequest
+from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 TODAY = date(2026, 11, 26)
 KB = folder_knowledge_base()
@@ -33,8 +33,10 @@ def _planner(kb: MemoryKnowledgeBase = KB) -> KnowledgePlanner:
 
 def _request(**changes: object) -> PlanRequest:
     base: dict[str, object] = {
-        "brief": "雪梨白茶上市和双12预热", "platforms": ["xiaohongshu", "wechat", "douyin"],
-        "start": date(2026, 12, 1), "days": 14,
+        "brief": "雪梨白茶上市和双12预热",
+        "platforms": ["xiaohongshu", "wechat", "douyin"],
+        "start": date(2026, 12, 1),
+        "days": 14,
     }
     base.update(changes)
     return PlanRequest.model_validate(base)
@@ -147,7 +149,11 @@ def test_export_csv_and_markdown(tmp_path: Path) -> None:
     plan = _planner().plan(_request(), plan_id="P")
     export_plan(plan, tmp_path / "plan.csv")
     rows = list(csv.DictReader((tmp_path / "plan.csv").read_text("utf-8-sig").splitlines()))
-    assert len(rows) == len(plan.items) and rows[0]["id"] == "P-01" and rows[0]["platform"] in ("小红书", "公众号", "抖音")
+    assert (
+        len(rows) == len(plan.items)
+        and rows[0]["id"] == "P-01"
+        and rows[0]["platform"] in ("小红书", "公众号", "抖音")
+    )
     export_plan(plan, tmp_path / "plan.md")
     text = (tmp_path / "plan.md").read_text("utf-8")
     assert "| 编号 |" in text and "双12" in text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 from agents.composer.sentences import factual_numbers, numbers_in
 from agents.errors import KnowledgeError, UserInputError
@@ -14,6 +13,7 @@ from agents.prompts import PromptLibrary
 from agents.render import CITATION_MARKER
 from agents.schemas import DraftBrief, Finding, RevisionRequest
 from agents.writer import KnowledgeWriter
+from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 KB = folder_knowledge_base()
 KB_NUMBERS = set().union(*(numbers_in(p.text) for p in KB.passages))
@@ -28,8 +28,13 @@ def _parts(content: object) -> dict[str, str]:
     from agents.schemas import DraftContent
 
     assert isinstance(content, DraftContent)
-    return {"title": content.title, "digest": content.digest, "hook": content.hook, "body": content.body,
-            "cta": content.cta}
+    return {
+        "title": content.title,
+        "digest": content.digest,
+        "hook": content.hook,
+        "body": content.body,
+        "cta": content.cta,
+    }
 
 
 @pytest.mark.parametrize("platform", platform_keys())
@@ -95,8 +100,16 @@ def test_revision_applies_suggestions_and_deletes_blocking_terms(writer: Knowled
 
     def finding(term: str, rule: str, suggestion: str | None) -> Finding:
         start = text.index(term)
-        return Finding(rule_id=rule, category="ad_law", severity="blocking", start=start, end=start + len(term),
-                       text=term, message="测试", suggestion=suggestion)
+        return Finding(
+            rule_id=rule,
+            category="ad_law",
+            severity="blocking",
+            start=start,
+            end=start + len(term),
+            text=term,
+            message="测试",
+            suggestion=suggestion,
+        )
 
     findings = [
         finding("最好喝", "ad.best", "很多茶友回购的口味"),
@@ -117,8 +130,12 @@ def test_reviewer_note_retitles_and_adds_a_cited_fact(writer: KnowledgeWriter) -
     draft = writer.write(DraftBrief(platform="wechat", topic="白桃乌龙的冷泡方法"))
     revised = writer.write(
         DraftBrief(platform="wechat", topic="白桃乌龙的冷泡方法"),
-        RevisionRequest(previous=draft.content, previous_text=draft.text,
-                        note="标题改成「白桃乌龙冷泡指南」；补充保质期", round=1),
+        RevisionRequest(
+            previous=draft.content,
+            previous_text=draft.text,
+            note="标题改成「白桃乌龙冷泡指南」；补充保质期",
+            round=1,
+        ),
     )
     assert revised.content.title == "白桃乌龙冷泡指南"
     assert "保质期" in revised.content.body
