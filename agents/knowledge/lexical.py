@@ -130,7 +130,7 @@ STOPWORDS = frozenset(
 )
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-LEXICAL_VERSION = 1  # bump when `tokenize` changes, so stored term counts are not reused
+LEXICAL_VERSION = 2  # bump when `tokenize` changes, so stored term counts are not reused
 _K1 = 1.5
 _B = 0.75
 
@@ -158,9 +158,11 @@ def tokenize(text: str) -> list[str]:
     """Search-mode jieba words plus CJK character bigrams and single characters, lower-cased, no stopwords.
 
     The character n-grams let a paraphrase still match when jieba cuts the two texts differently
-    (冷泡茶 / 冷泡, 保质期 / 保存多久); on the retrieval eval they lift lexical MRR from 0.77 to 0.85.
+    (冷泡茶 / 冷泡, 保质期 / 保存多久); on the retrieval eval they lift lexical MRR from 0.77 to 0.84.
+    jieba's HMM guesser for unknown words is off: the n-grams already cover them, and it costs a third
+    of the tokenising time.
     """
-    words = [w.strip().lower() for w in _jieba().cut_for_search(text)]
+    words = [w.strip().lower() for w in _jieba().cut_for_search(text, HMM=False)]
     tokens = [w for w in words if w and w not in STOPWORDS and not _PUNCT.match(w)]
     for run in _CJK_RUN.findall(text):
         tokens.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
