@@ -164,6 +164,10 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
         snapshot = build_snapshot(files, chunks, kb.embedder.name, settings_key, previous=previous)
         save_snapshot(snapshot, kb.directory)
         kb.adopt_snapshot(snapshot)
+        try:
+            store.mark_generation(snapshot.generation)
+        except KnowledgeError as error:
+            report.warnings.append(f"Other machines may not see this ingest yet ({error.problem}).")
         leftovers = sorted(stored - live)  # includes vectors of an earlier ingest that failed before its swap
         if leftovers:
             try:

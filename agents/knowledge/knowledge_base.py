@@ -81,10 +81,15 @@ class BrandKnowledgeBase:
         return self._store
 
     def reload_snapshot(self) -> Snapshot | None:
-        """Read the snapshot from disk again (ingest does this under its lock)."""
-        self._snapshot = load_snapshot(self.directory)
+        """Read the snapshot from disk again; with a Chroma server, rebuild it when another machine ingested."""
+        snapshot = load_snapshot(self.directory)
+        if self._chroma_url:
+            remote = self.vector_store().generation()
+            if snapshot is None or (remote and remote != snapshot.generation):
+                snapshot = self._snapshot_from_server(remote)
+        self._snapshot = snapshot
         self._loaded = True
-        return self._snapshot
+        return snapshot
 
     def adopt_snapshot(self, snapshot: Snapshot) -> None:
         """Use a snapshot that was just written."""
@@ -94,8 +99,6 @@ class BrandKnowledgeBase:
     def _current(self) -> Snapshot | None:
         if not self._loaded:
             self.reload_snapshot()
-            if self._snapshot is None and self._chroma_url:
-                self._snapshot = self._snapshot_from_server()
         return self._snapshot
 
     def _require(self) -> Snapshot:
@@ -104,7 +107,7 @@ class BrandKnowledgeBase:
             raise KnowledgeError(f"The knowledge base '{self.profile}' is empty.", INGEST_HINT)
         return snapshot
 
-    def _snapshot_from_server(self) -> Snapshot | None:
+    def _snapshot_from_server(self, generation: str) -> Snapshot | None:
         """Another machine ingested into the Chroma server: rebuild the local snapshot from its records."""
         collection = self.vector_store().collection()
         data = collection.get(include=["documents", "metadatas"])
@@ -122,6 +125,7 @@ class BrandKnowledgeBase:
             record.chunk_ids.append(chunk.id)
             record.document.text = f"{record.document.text}\n\n{chunk.text}".strip()
         snapshot = build_snapshot(files, chunks, self.embedder.name, {})
+        snapshot.generation = generation
         save_snapshot(snapshot, self.directory)
         return snapshot
 

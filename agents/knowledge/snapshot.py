@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class Snapshot:
     lexical: LexicalIndex | None = None
     embedder: str = ""
     ingested_at: str | None = None
+    generation: str = ""
     chunk_settings: dict[str, int] = field(default_factory=dict)
     _positions: dict[str, int] | None = None
     _published_days: NDArray[np.int32] | None = None
@@ -91,6 +93,7 @@ def build_snapshot(
         lexical=LexicalIndex.build(term_counts()),
         embedder=embedder,
         ingested_at=datetime.now().isoformat(timespec="seconds"),
+        generation=uuid.uuid4().hex,
         chunk_settings=chunk_settings,
     )
 
@@ -104,6 +107,7 @@ def save_snapshot(snapshot: Snapshot, directory: Path) -> Path:
         "format": FORMAT_VERSION,
         "embedder": snapshot.embedder,
         "ingested_at": snapshot.ingested_at,
+        "generation": snapshot.generation,
         "chunk_settings": snapshot.chunk_settings,
     }
     arrays: dict[str, Any] = {
@@ -156,5 +160,6 @@ def load_snapshot(directory: Path) -> Snapshot | None:
         lexical=lexical,
         embedder=str(header.get("embedder", "")),
         ingested_at=header.get("ingested_at"),
+        generation=str(header.get("generation", "")),
         chunk_settings=dict(header.get("chunk_settings", {})),
     )
