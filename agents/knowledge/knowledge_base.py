@@ -164,12 +164,14 @@ class BrandKnowledgeBase:
         if mode != "dense":
             vocabulary = snapshot.lexical.vocabulary if snapshot.lexical is not None else {}
             lexical = lexical_ranking(snapshot, query_terms(query, vocabulary), mask)
-        if mode != "lexical":
+        if mode != "lexical" or len(lexical) < min(k, int(mask.sum())):
+            # Too few shared words (an English question, a rare paraphrase): the dense ranking fills up.
             dense = self._dense_ranking(snapshot, query, kind, platform, since)
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":
-            ranked = lexical
+            found = {position for position, _ in lexical}
+            ranked = lexical + [(position, 0.0) for position, _ in dense if position not in found]
         else:
             ranked = reciprocal_rank_fusion([[p for p, _ in dense], [p for p, _ in lexical]])
         return [snapshot.chunks[position].to_passage(round(score, 6)) for position, score in ranked[:k]]

@@ -252,3 +252,14 @@ def test_a_deleted_vector_store_is_refilled_by_the_next_ingest(
     report = fresh.ingest([brand])
     assert report.chunks_embedded == fresh.count() and len(report.unchanged) == 5
     assert [p.id for p in fresh.search("白桃乌龙多少钱", k=3, mode="dense")] == expected
+
+
+def test_lexical_mode_fills_up_from_the_dense_ranking_when_few_words_match(
+    tmp_path: Path, brand: Path, embedder: UseEmbedder
+) -> None:
+    kb = make_kb(tmp_path / "home", embedder, mode="lexical")
+    kb.ingest([brand])
+    passages = kb.search("shelf life of unopened tea", k=3)
+    assert len(passages) == 3 and all(p.score == 0.0 for p in passages)
+    matched = kb.search("保质期", k=3)
+    assert matched[0].source_path == "shanlan/brand/faq.md" and matched[0].score > 0
