@@ -35,6 +35,10 @@ LUNAR_FESTIVALS: tuple[tuple[str, int, int], ...] = (
     ("重阳节", 9, 9),
     ("腊八节", 12, 8),
 )
+PINYIN_TERMS: dict[str, str] = {
+    "DA_XUE": "大雪", "DONG_ZHI": "冬至", "XIAO_HAN": "小寒", "DA_HAN": "大寒", "LI_CHUN": "立春",
+    "YU_SHUI": "雨水", "JING_ZHE": "惊蛰",
+}
 # Statutory holidays whose date is fixed in the solar calendar, for years chinesecalendar does not cover.
 FIXED_STATUTORY: tuple[tuple[str, int, int, int], ...] = (
     ("元旦", 1, 1, 1),
@@ -186,10 +190,13 @@ def solar_terms(year: int) -> dict[str, date]:
     """The 24 solar terms (节气) of a solar year, name → date."""
     from lunar_python import Lunar
 
+    # The table of a lunar year runs from the previous 大雪 to the next 惊蛰; terms outside the lunar year
+    # carry pinyin keys (DONG_ZHI = the 冬至 at the end of this solar year).
     table = Lunar.fromYmd(year, 6, 1).getJieQiTable()
     out: dict[str, date] = {}
-    for name, solar in table.items():
+    for key, solar in table.items():
         when = date(solar.getYear(), solar.getMonth(), solar.getDay())
+        name = PINYIN_TERMS.get(key, key)
         if when.year == year and not name.isascii():
             out[name] = when
     return out

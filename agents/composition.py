@@ -88,17 +88,21 @@ def _insights(settings: Settings):  # type: ignore[no-untyped-def]
 def open_service(settings: Settings) -> Iterator[WorkflowService]:
     """The workflow service over the configured checkpointer; prompts are validated up front."""
     disable_telemetry()
+    from agents.audit import AuditLog
     from agents.checkpoints import open_checkpointer
     from agents.graph import compile_graph
     from agents.registry import Registry
     from agents.service import WorkflowService
+    from agents.users import desk_db_path
 
     prompts = PromptLibrary.load(settings.prompts_dir)
     with open_checkpointer(settings) as saver:
-        yield WorkflowService(
+        service = WorkflowService(
             compile_graph(saver),
             Registry(settings.home / "nmo.sqlite"),
             lambda: build_context(settings, prompts),
             settings.home / "locks",
             four_eyes=settings.four_eyes,
         )
+        AuditLog(desk_db_path(settings.home)).attach(service)  # CLI and web decisions land in one log
+        yield service

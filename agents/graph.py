@@ -209,10 +209,13 @@ def gate(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]
 def after_gate(
     state: DraftState, runtime: Runtime[WorkflowContext]
 ) -> Literal["writer", "review", "finalize"]:
-    """Revise while blocking findings remain and rounds are left; a human edit that passes is approved."""
+    """Revise while blocking findings remain and rounds are left; a clean human edit is approved unless
+    the reviewer asked to see it again (then_approve=False, e.g. one applied suggestion)."""
     check = state["check"]
     if state["revisions"][-1].backend == "human":
-        return "finalize" if check.passed else "review"
+        decision = state.get("decision")
+        then_approve = decision.then_approve if decision is not None else True
+        return "finalize" if check.passed and then_approve else "review"
     if not check.passed and state.get("auto_revisions", 0) < runtime.context.max_revisions:
         return "writer"
     return "review"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from agents.composer.brand import BrandProfile, load_brand_profile
 from agents.composer.language import ensure_chinese, is_chinese
@@ -61,7 +61,7 @@ def load_hot_topics(path: Path) -> list[str]:
         ) from error
     suffix = path.suffix.lower()
     if suffix in (".txt", ""):
-        topics = [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+        topics = [line.strip() for line in raw.splitlines() if line.strip()]
     elif suffix == ".csv":
         topics = _csv_topics(raw, path)
     elif suffix in (".yaml", ".yml"):
@@ -70,6 +70,12 @@ def load_hot_topics(path: Path) -> list[str]:
         raise UserInputError(
             f"Hot-topics file {path} has an unsupported type '{suffix}'.",
             "Use .txt (one topic a line), .csv (a 'topic' column) or .yaml (a list of strings).",
+        )
+    # Topics copied from a platform's trending list often keep their #…# marks.
+    topics = [topic.strip().strip("#").strip() for topic in topics]
+    if not any(topics):
+        raise UserInputError(
+            f"Hot-topics file {path} has no topics.", "Write one topic per line (or a list), or drop --hot-topics."
         )
     bad = [topic for topic in topics if len(topic) > 40]
     if bad:
@@ -305,25 +311,10 @@ class KnowledgePlanner:
         return load_brand_profile(self.kb)
 
 
-class LLMPlanItem(BaseModel):
-    """One calendar item as the planner model proposes it."""
-
-    date: date
-    slot: str = Field(description="HH:MM")
-    platform: str
-    pillar: str
-    topic: str
-    angle: str
-    format: str
-    reason: str
-    node: str | None = None
-    citations: list[str] = Field(default_factory=list)
-
-
 class LLMPlan(BaseModel):
-    """The planner model's answer: the calendar items."""
+    """The planner model's answer: the calendar items (their IDs are reassigned in order)."""
 
-    items: list[LLMPlanItem]
+    items: list[PlanItem]
 
 
 def _plan_prompt_variables(request: PlanRequest, profile: BrandProfile, draft: PlanDraft) -> dict[str, object]:
@@ -375,7 +366,7 @@ def llm_plan_items(
     given = {p.id for p in passages}
     recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
     warnings: list[str] = []
-    kept: list[LLMPlanItem] = []
+    kept: list[PlanItem] = []
     for proposed in answer.items:
         platform = next((p for p in request.platforms if p == proposed.platform), None)
         if platform is None:
@@ -407,9 +398,9 @@ def llm_plan_items(
     covered = {i.node for i in kept if i.node}
     for item in draft.items:
         if item.node and item.node not in covered:
-            kept.append(LLMPlanItem.model_validate(item.model_dump(exclude={"id"})))
+            kept.append(item)
             covered.add(item.node)
             warnings.append(f"模型漏掉了营销节点「{item.node}」，已补上离线排期的选题")
     kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
-    items = [PlanItem(id=f"{plan_id}-{n:02d}", **item.model_dump()) for n, item in enumerate(kept, start=1)]
+    items = [item.model_copy(update={"id": f"{plan_id}-{n:02d}"}) for n, item in enumerate(kept, start=1)]
     return items, warnings

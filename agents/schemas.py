@@ -169,6 +169,9 @@ class ReviewDecision(BaseModel):
     by: str = Field(min_length=1)
     note: str = ""
     text: str | None = None
+    then_approve: bool = Field(
+        default=True, description="For an edit: approve when the gate finds nothing blocking, else back to review."
+    )
     at: datetime = Field(default_factory=datetime.now)
 
 

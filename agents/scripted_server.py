@@ -58,7 +58,7 @@ class ScriptedServer:
     @contextmanager
     def running(self) -> Iterator[ScriptedServer]:
         """Start on a free port on 127.0.0.1; stop on exit."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server = _QuietServer(("127.0.0.1", 0), _handler(self))
         server.daemon_threads = True
         self._server = server
         thread = threading.Thread(target=server.serve_forever, name="scripted-openai", daemon=True)
@@ -69,6 +69,17 @@ class ScriptedServer:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Drops the traceback when a client gave up first (timeouts are part of the script)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def completion_body(reply: ScriptedReply, model: str) -> dict[str, Any]:

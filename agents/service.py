@@ -24,6 +24,7 @@ from agents.state import WorkflowRequest
 
 MAX_EDIT_CHARS = 100_000
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
+DecisionObserver = Callable[[DraftRecord, ReviewDecision, DraftRecord], None]
 
 
 class RunOutcome(BaseModel):
@@ -59,6 +60,7 @@ class WorkflowService:
         self._context: WorkflowContext | None = None
         self.locks_dir = locks_dir
         self.four_eyes = four_eyes
+        self.decision_observers: list[DecisionObserver] = []  # e.g. the audit log: (before, decision, after)
 
     @property
     def context(self) -> WorkflowContext:
@@ -129,7 +131,7 @@ class WorkflowService:
 
     def sync(self, request_id: str) -> RunOutcome:
         """Project the thread's checkpointed state into the registry and return it."""
-        state = self.graph.get_state(self._config(request_id))
+        state = self.graph.get_state(self._config(request_id), subgraphs=True)
         values = state.values or {}
         pending = [DraftRecord.model_validate(i.value) for i in state.interrupts if isinstance(i.value, dict)]
         finished: dict[str, DraftRecord] = dict(values.get("drafts", {}))
@@ -140,9 +142,12 @@ class WorkflowService:
         for record in drafts:
             self.registry.save_draft(record)
         status = "pending_review" if pending else "done"
-        return RunOutcome(
-            request_id=request_id, status=status, plan=plan, drafts=drafts, usage=list(values.get("usage", []))
-        )
+        # Drafts still in their branch (waiting for review) have not handed their usage to the request yet.
+        usage = list(values.get("usage", []))
+        for task in state.tasks:
+            if task.state is not None and not isinstance(task.state, dict):
+                usage.extend(task.state.values.get("usage", []))
+        return RunOutcome(request_id=request_id, status=status, plan=plan, drafts=drafts, usage=usage)
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -221,7 +226,10 @@ class WorkflowService:
 
             self._stream(Command(resume={pending.id: decision.model_dump(mode="json")}), config, on_progress)
             self.sync(record.request_id)
-        return self.get_draft(draft_id)
+            after = self.get_draft(draft_id)
+            for observer in self.decision_observers:
+                observer(current, decision, after)
+        return after
 
     def _validate(self, record: DraftRecord, decision: ReviewDecision) -> None:
         if record.status != "pending_review":

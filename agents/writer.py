@@ -54,12 +54,15 @@ class KnowledgeWriter:
         self.prompts = prompts
         self.k = k
         self._profile: BrandProfile | None = None
+        self._profile_count = -1
 
     @property
     def profile(self) -> BrandProfile:
         """The brand profile, read from the knowledge base on first use."""
-        if self._profile is None:
-            self._profile = load_brand_profile(self.kb)
+        # Re-read after an ingest changed the index, so a long-running server sees new past pieces.
+        count = self.kb.count()
+        if self._profile is None or count != self._profile_count:
+            self._profile, self._profile_count = load_brand_profile(self.kb), count
         return self._profile
 
     def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:

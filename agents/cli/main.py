@@ -26,6 +26,10 @@ COMMAND_MODULES = (
     "agents.cli.review",
     "agents.cli.demo",
     "agents.cli.analyze",
+    "agents.cli.serve",
+    "agents.cli.user",
+    "agents.cli.audit",
+    "agents.cli.eval",
 )
 
 

@@ -76,6 +76,26 @@ class Gap:
 
 
 @dataclass
+class BrandVoice:
+    """The few words templates need that depend on what the brand sells (tea is 泡 and 喝 by the 杯)."""
+
+    community: str = "用户"
+    serving: str = ""
+    prepare: str = "用"
+    consume: str = "用"
+
+    @classmethod
+    def from_text(cls, text: str) -> BrandVoice:
+        """Read the brand's own habits from its knowledge: what it calls its users, how its product is used."""
+        friends = [w for w in re.findall(r"(\w友)", text) if w not in ("朋友", "好友", "网友", "亲友")]
+        community = max(set(friends), key=lambda w: (friends.count(w), w)) if len(friends) >= 3 else "用户"
+        serving = next((u for u in ("一杯", "一碗", "一盒", "一份") if text.count(u) >= 3), "")
+        prepare = next((v for v in ("泡", "煮", "冲", "做") if text.count(v) >= 10), "用")
+        consume = next((v for v in ("喝", "吃") if text.count(v) >= 10), "用")
+        return cls(community=community, serving=serving, prepare=prepare, consume=consume)
+
+
+@dataclass
 class BrandProfile:
     """Everything the planner and composer know about the brand, read once from the knowledge base."""
 
@@ -85,6 +105,7 @@ class BrandProfile:
     gaps: list[Gap]
     past: list[SourceDocument]
     brand_text: str
+    voice: BrandVoice = field(default_factory=BrandVoice)
 
     def product_short_names(self) -> list[str]:
         """Distinguishing product names (白桃乌龙, 随行冷泡杯 …)."""
@@ -214,4 +235,5 @@ def load_brand_profile(kb: KnowledgeBase) -> BrandProfile:
         gaps=_gaps(kb.documents("competitor")),
         past=past,
         brand_text=brand_text,
+        voice=BrandVoice.from_text(brand_text),
     )

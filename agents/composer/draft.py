@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from agents.composer.brand import BrandProfile, pillar_type
+from agents.composer.brand import BrandProfile, BrandVoice, pillar_type
 from agents.composer.facts import Fact, rank_facts, short_name
 from agents.composer.limits import enforce_limits
 from agents.composer.sentences import NUMBER_WITH_UNIT, end_sentence, first_clause, numbers_in, shorten
@@ -20,6 +20,16 @@ from agents.schemas import DraftBrief, DraftContent, Passage, Shot, Variant, tex
 
 XHS_EMOJI = ("🍑", "🌼", "☁️", "🍂", "🫖", "🧊", "✨", "📝", "🌿", "🍐")
 VARIANT_LABELS = "ABCDE"
+CHINESE_ORDINALS = "一二三四五六七八九十"
+# What the camera shows, by video format (the facts go in the voice-over).
+SHOT_VISUALS: dict[str, tuple[str, ...]] = {
+    "口播": ("出镜口播：正对镜头", "口播＋产品特写插入", "口播＋手部演示", "口播＋字幕强调要点"),
+    "剧情": ("情景：工位上犯困的同事", "情景：同事递过产品", "情景：两人边用边聊", "情景：画面定格在产品"),
+    "教程": ("手部特写：准备材料", "手部特写：演示步骤", "俯拍：静置或完成", "近景：成品展示"),
+    "开箱": ("开箱：拆开包装", "细节特写：包装与配料表", "上手：第一次使用", "成品与包装同框"),
+    "vlog": ("跟拍：出门", "场景：通勤路上", "场景：到达目的地", "空镜：窗外与杯子"),
+    "直播预告": ("主播出镜：预告直播", "产品陈列", "主播试喝", "字幕：直播时间见主页"),
+}
 
 
 @dataclass
@@ -53,6 +63,11 @@ class Material:
     subject: str
     product: str
     cite: Citations = field(default_factory=Citations)
+
+    @property
+    def voice(self) -> BrandVoice:
+        """The brand's words for its users and how its product is used."""
+        return self.profile.voice
 
     def pick(self, options: Sequence[str], salt: int = 0) -> str:
         """Choose one option deterministically from the brief's seed."""
@@ -137,6 +152,12 @@ def compose_draft(
         content.variants = _variants(material, brief.variants)
     content.citations = [p.id for p in material.cite.passages]
     content = enforce_limits(content, spec)
+    if not content.citations:
+        # Say so rather than pad: a draft with no fact in it needs knowledge, not more templates.
+        content.changes = (
+            f"知识库里没有找到与「{topic}」相关、可以引用的资料，稿件只有结构和过渡句。"
+            "请补充相关资料后重新入库（nmo kb ingest），或换一个选题。"
+        )
     cited = [p for p in material.cite.passages if p.id in content.citations]
     return content, cited
 
@@ -163,7 +184,7 @@ def _title(m: Material, salt: int = 0) -> str:
         return f"【{m.brief.pillar or m.subject}】{topic}" if salt % 2 == 0 else f"{topic}｜一期讲清楚"
     if key in ("douyin", "kuaishou"):
         if m.product:
-            return m.pick((topic, f"{m.product}，原来要这样喝", f"关于{m.product}你该知道的事"), salt)
+            return m.pick((topic, f"{m.product}，原来要这样{m.voice.consume}", f"关于{m.product}你该知道的事"), salt)
         return m.pick((topic, f"{m.subject}｜一条讲清楚"), salt)
     if key == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
@@ -175,7 +196,7 @@ def _title(m: Material, salt: int = 0) -> str:
 def _hook(m: Material, salt: int = 0) -> str:
     if m.product:
         options = (
-            f"你知道{m.product}要怎么喝才对吗？",
+            f"你知道{m.product}要怎么{m.voice.consume}才对吗？",
             f"{m.product}，很多人第一口就喝错了",
             f"关于{m.product}，先说一个常被问到的问题",
             f"今天只讲一件事：{m.product}",
@@ -194,8 +215,8 @@ def _closing_question(m: Material) -> str:
     if m.product:
         return m.pick(
             (
-                f"你平时怎么喝{m.product}？评论区聊聊。",
-                f"你最想在什么场景喝{m.product}？留言告诉我们。",
+                f"你平时怎么{m.voice.consume}{m.product}？评论区聊聊。",
+                f"你最想在什么场景{m.voice.consume}{m.product}？留言告诉我们。",
                 "你还有什么想问的，评论区见。",
             ),
         )
@@ -225,20 +246,25 @@ def _wechat(m: Material) -> DraftContent:
     for fact in m.take(12, avoid=used):
         heading = fact.passage.heading or fact.passage.title or m.subject
         by_heading.setdefault(heading, []).append(fact)
-    for heading, facts in list(by_heading.items())[:4]:
+    for number, (heading, facts) in enumerate(list(by_heading.items())[:4]):
         lines = [m.cite.mark(f) for f in facts[:3]]
-        sections.append(f"## {_clean_heading(heading)}\n\n" + "".join(lines))
+        # A 清单 article numbers its sections; the others use plain headings.
+        prefix = f"{CHINESE_ORDINALS[number]}、" if m.brief.format == "清单" else ""
+        sections.append(f"## {prefix}{_clean_heading(heading)}\n\n" + "".join(lines))
     intro = m.pick(
         (
             f"这篇想和你聊聊{m.brief.topic}。",
-            f"常有人问起{m.subject}，这次一次说清楚。",
+            f"常有{m.voice.community}问起{m.subject}，这次一次说清楚。",
             f"{m.brief.topic}，我们把知道的都写在这里。",
         ),
     )
     if lead:
         intro += m.cite.mark(lead[0])
     outro = "## 写在最后\n\n" + m.pick(
-        ("如果你也有自己的喝法，欢迎在留言区告诉我们。", "希望这篇能帮你找到适合自己的那一杯。"),
+        (
+            f"如果你也有自己的{m.voice.consume}法，欢迎在留言区告诉我们。",
+            f"希望这篇能帮你找到适合自己的{m.voice.serving or '那一款'}。",
+        ),
     )
     return DraftContent(
         title=_title(m),
@@ -249,7 +275,7 @@ def _wechat(m: Material) -> DraftContent:
 
 
 def _clean_heading(heading: str) -> str:
-    return re.sub(r"^\d+[.、]\s*", "", heading).strip() or heading
+    return re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)\s*", "", heading).strip() or heading
 
 
 def _xiaohongshu(m: Material) -> DraftContent:
@@ -280,6 +306,9 @@ def _weibo(m: Material) -> DraftContent:
         point += m.cite.mark(facts[0])
     lines = [point]
     closing = _closing_question(m)
+    if m.brief.format == "投票" and len(m.profile.products) >= 2:
+        options = [short_name(p) for p in m.profile.products[:4]]
+        closing = "【投票】你更想先试哪一款？" + " / ".join(options)
     for fact in facts[1:]:
         line = f"{fact.text}[^{len(m.cite.passages) + 1}]"
         if len("\n".join([*lines, line, closing])) <= room:
@@ -301,7 +330,7 @@ def _short_video(m: Material) -> DraftContent:
         )
     ]
     cursor = 3
-    visuals = ("手部特写：演示步骤", "产品与原料同框", "场景：办公桌/通勤路上", "近景：倒出茶汤")
+    visuals = SHOT_VISUALS.get(m.brief.format, SHOT_VISUALS["口播"])
     for index, fact in enumerate(facts):
         seconds = max(4, min(10, len(fact.text) // 5))
         shots.append(
@@ -387,11 +416,15 @@ def _hashtags(m: Material) -> list[str]:
     others = {short_name(p) for p in m.profile.products} - {m.subject}
     counts = m.profile.tag_counts(spec.key)
     topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.facts[:6])])
-    # Past tags that speak to this topic first, then the platform's habitual (repeated) tags.
-    ranked = sorted(
-        (t for t in counts if t in topical or counts[t] >= 2), key=lambda t: (t not in topical, -counts[t], t)
-    )
-    candidates = [m.subject, *ranked]
+    everywhere: dict[str, int] = {}
+    for doc in m.profile.past:
+        for tag in doc.tags:
+            everywhere[tag] = everywhere.get(tag, 0) + 1
+    # Tags this topic's facts mention (this platform's first), then the platform's habitual ones.
+    spoken = sorted((t for t in everywhere if t in topical), key=lambda t: (-counts.get(t, 0), -everywhere[t], t))
+    habitual = sorted((t for t in counts if counts[t] >= 2), key=lambda t: (-counts[t], t))
+    lead = m.subject if m.product or len(m.subject) <= 8 else ""
+    candidates = [lead, *spoken, *habitual]
     tags: list[str] = []
     for tag in candidates:
         tag = re.sub(r"[#\s]", "", tag or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.composer.sentences import end_sentence, split_sentences
+from agents.composer.sentences import SENTENCE_END, end_sentence, split_sentences
 from agents.composer.similarity import overlap, similarity
 from agents.schemas import Passage
 
@@ -19,6 +19,8 @@ RULE_MARKERS = (
     "GMV", "我们的机会", "须取得", "示例", "投放", "预算", "占比", ".md", "本页",
     # campaign results are internal; 售完即止 is a time-limit phrase the gate flags without dates
     "客单价", "销售额", "收藏数", "转化", "新客", "售完即止",
+    # calls to action and lotteries of past posts are over; they are not facts to repeat
+    "转发本条", "征集到", "阅读原文", "关注 @", "开奖", "抽奖",
 )
 CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
 _TABLE_ROW = re.compile(r"^\|(.+)\|\s*$")
@@ -101,7 +103,7 @@ def short_name(product: str) -> str:
 
 # Lines of past scripts (shot lists, captions) are structure, not statements.
 SCRIPT_LABELS = re.compile(
-    r"^(口播|钩子|镜头|文案|字幕|画面|标题|BGM|封面|配图|图\d|P\d|\d+\s*[-–]\s*\d+\s*s)"
+    r"^(口播|钩子|镜头|文案|字幕|画面|标题|BGM|封面|配图|图\d|P\d|\d+\s*[-–]\s*\d+\s*s|\d{1,2}:\d{2})"
 )
 
 
@@ -128,14 +130,20 @@ def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = 
         if not statable(passage):
             continue
         context = overlap(query, f"{passage.title} {passage.heading}")
-        candidates = [row_sentence(row) for row in table_rows(passage.text)]
-        candidates += split_sentences(passage.text)
+        rows = table_rows(passage.text)
+        # A table row (one product's specs) belongs in a draft about that product, not in every draft.
+        off_topic_rows = {
+            row_sentence(row) for row in rows if short_name(next(iter(row.values()), "")) not in query
+        }
+        candidates = [row_sentence(row) for row in rows] + split_sentences(passage.text)
         for sentence in candidates:
-            if not _usable_sentence(sentence, passage) or sentence in avoid:
+            headline = sentence[-1:] not in SENTENCE_END and len(sentence) < 14
+            if headline or not _usable_sentence(sentence, passage) or sentence in avoid:
                 continue
             score = overlap(query, sentence) + 0.3 * context + (0.2 if passage.kind == "brand" else 0.0)
             # Longer sentences say more; one that opens with a connective leans on a sentence it lost.
             score += min(len(sentence), 40) / 200 - (0.3 if sentence.startswith(CONNECTIVES) else 0.0)
+            score -= 0.4 if sentence in off_topic_rows else 0.0
             facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6)))
     facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
     kept: list[Fact] = []

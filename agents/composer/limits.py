@@ -34,6 +34,7 @@ def fit_body(text: str, limit: int) -> str:
 
 def fit_line(text: str, limit: int | None) -> str:
     """A one-line part within its limit; a marker that would be cut is dropped whole."""
+    text = " ".join(text.split()) if "\n" in text else text  # titles and hooks are one line
     if limit is None or len(text) <= limit:
         return text
     plain = CITATION_MARKER.sub("", text)
@@ -57,11 +58,15 @@ def enforce_limits(content: DraftContent, spec: PlatformSpec) -> DraftContent:
     body = content.body
     if body_limit is not None:
         body = fit_body(body, body_limit - hashtag_room(fitted, spec))
+    hook = content.hook
+    if "hook" in spec.requires and not hook.strip():
+        # A required hook that went missing (e.g. deleted in review) comes back from the title.
+        hook = CITATION_MARKER.sub("", content.title)
     fitted = fitted.model_copy(
         update={
             "title": fit_line(content.title, spec.limit("title")),
             "digest": fit_line(content.digest, spec.limit("digest")),
-            "hook": fit_line(content.hook, spec.limit("hook")),
+            "hook": fit_line(hook, spec.limit("hook")),
             "cta": fit_line(content.cta, spec.limit("cta")),
             "body": body,
             "variants": [

@@ -3,12 +3,13 @@ competitor gaps and hot topics, with every item's reason and the passages it res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from agents.calendar import fitting_nodes, marketing_nodes
-from agents.composer.brand import BrandProfile, Gap, Pillar
+from agents.composer.brand import BrandProfile, BrandVoice, Gap, Pillar
 from agents.composer.sentences import shorten
 from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from agents.platforms import get_platform
@@ -16,6 +17,7 @@ from agents.ports import KnowledgeBase
 from agents.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
 
 CANDIDATE_BATCH = 8
+WITHIN_PLAN_WINDOW = 30  # earlier topics of the same platform a new one is compared with
 SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
 RECENT_DAYS = 90
 PLATFORM_ANGLES: dict[str, str] = {
@@ -27,6 +29,13 @@ PLATFORM_ANGLES: dict[str, str] = {
     "bilibili": "分章节讲解，有实验有结论",
     "zhihu": "先给结论，再摆依据和亲身经验",
     "poster": "一句主张加一个行动",
+}
+PILLAR_ANGLES: dict[str, str] = {
+    "tutorial": "讲步骤和常见误区",
+    "lifestyle": "从一个具体场景和时间点切入",
+    "promo": "写清产品、规格与活动规则",
+    "story": "真实{community}的一段经历（发布前取得授权）",
+    "origin": "产地、采收与工艺的细节",
 }
 GOAL_ANGLES: dict[str, str] = {
     "awareness": "讲清是什么、为什么",
@@ -42,20 +51,20 @@ FORMAT_BY_PILLAR: dict[str, tuple[str, ...]] = {
     "general": ("图文笔记", "图文", "文章", "口播"),
 }
 TOPIC_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "tutorial": ("{subject}怎么泡才好喝", "关于{subject}，常被问到的几个问题", "{scene}｜{subject}篇"),
-    "lifestyle": ("{scene}的一杯{subject}", "把{subject}带去{scene}", "{scene}时光｜{subject}"),
+    "tutorial": ("{subject}怎么{prepare}才对", "关于{subject}，常被问到的几个问题", "{scene}｜{subject}篇"),
+    "lifestyle": ("{scene}的{serving}{subject}", "把{subject}带去{scene}", "{scene}时光｜{subject}"),
     "promo": ("{subject}：规格、价格与购买方式", "{subject}｜现在入手看这篇", "一图看懂{subject}"),
-    "story": ("茶友来信：{scene}里的{subject}", "一位茶友和{subject}的故事", "评论区里的{subject}故事"),
-    "origin": ("{subject}的产地之旅", "一杯{subject}背后的原料与工艺", "从产地到杯中：{subject}"),
+    "story": ("{community}来信：{scene}里的{subject}", "一位{community}和{subject}的故事", "评论区里的{subject}故事"),
+    "origin": ("{subject}的产地之旅", "{subject}背后的原料与工艺", "从产地到手中：{subject}"),
     "general": ("{subject}：你想知道的都在这里", "聊聊{subject}"),
 }
 NODE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "commerce": ("{node}｜{subject}怎么买更划算", "{node}清单：{subject}"),
-    "statutory": ("{node}假期，带上{subject}", "{node}的一杯{subject}"),
+    "statutory": ("{node}假期，带上{subject}", "{node}的{serving}{subject}"),
     "lunar": ("{node}，和家人分享{subject}", "{node}限定心意：{subject}"),
-    "social": ("{node}，把{subject}送给在乎的人", "{node}｜一杯{subject}的心意"),
-    "season": ("{node}到了，换一种方式喝{subject}", "{node}｜时令一杯{subject}"),
-    "solar_term": ("{node}｜时令一杯{subject}", "{node}时节，{subject}这样喝"),
+    "social": ("{node}，把{subject}送给在乎的人", "{node}｜{serving}{subject}的心意"),
+    "season": ("{node}到了，换一种方式{consume}{subject}", "{node}｜时令{serving}{subject}"),
+    "solar_term": ("{node}｜时令{serving}{subject}", "{node}时节，{subject}这样{consume}"),
     "hot_topic": ("{node}｜{subject}", "从{node}聊到{subject}"),
 }
 NODE_PILLAR_KIND: dict[str, tuple[str, ...]] = {
@@ -163,7 +172,11 @@ def _assign_nodes(slots: list[Slot], nodes: list[MarketingNode], request: PlanRe
             slots.append(slot)
             warnings.append(f"{node.name} 在窗口内但排期已满，额外加了一条 {spec.name} 内容。")
         else:
-            slot = min(free, key=lambda s: (node_count[s.platform], abs((s.day - day).days), s.platform))
+            has_node = {s.platform for s in slots if s.node is not None and s.node.name == node.name}
+            slot = min(
+                free,
+                key=lambda s: (s.platform in has_node, node_count[s.platform], abs((s.day - day).days), s.platform),
+            )
         slot.node = node
         slot.day = day
         node_count[slot.platform] += 1
@@ -223,8 +236,11 @@ class _Choice:
     template: str
 
 
-def _topic_candidates(slot: Slot, pillar: Pillar, subjects: list[str], seed: int) -> list[_Choice]:
+def _topic_candidates(
+    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, brand_voice: BrandVoice
+) -> list[_Choice]:
     scenes = pillar.scenes or ["日常"]
+    voice = asdict(brand_voice)
     node_templates = NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ()
     pillar_templates = TOPIC_TEMPLATES.get(pillar.kind, TOPIC_TEMPLATES["general"])
     node = slot.node.name if slot.node else ""
@@ -237,30 +253,58 @@ def _topic_candidates(slot: Slot, pillar: Pillar, subjects: list[str], seed: int
                 scene = scenes[(seed + len(out)) % len(scenes)]
                 out.append(
                     _Choice(
-                        topic=template.format(subject=subject, scene=scene, node=node),
+                        topic=template.format(subject=subject, scene=scene, node=node, **voice),
                         subject=subject,
                         template=template,
                     )
                 )
-    examples = [e for e in pillar.examples if not slot.node]
+    # Long plans run out of these: every scene of the pillar's scene templates comes last.
+    seen = {c.topic for c in out}
+    for template in (t for t in pillar_templates if "{scene}" in t):
+        for subject in subjects or [pillar.name]:
+            for scene in scenes:
+                topic = template.format(subject=subject, scene=scene, node=node, **voice)
+                if topic not in seen:
+                    seen.add(topic)
+                    out.append(_Choice(topic=topic, subject=subject, template=template))
+    examples = [e for e in pillar.examples if not slot.node and not _dated_elsewhere(e, slot.day)]
     for index, example in enumerate(examples):
         out.insert(min(len(out), 1 + index * 2), _Choice(topic=example, subject="", template="example"))
     return out
 
 
-def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap]) -> Gap | None:
-    ranked = sorted(
-        gaps,
-        key=lambda g: (
-            -(overlap(pillar.name, g.text) + overlap(get_platform(platform).name, g.text)),
-            g.source_path,
-            g.text,
-        ),
-    )
-    best = ranked[0] if ranked else None
-    if best and overlap(pillar.name, best.text) + overlap(get_platform(platform).name, best.text) > 0:
-        return best
-    return None
+_YEAR = re.compile(r"(20\d{2})\s*年?")
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _dated_elsewhere(text: str, day: date) -> bool:
+    """True when an example topic names a year or a date more than a month away from the posting day."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    if years and day.year not in years:
+        return True
+    for month, dom in _MONTH_DAY.findall(text):
+        try:
+            named = date(day.year, int(month), int(dom))
+        except ValueError:
+            return True
+        if abs((named - day).days) > 31:
+            return True
+    return False
+
+
+def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap], used: dict[str, int]) -> Gap | None:
+    """The competitor gap that speaks most to this pillar and platform, preferring ones not cited yet."""
+    name = get_platform(platform).name
+
+    def relevance(gap: Gap) -> float:
+        return overlap(pillar.name, gap.text) + overlap(name, gap.text)
+
+    relevant = [g for g in gaps if relevance(g) > 0]
+    if not relevant:
+        return None
+    best = min(relevant, key=lambda g: (used.get(g.text, 0), -relevance(g), g.source_path, g.text))
+    used[best.text] = used.get(best.text, 0) + 1
+    return best
 
 
 def compose_plan(
@@ -278,9 +322,12 @@ def compose_plan(
         if node.risk:
             warnings.append(f"{node.start.isoformat()} {node.name}：{node.note}")
     must = fitting_nodes(nodes, profile.brand_text) + hot
+    skipped = [n.name for n in nodes if n not in must and not n.risk]
+    if skipped:
+        warnings.append(f"未排期的节点（品牌资料里没有相关内容）：{'、'.join(skipped)}")
     # A node the operator names in the brief gets an item on every platform, not just one.
     focus = [n for n in must if n.name in request.brief]
-    must += [n for n in focus for _ in request.platforms[1:]]
+    must = [n for n in focus for _ in request.platforms] + [n for n in must if n not in focus]
     slots = _slots(request, learned)
     warnings += _assign_nodes(slots, must, request)
     by_platform: dict[str, list[Slot]] = {}
@@ -293,12 +340,14 @@ def compose_plan(
     recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
     search = CachedSearch(kb)
     items: list[PlanItem] = []
-    taken: list[str] = []
+    taken: dict[str, list[str]] = {p: [] for p in request.platforms}
     for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
         pillar = slot.pillar or Pillar(name="品牌日常", kind="general")
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
-        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, taken)
-        taken.append(choice.topic)
+        # Within a plan a topic must not repeat on its platform; the same topic on two platforms is 一稿多发.
+        recent_here = taken[slot.platform][-WITHIN_PLAN_WINDOW:]
+        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, recent_here, profile.voice)
+        taken[slot.platform].append(choice.topic)
         item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
         if slot.time in learned.best_slots.get(slot.platform, []):
             item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"
@@ -307,10 +356,16 @@ def compose_plan(
 
 
 def _pick_topic(
-    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, recent: TopicMatcher, taken: list[str]
+    slot: Slot,
+    pillar: Pillar,
+    subjects: list[str],
+    seed: int,
+    recent: TopicMatcher,
+    taken: list[str],
+    voice: BrandVoice,
 ) -> _Choice:
     """The first candidate that repeats neither recent content nor a topic already in the plan."""
-    candidates = _topic_candidates(slot, pillar, subjects, seed)
+    candidates = _topic_candidates(slot, pillar, subjects, seed, voice)
 
     def inside(topic: str) -> float:
         return max((similarity(topic, old) for old in taken), default=0.0)
@@ -335,6 +390,7 @@ class CachedSearch:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._memo: dict[tuple[str, int, str | None], list[str]] = {}
+        self.gaps_used: dict[str, int] = {}
 
     def ids(self, query: str, k: int, kind: Kind | None = None) -> list[str]:
         """IDs of the top passages for a query."""
@@ -377,10 +433,18 @@ def _item(
         )
     elif pillar.share:
         reasons.append(f"品牌内容支柱「{pillar.name}」建议占比 {pillar.share:.0%}")
-    gap = _gap_for(pillar, slot.platform, profile.gaps)
-    angle = f"{PLATFORM_ANGLES.get(spec.key, '')}；{GOAL_ANGLES[request.goal]}"
+    gap = _gap_for(pillar, slot.platform, profile.gaps, search.gaps_used)
+    angle = "；".join(
+        x
+        for x in (
+            PILLAR_ANGLES.get(pillar.kind, "").format(**asdict(profile.voice)),
+            PLATFORM_ANGLES.get(spec.key, ""),
+            GOAL_ANGLES[request.goal],
+        )
+        if x
+    )
     if gap:
-        reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60)}")
+        reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60).rstrip('。')}")
         citations += search.ids(gap.text, k=1, kind="competitor")
     if choice.template == "example":
         reasons.append("来自品牌支柱的示例选题，近期未发过")

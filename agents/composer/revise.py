@@ -9,11 +9,11 @@ from typing import Any
 from agents.composer.citations import renumber_citations
 from agents.composer.facts import rank_facts
 from agents.composer.limits import enforce_limits, text_units
-from agents.composer.sentences import clean_markdown
+from agents.composer.sentences import clean_markdown, first_clause
 from agents.platforms import get_platform
 from agents.ports import KnowledgeBase
 from agents.render import CITATION_MARKER, FieldPath, render_with_spans
-from agents.schemas import DraftContent, Finding, Passage, RevisionRequest
+from agents.schemas import DraftContent, Finding, Passage, RevisionRequest, Shot
 
 # Suggestions that tell the writer what to do rather than give replacement wording.
 DELETE_SENTENCE = re.compile(r"^(删除|删去|去掉)(这|该|整)句")
@@ -157,9 +157,7 @@ def apply_findings(
         value = _get(edits.content, path)
         if tidy(value) != value:
             edits.content = _set(edits.content, path, tidy(value))
-    edits.content = edits.content.model_copy(
-        update={"hashtags": [t for t in edits.content.hashtags if t.strip()]}
-    )
+    edits.content = edits.content.model_copy(update={"hashtags": [t for t in edits.content.hashtags if t.strip()]})
     return edits
 
 
@@ -172,12 +170,34 @@ def _add_fact(edits: Edits, kb: KnowledgeBase, query: str, k: int) -> list[Passa
         return []
     fact = facts[0]
     number = len(edits.content.citations) + 1
-    body = edits.content.body.rstrip() + f"\n\n{fact.text}[^{number}]"
-    edits.content = edits.content.model_copy(
-        update={"body": body, "citations": [*edits.content.citations, fact.passage.id]}
-    )
+    line = f"{fact.text}[^{number}]"
+    citations = [*edits.content.citations, fact.passage.id]
+    shots = list(edits.content.shots)
+    if shots and edits.platform in ("douyin", "kuaishou"):
+        # In a video the addition is said on camera: a new shot before the closing one.
+        seconds = max(4, min(10, len(fact.text) // 5))
+        shots.insert(
+            max(0, len(shots) - 1),
+            Shot(time=f"+{seconds}s", visual="补充镜头：近景", voiceover=line, onscreen=first_clause(fact.text, 14)),
+        )
+        edits.content = edits.content.model_copy(update={"shots": _retimed(shots), "citations": citations})
+    else:
+        body = edits.content.body.rstrip() + f"\n\n{line}"
+        edits.content = edits.content.model_copy(update={"body": body, "citations": citations})
     edits.log.append(f"按审核意见补充了关于「{query}」的一句（引用 {fact.passage.id}）")
     return [fact.passage]
+
+
+def _retimed(shots: list[Shot]) -> list[Shot]:
+    """Shot times recounted in order (a-bs), keeping each shot's length."""
+    out: list[Shot] = []
+    cursor = 0
+    for shot in shots:
+        numbers = [int(n) for n in re.findall(r"\d+", shot.time)]
+        length = numbers[1] - numbers[0] if len(numbers) == 2 else (numbers[0] if numbers else 3)
+        out.append(shot.model_copy(update={"time": f"{cursor}-{cursor + length}s"}))
+        cursor += length
+    return out
 
 
 def apply_note(edits: Edits, note: str, kb: KnowledgeBase, k: int) -> list[Passage]:

@@ -116,7 +116,7 @@ class ScriptedLLM:
         for day, slot, platform, pillar, topic, node in _PLAN_LINE.findall(prompt):
             if node:
                 continue  # a real model forgets nodes now and then; the planner must put them back
-            items.append({"date": day, "slot": slot, "platform": platform, "pillar": pillar,
+            items.append({"id": "x", "date": day, "slot": slot, "platform": platform, "pillar": pillar,
                           "topic": f"{topic}（升级版）", "angle": "真实场景 + 清单", "format": "图文",
                           "reason": "延续离线草案并加强场景感", "citations": [UNKNOWN_CITATION]})
         if items:

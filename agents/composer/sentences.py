@@ -6,6 +6,7 @@ import re
 
 SENTENCE_END = "。！？!?；;"
 _MARKDOWN_NOISE = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|^[-*+]\s+|^\d+\.\s+)", re.MULTILINE)
+_LIST_MARKER = re.compile(r"^(?:[^\w「“（(]+|\d+[.、]\s+)")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A number with the unit that makes it a price, size, duration or date.
@@ -30,7 +31,9 @@ def clean_markdown(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a (Markdown) text, each with its closing punctuation."""
-    return [s.strip() for s in _SPLIT.split(clean_markdown(text)) if s and s.strip()]
+    # Chunkers sometimes join list items onto one line ("…也可以。- 泡好后…"): drop a marker left in front.
+    parts = (_LIST_MARKER.sub("", s.strip()) for s in _SPLIT.split(clean_markdown(text)) if s)
+    return [s for s in parts if s]
 
 
 def numbers_in(text: str) -> set[str]:

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -19,14 +20,21 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(cleaned[i : i + 2] for i in range(len(cleaned) - 1))
 
 
+@lru_cache(maxsize=8192)
+def _profile(text: str) -> tuple[dict[str, int], float]:
+    """A text's bigram counts and their norm, cached: plans compare the same topics many times."""
+    grams = dict(bigrams(text))
+    return grams, math.sqrt(sum(c * c for c in grams.values()))
+
+
 def similarity(a: str, b: str) -> float:
     """Cosine similarity of the bigram profiles of two texts, 0..1."""
-    va, vb = bigrams(a), bigrams(b)
-    if not va or not vb:
+    (va, na), (vb, nb) = _profile(a), _profile(b)
+    if not na or not nb:
         return 0.0
-    dot = sum(count * vb[gram] for gram, count in va.items())
-    norm = math.sqrt(sum(c * c for c in va.values())) * math.sqrt(sum(c * c for c in vb.values()))
-    return dot / norm if norm else 0.0
+    if len(va) > len(vb):
+        va, vb = vb, va
+    return sum(count * vb.get(gram, 0) for gram, count in va.items()) / (na * nb)
 
 
 def overlap(query: str, text: str) -> float:

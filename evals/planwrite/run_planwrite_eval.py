@@ -48,6 +48,10 @@ def main() -> int:
             f"similarity: {report.similarity_method}, threshold {report.similarity_threshold}\n"
         )
         print(report.table())
+        counts = report.total()
+        print(f"\nchecked: {counts.parts} limited parts, {counts.citations} citations, "
+              f"{counts.nodes_covered}/{counts.nodes_expected} marketing nodes, {counts.topics} plan topics, "
+              f"{counts.gate_checked} drafts through the gate")
         for failure in report.failures:
             print("FAIL", failure)
     missed = (

@@ -1,9 +1,9 @@
-"""Test doubles for the planner and writer: an in-memory knowledge base, a folder reader, a scripted LLM."""
+"""Test doubles for the planner and writer: a ranked in-memory knowledge base and a reader of knowledge/."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,45 +12,26 @@ import yaml
 from pydantic import BaseModel
 
 from agents.composer.similarity import overlap
-from agents.ports import Message, ModelT
 from agents.schemas import Kind, Passage, SourceDocument
+from tests.fakes import MemoryKB, ScriptedLLM
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
 
 
-class MemoryKnowledgeBase:
-    """A KnowledgeBase over given passages and documents; search ranks by bigram overlap."""
+class MemoryKnowledgeBase(MemoryKB):
+    """The shared in-memory knowledge base, ranking by bigram overlap so that topics find their facts."""
 
     def __init__(self, passages: list[Passage], documents: list[SourceDocument] | None = None) -> None:
-        self.passages = passages
-        self.docs = documents or []
-        self.queries: list[str] = []
+        super().__init__(passages, documents or [])
 
     def search(
-        self,
-        query: str,
-        *,
-        k: int = 6,
-        kind: Kind | None = None,
-        platform: str | None = None,
+        self, query: str, *, k: int = 6, kind: Kind | None = None, platform: str | None = None,
         since: date | None = None,
     ) -> list[Passage]:
-        self.queries.append(query)
         pool = [p for p in self.passages if kind is None or p.kind == kind]
-        if platform is not None:
-            pool = [p for p in pool if p.platform in (None, platform)]
         scored = sorted(pool, key=lambda p: (-overlap(query, f"{p.title} {p.heading} {p.text}"), p.id))
-        return [p.model_copy(update={"score": overlap(query, p.text)}) for p in scored[:k]]
-
-    def get(self, passage_id: str) -> Passage | None:
-        return next((p for p in self.passages if p.id == passage_id), None)
-
-    def documents(self, kind: Kind | None = None) -> list[SourceDocument]:
-        return [d for d in self.docs if kind is None or d.kind == kind]
-
-    def count(self) -> int:
-        return len(self.passages)
+        return scored[:k]
 
 
 def _split_front_matter(raw: str) -> tuple[dict[str, Any], str]:
@@ -105,29 +86,9 @@ def folder_knowledge_base(root: Path = KNOWLEDGE) -> MemoryKnowledgeBase:
     return MemoryKnowledgeBase(passages, documents)
 
 
-class ScriptedLLM:
-    """A StructuredLLM that answers from a script and fails on unexpected or leftover calls."""
-
-    backend_name = "llm"
-
-    def __init__(self, answers: list[BaseModel | Exception | Callable[[list[Passage]], BaseModel]]) -> None:
-        self.answers = list(answers)
-        self.calls: list[tuple[list[Message], type[BaseModel], list[Passage]]] = []
-
-    def generate(
-        self, messages: Sequence[Message], output: type[ModelT], *, passages: Sequence[Passage] = ()
-    ) -> ModelT:
-        self.calls.append((list(messages), output, list(passages)))
-        if not self.answers:
-            raise AssertionError(f"unexpected LLM call for {output.__name__}")
-        answer = self.answers.pop(0)
-        if callable(answer) and not isinstance(answer, BaseModel):
-            answer = answer(list(passages))
-        if isinstance(answer, Exception):
-            raise answer
-        if not isinstance(answer, output):
-            raise AssertionError(f"scripted {type(answer).__name__}, asked for {output.__name__}")
-        return answer
-
-    def assert_done(self) -> None:
-        assert not self.answers, f"{len(self.answers)} scripted answers left unused"
+def passage_script(*builders: Callable[[list[Passage]], BaseModel]) -> ScriptedLLM:
+    """The shared ScriptedLLM, each answer built from the passages its call was given (a model can only
+    cite what it was shown)."""
+    llm = ScriptedLLM([])
+    llm.answers = [lambda _messages, build=build: build(llm.calls[-1][2]) for build in builders]
+    return llm

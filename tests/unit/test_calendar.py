@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from agents.calendar import fitting_nodes, marketing_nodes
+import pytest
+
+from agents.calendar import fitting_nodes, marketing_nodes, solar_terms
 
 
 def _names(start: date, end: date) -> dict[str, tuple[date, date, str]]:
@@ -62,3 +64,21 @@ def test_brand_fit_drops_nodes_whose_words_the_brand_never_uses_and_risk_days() 
     nodes, _ = marketing_nodes(date(2026, 11, 20), date(2026, 11, 30))
     assert "黑五" not in {n.name for n in fitting_nodes(nodes, "我们卖冷泡茶")}
     assert "黑五" in {n.name for n in fitting_nodes(nodes, "跨境进口零食")}
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2031, 2040])
+def test_all_twenty_four_solar_terms_fall_in_their_year(year: int) -> None:
+    terms = solar_terms(year)
+    assert len(terms) == 24 and all(d.year == year for d in terms.values())
+    assert terms["冬至"].month == 12 and terms["小寒"].month == 1
+
+
+def test_winter_solstice_at_the_end_of_the_year_is_a_node() -> None:
+    names = _names(date(2026, 12, 15), date(2026, 12, 31))
+    assert names["冬至"] == (date(2026, 12, 22), date(2026, 12, 22), "season")
+    assert "考研初试" in names
+
+
+def test_far_future_years_work() -> None:
+    names = _names(date(2035, 2, 1), date(2035, 3, 1))
+    assert "春节" in names and "元宵节" in names

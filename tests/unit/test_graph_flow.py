@@ -187,3 +187,18 @@ def test_a_failing_llm_proofreader_leaves_the_deterministic_result(settings: Set
         record = _service_with(settings, saver, proofreader=down).submit(draft_request("weibo")).drafts[0]
     assert record.status == "pending_review"
     assert [f.source for f in record.check.findings] == ["rules"]  # type: ignore[union-attr]
+
+
+def test_llm_usage_of_drafts_waiting_for_review_is_reported(settings: Settings) -> None:
+    from agents.llm import LLMCall
+
+    class OneCallPerDrain:
+        def drain_usage(self) -> list[LLMCall]:
+            return [LLMCall(role="writer", model="m", mode="json_schema", prompt_tokens=100, completion_tokens=20,
+                            latency_ms=5.0, attempts=1, ok=True)]
+
+    with open_checkpointer(settings) as saver:
+        service = _service_with(settings, saver, usage_sources=(OneCallPerDrain(),))
+        outcome = service.submit(draft_request("weibo", "douyin"))
+    assert outcome.status == "pending_review"
+    assert sum(c.prompt_tokens for c in outcome.usage) >= 200  # at least the two writers' calls

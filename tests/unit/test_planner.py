@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -122,8 +123,12 @@ def test_plan_item_links_to_a_draft_brief_and_unknown_ids_are_not_found() -> Non
 
 def test_hot_topic_files(tmp_path: Path) -> None:
     txt = tmp_path / "hot.txt"
-    txt.write_text("冬日暖饮\n\n围炉煮茶\n", "utf-8")
+    txt.write_text("冬日暖饮\n\n#围炉煮茶#\n", "utf-8")
     assert load_hot_topics(txt) == ["冬日暖饮", "围炉煮茶"]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", "utf-8")
+    with pytest.raises(UserInputError, match="no topics"):
+        load_hot_topics(empty)
     table = tmp_path / "hot.csv"
     table.write_text("topic,heat\n冬日暖饮,90\n,80\n", "utf-8")
     with pytest.raises(UserInputError, match="line 3"):
@@ -160,3 +165,37 @@ def test_export_csv_and_markdown(tmp_path: Path) -> None:
     with pytest.raises(UserInputError):
         export_plan(plan, tmp_path / "plan.xlsx")
     assert not (tmp_path / "plan.xlsx").exists()
+
+
+def test_analyst_insights_steer_slots_weekdays_and_pillars() -> None:
+    from datetime import datetime
+
+    from agents.analyst import Insights
+
+    insights = Insights(
+        best_slots={"xiaohongshu": ["20:30"]}, best_weekdays={"xiaohongshu": [5, 6]},
+        best_pillars={"xiaohongshu": ["茶友故事"]}, generated_at=datetime(2026, 11, 20), source="report.md",
+    )
+    planner = KnowledgePlanner(KB, None, PromptLibrary({}), TODAY, insights_loader=lambda: insights)
+    plan = planner.plan(_request(platforms=["xiaohongshu"], days=28), plan_id="I")
+    plain = _planner().plan(_request(platforms=["xiaohongshu"], days=28), plan_id="I")
+    free = [i for i in plan.items if not i.node]
+    assert all(i.slot == "20:30" for i in free)
+    assert sum(i.date.weekday() >= 5 for i in free) > sum(i.date.weekday() >= 5 for i in plain.items if not i.node)
+    assert sum(i.pillar == "茶友故事" for i in plan.items) >= sum(i.pillar == "茶友故事" for i in plain.items)
+    assert any("数据分析" in i.reason for i in plan.items) and any("数据分析" in w for w in plan.warnings)
+
+
+def test_a_long_busy_plan_stays_varied() -> None:
+    """Seven platforms, 90 days, a post a day each: 630 items, no topic twice in a row on a platform."""
+    plan = _planner().plan(
+        _request(platforms=["wechat", "weibo", "xiaohongshu", "douyin", "kuaishou", "bilibili", "zhihu"],
+                 days=90, posts_per_week=7),
+        plan_id="B",
+    )
+    assert len(plan.items) >= 630
+    for platform in plan.platforms:
+        topics = [i.topic for i in plan.items if i.platform == platform]
+        assert len(set(topics)) >= len(topics) * 2 // 3
+        assert all(a != b for a, b in itertools.pairwise(topics))
+    assert not any("2026 冬季限定" in i.topic and i.date.year == 2027 for i in plan.items)

@@ -12,7 +12,7 @@ from agents.errors import LLMMalformedAnswer
 from agents.planner import KnowledgePlanner, LLMPlan
 from agents.prompts import PromptLibrary
 from agents.schemas import PlanRequest
-from tests.unit.planwrite_fakes import ScriptedLLM as StrictScript
+from tests.fakes import ScriptedLLM as StrictScript
 from tests.unit.planwrite_fakes import folder_knowledge_base
 
 KB = folder_knowledge_base()

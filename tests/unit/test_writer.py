@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -156,3 +157,36 @@ def test_topic_in_another_language_and_unknown_platform_are_user_errors(writer: 
         writer.write(DraftBrief(platform="wechat", topic="how to cold brew tea"))
     with pytest.raises(UserInputError, match="Unknown platform"):
         writer.write(DraftBrief(platform="myspace", topic="冷泡茶"))
+
+
+def test_a_deleted_required_hook_comes_back_in_revision(writer: KnowledgeWriter) -> None:
+    draft = writer.write(DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡"))
+    hookless = draft.content.model_copy(update={"hook": ""})
+    from agents.render import render_draft
+
+    revised = writer.write(
+        DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡"),
+        RevisionRequest(previous=hookless, previous_text=render_draft(hookless, "douyin"), round=1),
+    )
+    assert revised.content.hook and len(revised.content.hook) <= 30
+
+
+def test_a_topic_the_knowledge_base_knows_nothing_about_says_so() -> None:
+    from agents.schemas import Passage
+
+    kb = MemoryKnowledgeBase([Passage(id="x", text="## 配送\n\n下单后 48 小时内发货。", source_path="brand/faq.md",
+                                      title="FAQ", kind="competitor")])
+    draft = KnowledgeWriter(kb, None, PromptLibrary({})).write(DraftBrief(platform="xiaohongshu", topic="露营装备推荐"))
+    assert draft.content.citations == []
+    assert "没有找到" in draft.content.changes and "ingest" in draft.content.changes
+
+
+def test_a_note_asking_for_more_adds_a_shot_to_a_video_script(writer: KnowledgeWriter) -> None:
+    brief = DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡")
+    draft = writer.write(brief)
+    revised = writer.write(brief, RevisionRequest(previous=draft.content, previous_text=draft.text,
+                                                  note="补充保质期", round=1))
+    assert len(revised.content.shots) == len(draft.content.shots) + 1
+    assert "保质期" in revised.content.shots[-2].voiceover
+    times = [s.time for s in revised.content.shots]
+    assert times[0] == "0-3s" and all(a.split("-")[1] == b.split("-")[0] + "s" for a, b in itertools.pairwise(times))

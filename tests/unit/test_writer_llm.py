@@ -10,7 +10,7 @@ from agents.errors import LLMMalformedAnswer
 from agents.prompts import PromptLibrary
 from agents.schemas import DraftBrief, Finding, Passage, RevisionRequest, Variant
 from agents.writer import KnowledgeWriter, revision_model
-from tests.unit.planwrite_fakes import ScriptedLLM, folder_knowledge_base
+from tests.unit.planwrite_fakes import folder_knowledge_base, passage_script
 
 KB = folder_knowledge_base()
 PROMPTS = PromptLibrary.load()
@@ -42,7 +42,7 @@ def _note(passages: list[Passage], **changes: object) -> XiaohongshuNote:
 
 
 def test_llm_draft_is_grounded_and_within_limits() -> None:
-    llm = ScriptedLLM([_note])
+    llm = passage_script(_note)
     writer = KnowledgeWriter(KB, llm, PROMPTS)
     draft = writer.write(DraftBrief(platform="xiaohongshu", topic="白桃乌龙常温水冷泡多久", variants=1))
     llm.assert_done()
@@ -62,7 +62,7 @@ def test_llm_draft_is_grounded_and_within_limits() -> None:
 
 def test_llm_draft_citing_nothing_is_a_malformed_answer() -> None:
     writer = KnowledgeWriter(
-        KB, ScriptedLLM([lambda ps: _note(ps, points=[CitedSentence(text="很好喝。")])]), PROMPTS
+        KB, passage_script(lambda ps: _note(ps, points=[CitedSentence(text="很好喝。")])), PROMPTS
     )
     with pytest.raises(LLMMalformedAnswer):
         writer.write(DraftBrief(platform="xiaohongshu", topic="白桃乌龙常温水冷泡多久"))
@@ -89,7 +89,7 @@ def test_llm_short_video_script_keeps_shots_and_hook() -> None:
             cta="关注看下期",
         )
 
-    draft = KnowledgeWriter(KB, ScriptedLLM([script]), PROMPTS).write(
+    draft = KnowledgeWriter(KB, passage_script(script), PROMPTS).write(
         DraftBrief(platform="douyin", topic="办公室冷泡")
     )
     assert draft.content.hook and len(draft.content.shots) == 2
@@ -97,7 +97,7 @@ def test_llm_short_video_script_keeps_shots_and_hook() -> None:
 
 
 def test_llm_revision_sends_findings_and_note_and_reports_changes() -> None:
-    first = KnowledgeWriter(KB, ScriptedLLM([_note]), PROMPTS).write(
+    first = KnowledgeWriter(KB, passage_script(_note), PROMPTS).write(
         DraftBrief(platform="xiaohongshu", topic="白桃乌龙常温水冷泡多久")
     )
 
@@ -107,7 +107,7 @@ def test_llm_revision_sends_findings_and_note_and_reports_changes() -> None:
             changes="按建议把「最好喝」改为「很多茶友回购的口味」",
         )
 
-    llm = ScriptedLLM([revised_answer])
+    llm = passage_script(revised_answer)
     start = first.text.index("冷泡")
     finding = Finding(
         rule_id="ad.best",

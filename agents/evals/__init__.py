@@ -1,0 +1,1 @@
+"""The eval suite: validated YAML cases, suites run through the real graph, metrics, thresholds, reports."""

@@ -1,0 +1,216 @@
+"""The review desk in a real headless Chromium against a uvicorn server on 127.0.0.1.
+
+An operator submits a request and watches it run node by node; a reviewer logs in, opens the queue, sees
+the findings highlighted, applies a suggestion, rejects with a note, sees the revised draft come back,
+approves it and downloads the WeChat export. Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.config import Settings
+from agents.web.app import create_app
+from tests.web_support import add_users, fake_service_factory, running_server
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    settings = Settings(home=tmp_path_factory.mktemp("e2e") / "home", backend="offline")
+    tokens = add_users(settings)
+    with running_server(create_app(settings, fake_service_factory(settings))) as base_url:
+        yield base_url, tokens
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is not installed: `apt-get install -y chromium fonts-wqy-microhei`.")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def login(browser: Any, base_url: str, token: str) -> Any:
+    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1360, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{base_url}/review")
+    assert "/login" in page.url  # not logged in yet: sent to the login page
+    page.fill("#token", "nmo_wrong-token")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#login-error:not([hidden])")
+    assert "令牌无效" in page.inner_text("#login-error")
+    page.fill("#token", token)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+def test_operator_submits_and_watches_progress(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    page = login(browser, base_url, tokens["ops"])
+    page.goto(base_url + "/")
+    assert page.url.endswith("/operate")  # operators land on the operator page
+    page.fill("#topic", "冷泡茶怎么泡才不苦")
+    page.check("input[name=platforms][value=weibo]")
+    page.click("#submit")
+    page.wait_for_selector("#progress li.done")
+    steps = page.locator("#progress li").all_inner_texts()
+    assert any(s.startswith("稿件1 · 写作") for s in steps) and any(s.startswith("稿件2 · 写作") for s in steps)
+    assert sum("阻断 2" in s for s in steps) == 2
+    assert sum("等待审核" in s for s in steps) == 2
+    results = page.locator("#results li").all_inner_texts()
+    assert len(results) == 2 and all("待审核" in r for r in results)
+    assert page.evaluate("document.fonts.check('16px \"WenQuanYi Micro Hei\"')")
+    page.screenshot(path=str(SCREENSHOTS / "1-operator-progress.png"), full_page=True)
+    page.context.close()
+
+
+def test_reviewer_works_a_draft_from_queue_to_export(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    page = login(browser, base_url, tokens["lee"])
+    assert page.url.endswith("/review")
+    rows = page.locator("#queue tbody tr")
+    assert rows.count() >= 1
+    assert page.locator("#queue .badge.blocking").first.inner_text() == "2"
+    page.screenshot(path=str(SCREENSHOTS / "2-queue.png"), full_page=True)
+    page.keyboard.press("Enter")  # open the selected (oldest) draft from the keyboard
+    page.wait_for_url("**/review/D*")
+    draft_url = page.url
+
+    marks = page.locator("mark.finding-mark.sev-blocking")
+    assert marks.count() == 2 and marks.first.inner_text() == "最好"
+    marks.first.hover()
+    tip = page.locator("#tip")
+    tip.wait_for(state="visible")
+    assert "阻断" in tip.inner_text() and "很好" in tip.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "3-findings-highlighted.png"), full_page=True)
+    tip.locator("button.tip-apply").click()
+    page.wait_for_function("document.querySelectorAll('mark.finding-mark').length === 1")
+    text = page.inner_text("#draft-text")
+    assert "很好的冷泡茶" in text and "最好" not in text
+    assert page.inner_text("#draft-status") == "待审核"
+
+    page.fill("#note", "请补充冷泡时间")
+    page.locator("h1").click()  # leave the note box so the shortcut is not typed into it
+    page.keyboard.press("r")
+    page.wait_for_function("document.querySelector('#draft-text').innerText.includes('请补充冷泡时间')")
+    assert page.inner_text("#draft-status") == "待审核"
+    assert page.locator(".revisions li").count() == 3
+    assert "请补充冷泡时间" in page.locator("#diff ins").all_inner_texts()[-1]
+    assert page.locator("mark.finding-mark").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "4-revised-after-reject.png"), full_page=True)
+
+    page.keyboard.press("a")
+    page.wait_for_selector("#export-wechat")
+    assert page.inner_text("#draft-status") == "已通过"
+    page.screenshot(path=str(SCREENSHOTS / "5-approved.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("#export-wechat")
+    download = download_info.value
+    saved = SCREENSHOTS / download.suggested_filename
+    download.save_as(saved)
+    html = saved.read_text("utf-8")
+    assert download.suggested_filename.endswith(".html") and 'style="' in html and "很好的冷泡茶" in html
+
+    page.goto(draft_url)
+    assert page.locator("#approve").count() == 0  # decided: no more actions
+    page.keyboard.press("n")  # next draft waiting in the queue
+    page.wait_for_url(lambda url: "/review/D" in url and url != draft_url)
+    assert page.locator("#approve").count() == 1
+    page.context.close()
+
+
+def test_a_second_reviewer_on_a_stale_page_gets_a_conflict(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    first = login(browser, base_url, tokens["lee"])
+    second = login(browser, base_url, tokens["wang"])
+    first.goto(f"{base_url}/review")
+    draft_url = first.locator("#queue tbody tr").first.get_attribute("data-href")
+    first.goto(base_url + draft_url)
+    second.goto(base_url + draft_url)
+    first.fill("#note", "ok")
+    first.click("#approve")
+    first.wait_for_selector("#export-wechat")
+    second.fill("#note", "也通过")
+    second.click("#approve")
+    second.wait_for_selector("#action-error:not([hidden])")
+    assert "冲突" in second.inner_text("#action-error") and "lee" in second.inner_text("#action-error")
+    second.screenshot(path=str(SCREENSHOTS / "6-conflict.png"), full_page=True)
+    first.context.close()
+    second.context.close()
+
+
+def test_edit_then_approve_shows_html_as_text(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    import httpx
+
+    base_url, tokens = desk
+    body = {"kind": "draft", "briefs": [{"platform": "xiaohongshu", "topic": "冷泡茶<img src=x onerror=alert(1)>"}]}
+    outcome = httpx.post(f"{base_url}/api/requests?wait=true", json=body, timeout=60,
+                         headers={"Authorization": f"Bearer {tokens['ops']}"}).json()
+    draft_id = outcome["drafts"][0]["draft_id"]
+    page = login(browser, base_url, tokens["wang"])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{base_url}/review/{draft_id}")
+    assert "<img src=x" in page.inner_text("h1")  # shown as text, not markup
+    page.keyboard.press("e")
+    page.fill("#edit-text", "# 冷泡茶\n\n清爽好喝。<script>alert('x')</script>")
+    page.click("#edit-save")
+    page.wait_for_selector("#export-markdown")
+    assert page.inner_text("#draft-status") == "已通过"
+    assert "<script>alert('x')</script>" in page.inner_text("#draft-text")
+    assert page.locator(".decisions li").last.inner_text().startswith("wang 修改")
+    assert dialogs == []
+    page.screenshot(path=str(SCREENSHOTS / "7-edited-and-approved.png"), full_page=True)
+    page.context.close()
+
+
+def test_operator_plans_then_drafts_an_item(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    page = login(browser, base_url, tokens["ops"])
+    page.goto(f"{base_url}/operate")
+    page.check("input[name=kind][value=plan]")
+    page.fill("#brief", "双12冷泡茶")
+    page.click("#submit")
+    page.wait_for_selector("#plan-link")
+    page.click("#plan-link")
+    page.wait_for_selector("#plan-items")
+    assert page.locator("#plan-items tbody tr").count() == 2  # the fake planner: 2 items per platform
+    page.screenshot(path=str(SCREENSHOTS / "8-plan.png"), full_page=True)
+    page.locator("button.draft-item").first.click()
+    page.wait_for_url("**/operate?follow=*")
+    page.wait_for_selector("#progress li.done")
+    assert page.locator("#results li").count() == 1 and "待审核" in page.inner_text("#results")
+    page.context.close()
+
+
+def test_admin_reads_the_audit_log(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    page = login(browser, base_url, tokens["root"])
+    page.goto(f"{base_url}/admin")
+    rows = page.locator("#audit tbody tr").all_inner_texts()
+    assert any("lee" in r and "退回" in r and "→" in r for r in rows)
+    assert any("wang" in r and "修改" in r for r in rows)
+    assert "完整" in page.inner_text("main")
+    page.screenshot(path=str(SCREENSHOTS / "9-admin-audit.png"), full_page=True)
+    page.context.close()

@@ -1,0 +1,39 @@
+"""Which sentences the composer may state: real chunks carry fragments, rules and stale calls to action."""
+
+from __future__ import annotations
+
+from agents.composer.facts import rank_facts, table_rows
+from agents.composer.sentences import factual_numbers, split_sentences
+from agents.schemas import Passage
+
+
+def _passage(text: str, **extra: str) -> Passage:
+    return Passage(id=extra.get("id", "p1"), text=text, source_path=extra.get("path", "brand/products.md"),
+                   kind=extra.get("kind", "brand"))  # type: ignore[arg-type]
+
+
+def test_list_items_joined_by_a_chunker_are_split_and_unmarked() -> None:
+    text = "- 一袋茶包配 500ml 水，冷泡 4–6 小时。- 泡好后冷藏，24 小时内饮用。"
+    assert split_sentences(text) == ["一袋茶包配 500ml 水，冷泡 4–6 小时。", "泡好后冷藏，24 小时内饮用。"]
+
+
+def test_a_table_without_its_header_row_yields_no_rows() -> None:
+    header = "| 产品 | 规格 | 价格 |\n|---|---|---|\n| 白桃乌龙 | 3g×15袋 | 69元 |\n"
+    assert table_rows(header) == [{"产品": "白桃乌龙", "规格": "3g×15袋", "价格": "69元"}]
+    assert table_rows("| 随行冷泡杯 | 500ml | 89元 |\n| 四季礼盒 | 4种口味×10袋 | 198元 |\n") == []
+
+
+def test_rules_fragments_and_style_guides_are_not_stated() -> None:
+    passages = [
+        _passage("冬季版的季节口味为雪梨白茶），198元，2024-01-10 首次上市。白桃乌龙冷泡后甜感明显但不含添加糖。"),
+        _passage("不写「全网最低」这类说法，活动写清楚时间。", id="p2"),
+        _passage("白桃乌龙用冰水冷泡四到六小时，果香很清楚。", id="p3", path="brand/tone.md"),
+        _passage("关注 @山岚茶事 并转发本条，抽 3 位茶友送白桃乌龙。", id="p4", kind="content"),
+        _passage("竞品的白桃乌龙 39 元。", id="p5", kind="competitor"),
+    ]
+    facts = [f.text for f in rank_facts("白桃乌龙", passages)]
+    assert facts == ["白桃乌龙冷泡后甜感明显但不含添加糖。"]
+
+
+def test_timestamps_and_markers_are_not_factual_numbers() -> None:
+    assert factual_numbers("02:00 开场 0-3s 钩子，一盒 69元。[^12]") == {"69"}

@@ -1,0 +1,109 @@
+"""Exports of approved drafts: WeChat HTML styled inline and escaped, Markdown, plain text with platform hashtags."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from agents.errors import ConflictError
+from agents.exports import export_draft, markdown, plain_text, wechat_html
+from agents.schemas import DraftContent, DraftRecord
+
+TEXT = """# 冷泡茶怎么泡
+
+夏天来一杯**冷泡茶**，清爽不苦。
+
+## 三步搞定
+
+1. 取 5 克茶叶
+2. 加 500 毫升冷水
+3. 冷藏 6 小时
+
+> 小贴士：用软水更甜。
+
+| 步骤 | 时间 |
+| --- | --- |
+| 浸泡 | 6 小时 |
+
+---
+欢迎留言 <script>alert('x')</script>
+
+#冷泡茶 #夏日饮品"""
+
+
+def approved(platform: str = "weibo", text: str = TEXT, hashtags: list[str] | None = None) -> DraftRecord:
+    content = DraftContent(title="冷泡茶怎么泡", body="", hashtags=hashtags if hashtags is not None else ["冷泡茶"])
+    return DraftRecord(draft_id="Dabc-1", request_id="abc", platform=platform, topic="冷泡茶怎么泡",
+                       requested_by="ops", status="approved", text=text, content=content)
+
+
+class Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_only_approved_drafts_export() -> None:
+    pending = approved().model_copy(update={"status": "pending_review"})
+    with pytest.raises(ConflictError, match="only approved"):
+        export_draft(pending, "wechat")
+    assert export_draft(approved(), "text").filename == "Dabc-1.txt"
+
+
+def test_wechat_html_styles_every_body_element_inline_and_escapes_scripts() -> None:
+    page = wechat_html(approved("wechat"))
+    parser = Collector()
+    parser.feed(page)
+    body_tags = [(t, a) for t, a in parser.tags if t not in ("html", "head", "meta", "title", "body", "br")]
+    assert {t for t, _ in body_tags} >= {"section", "h1", "h2", "p", "ol", "li", "blockquote", "table", "th", "td",
+                                         "hr", "strong"}
+    assert all(a.get("style") for _, a in body_tags), "the WeChat editor drops classes and <style>: style inline"
+    assert "<script" not in page and "&lt;script&gt;" in page
+    assert "class=" not in page and "<style" not in page
+    assert "冷泡茶怎么泡" in page and "清爽不苦" in page
+    assert "#冷泡茶" not in page  # 公众号 has no hashtags
+
+
+def test_plain_text_writes_hashtags_in_each_platforms_syntax() -> None:
+    weibo = plain_text(approved("weibo"))
+    assert weibo.rstrip().endswith("#冷泡茶# #夏日饮品#")
+    assert "**" not in weibo and "## " not in weibo and "| --- |" not in weibo
+    assert "三步搞定" in weibo and "• " not in weibo.split("三步搞定")[0]
+    assert plain_text(approved("xiaohongshu")).rstrip().endswith("#冷泡茶 #夏日饮品")
+    assert plain_text(approved("bilibili")).rstrip().endswith("标签：冷泡茶、夏日饮品")
+    wechat = plain_text(approved("wechat"))
+    assert "#冷泡茶" not in wechat and "标签" not in wechat
+
+
+def test_hashtags_come_from_the_draft_when_the_text_has_none() -> None:
+    record = approved("douyin", text="# 冷泡茶\n\n三步做一杯。", hashtags=["冷泡茶", "#夏天#", "冷泡茶"])
+    assert plain_text(record).rstrip().endswith("#冷泡茶 #夏天")
+
+
+def test_markdown_keeps_structure_and_neutralises_html() -> None:
+    out = markdown(approved("weibo"))
+    assert out.startswith("# 冷泡茶怎么泡\n") and "## 三步搞定" in out and "**冷泡茶**" in out
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert re.search(r"#冷泡茶# #夏日饮品#\n$", out)
+
+
+def test_review_only_parts_are_left_out_of_every_export() -> None:
+    from agents.render import render_draft
+    from agents.schemas import Variant
+
+    content = DraftContent(title="冷泡茶", body="冷水泡 6 小时。[^1]\n不苦不涩。[^2]", hashtags=["冷泡茶", "夏日"],
+                           cta="评论区见", citations=["p1", "p2"],
+                           variants=[Variant(label="A", title="标题A"), Variant(label="B", title="标题B")])
+    record = approved("xiaohongshu", text=render_draft(content, "xiaohongshu"), hashtags=content.hashtags)
+    for out in (plain_text(record), markdown(record), wechat_html(record)):
+        assert "[^1]" not in out and "引用" not in out and "p1" not in out and "标题A" not in out
+        assert "冷水泡 6 小时。" in out and "评论区见" in out
+    assert plain_text(record).rstrip().endswith("#冷泡茶 #夏日")
+    assert plain_text(record).count("#冷泡茶") == 1
+    bilibili = approved("bilibili", text=render_draft(content, "bilibili"), hashtags=content.hashtags)
+    assert plain_text(bilibili).count("标签：") == 1 and plain_text(bilibili).rstrip().endswith("标签：冷泡茶、夏日")

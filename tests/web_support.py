@@ -1,0 +1,84 @@
+"""Shared setup for review-desk tests: a WorkflowService over a real SQLite checkpointer with fake agents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from agents.checkpoints import open_checkpointer
+from agents.config import Settings
+from agents.graph import WorkflowContext, compile_graph
+from agents.registry import Registry
+from agents.schemas import DraftBrief, Passage, RevisionRequest, WrittenDraft
+from agents.service import WorkflowService
+from agents.users import UserStore, desk_db_path
+from tests.fakes import EchoWriter, StaticPlanner, TermGate
+
+FIRST_BODY = "这是最好的冷泡茶，全网第一清爽。\n\n- 冷水浸泡 8 小时\n- **不苦不涩**"
+PASSAGE = Passage(
+    id="brand-guide-3", text="山岚冷泡茶：用 4℃ 冷水浸泡 6–8 小时，茶多酚释放慢，口感清甜不苦。",
+    source_path="knowledge/brand/brand-guide.md", title="山岚茶事品牌手册", heading="冷泡方法", kind="brand",
+)
+
+
+class CitingWriter(EchoWriter):
+    """The echo writer, plus a cited passage and hashtags; it revises the text under review (the reviewer's)."""
+
+    def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
+        if revision is not None:
+            reviewed = revision.previous_text.split("\n\n", 1)[-1]
+            revision = revision.model_copy(update={"previous": revision.previous.model_copy(update={"body": reviewed})})
+        written = super().write(brief, revision)
+        content = written.content.model_copy(update={"citations": [PASSAGE.id], "hashtags": ["冷泡茶", "夏日饮品"]})
+        return written.model_copy(update={"content": content, "passages": [PASSAGE]})
+
+
+def fake_service_factory(settings: Settings, blocked: tuple[str, ...] = ("最好", "第一")):  # type: ignore[no-untyped-def]
+    """A factory like agents.composition.open_service, but with deterministic fake agents."""
+
+    @contextmanager
+    def factory() -> Iterator[WorkflowService]:
+        with open_checkpointer(settings) as saver:
+            yield WorkflowService(
+                compile_graph(saver), Registry(settings.home / "nmo.sqlite"),
+                lambda: WorkflowContext(planner=StaticPlanner(), writer=CitingWriter(FIRST_BODY),
+                                        gate=TermGate(blocked), max_revisions=0),
+                settings.home / "locks", four_eyes=settings.four_eyes,
+            )
+
+    return factory
+
+
+def add_users(settings: Settings) -> dict[str, str]:
+    """Create one user per role (plus a second reviewer); returns name → token."""
+    store = UserStore(desk_db_path(settings.home))
+    roles = {"ops": "operator", "lee": "reviewer", "wang": "reviewer", "root": "admin"}
+    return {name: store.add(name, role)[1] for name, role in roles.items()}
+
+
+@contextmanager
+def running_server(app: Any) -> Iterator[str]:
+    """Serve an app with uvicorn on a free 127.0.0.1 port in a thread; yields the base URL, stops it after."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
