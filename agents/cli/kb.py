@@ -96,21 +96,25 @@ def _print_report(report: IngestReport) -> None:
 @kb_app.command("ingest")
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Folders laid out as brand/ content/ competitors/, or single files.")
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Folders laid out as brand/ content/ competitors/, or single files; default NMO_KNOWLEDGE_DIR."
+        ),
+    ] = None,
     collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Index Markdown, text, Word (.docx) and PDF files; re-running only indexes what changed.
 
-    Files deleted or renamed under the given folders are removed from the index. A file that cannot
-    be read is reported with a fix and keeps its previous version in the index; exit code 2 then.
+    Files deleted or renamed under the given folders are removed from the index.
+
+    A file that cannot be read is reported with a fix and keeps its previous version; exit code 2 then.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from agents.cli.output import err_console, print_json
 
-    _, kb = _open(collection)
+    settings, kb = _open(collection)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -120,7 +124,7 @@ def ingest(
         transient=True,
         disable=as_json,
     ) as progress:
-        report = kb.ingest(paths, progress=_RichProgress(progress))
+        report = kb.ingest(paths or [settings.knowledge_dir], progress=_RichProgress(progress))
     if as_json:
         print_json(
             {

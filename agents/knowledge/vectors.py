@@ -47,6 +47,7 @@ class VectorStore:
         self.path = path
         self.url = url
         self._collection: Any = None
+        self._chroma: Any = None
 
     @property
     def location(self) -> str:
@@ -79,7 +80,7 @@ class VectorStore:
     def collection(self) -> Any:
         """The Chroma collection (created with cosine space and nmo's explicit embedding function)."""
         if self._collection is None:
-            client = self._client()
+            self._chroma = client = self._client()
             try:
                 self._collection = client.get_or_create_collection(
                     name=self.name,
@@ -162,6 +163,24 @@ class VectorStore:
                 collection.delete(ids=list(ids[start : start + UPSERT_BATCH]))
             except Exception as error:
                 raise self._failure("delete stale vectors", error) from None
+
+    def generation(self) -> str:
+        """The ID of the snapshot the last ingest into this collection wrote ("" if none recorded)."""
+        self.collection()
+        try:
+            fresh = self._chroma.get_collection(self.name, embedding_function=chroma_embedding_function(self.embedder))
+            metadata = fresh.metadata or {}
+        except Exception as error:
+            raise self._failure("read the collection", error) from None
+        return str(metadata.get("nmo_generation", ""))
+
+    def mark_generation(self, generation: str) -> None:
+        """Record which snapshot matches the vectors, so other machines know to rebuild theirs."""
+        collection = self.collection()
+        try:
+            collection.modify(metadata={"nmo_generation": generation})
+        except Exception as error:
+            raise self._failure("record the ingest", error) from None
 
     def count(self) -> int:
         """Number of vectors stored."""

@@ -114,6 +114,18 @@ def test_server_mode_gives_the_same_results_as_the_embedded_store(
     again = served.ingest([SAMPLE])
     assert again.chunks_embedded == 0 and len(again.unchanged) == len(report.added)
 
+    # Another machine adds its own notes: the first one's files stay, and every worker sees both.
+    extra = tmp_path / "extra" / "competitors"
+    extra.mkdir(parents=True)
+    (extra / "newbrand.md").write_text("# 竞品笔记：新茶社\n\n主打气泡冷泡茶，定价 39 元。", encoding="utf-8")
+    other = _open(tmp_path / "other-machine", chroma_url, monkeypatch)
+    added = other.ingest([tmp_path / "extra"])
+    assert added.added == ["extra/competitors/newbrand.md"] and not added.removed
+    assert other.count() == embedded.count() + 1
+    refreshed = _open(tmp_path / "worker", chroma_url, monkeypatch)  # the worker's local snapshot is stale
+    assert refreshed.count() == embedded.count() + 1
+    assert refreshed.search("气泡冷泡茶的竞品", k=1, mode="hybrid")[0].source_path == "extra/competitors/newbrand.md"
+
 
 def test_a_stopped_server_is_reported_with_a_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"http://127.0.0.1:{_free_port()}"

@@ -234,3 +234,32 @@ def test_new_metrics_update_metadata_without_re_embedding(tmp_path: Path, brand:
         assert kb.search("办公室没冰箱", k=5, platform="douyin", mode=mode) == []  # type: ignore[arg-type]
         moved = kb.search("办公室没冰箱", k=1, platform="kuaishou", mode=mode)  # type: ignore[arg-type]
         assert moved[0].id == before.id and moved[0].metadata["metric_views"] == 150000.0
+
+
+def test_a_deleted_vector_store_is_refilled_by_the_next_ingest(
+    tmp_path: Path, brand: Path, embedder: UseEmbedder
+) -> None:
+    import shutil
+
+    kb = make_kb(tmp_path / "home", embedder)
+    kb.ingest([brand])
+    expected = [p.id for p in kb.search("白桃乌龙多少钱", k=3, mode="dense")]
+    shutil.rmtree(tmp_path / "home" / "chroma")
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # as a new process would: chroma caches open stores per path
+    fresh = make_kb(tmp_path / "home", embedder)
+    report = fresh.ingest([brand])
+    assert report.chunks_embedded == fresh.count() and len(report.unchanged) == 5
+    assert [p.id for p in fresh.search("白桃乌龙多少钱", k=3, mode="dense")] == expected
+
+
+def test_lexical_mode_fills_up_from_the_dense_ranking_when_few_words_match(
+    tmp_path: Path, brand: Path, embedder: UseEmbedder
+) -> None:
+    kb = make_kb(tmp_path / "home", embedder, mode="lexical")
+    kb.ingest([brand])
+    passages = kb.search("shelf life of unopened tea", k=3)
+    assert len(passages) == 3 and all(p.score == 0.0 for p in passages)
+    matched = kb.search("保质期", k=3)
+    assert matched[0].source_path == "shanlan/brand/faq.md" and matched[0].score > 0

@@ -197,3 +197,16 @@ def test_zip_that_is_not_word_is_refused(tmp_path: Path) -> None:
         archive.writestr("hello.txt", "hi")
     with pytest.raises(UnreadableFile):
         read_source(Path("x.docx"), buffer.getvalue())
+
+
+def test_query_terms_find_every_indexed_word_jieba_would_cut() -> None:
+    from collections import Counter
+
+    from agents.knowledge.lexical import LexicalIndex, query_terms, tokenize
+
+    text = "山岚冷泡茶·白桃乌龙用 500ml 冰水冷泡 4–6 小时，PLA 三角袋可以二次冷泡。"
+    index = LexicalIndex.build([Counter(tokenize(text))])
+    jieba_terms = {t for t in tokenize(text) if len(t) > 1}  # single characters match through `#` unigrams
+    assert jieba_terms <= set(query_terms(text, index.vocabulary))
+    assert "乌龙" in jieba_terms and "#冷泡" in jieba_terms and "pla" in jieba_terms
+    assert index.scores(query_terms("白桃乌龙怎么泡", index.vocabulary))[0] > 0
