@@ -595,7 +595,7 @@ def test_plan_items_are_drafted_by_id_and_the_plan_page_tracks_them(
     assert drafted["plan_item_id"] == item["id"] and drafted["topic"] == item["topic"]
     missing = client.post("/api/requests", json={"kind": "draft", "plan_items": [plan["id"] + "-99"]},
                           headers=auth(tokens, "ops"))
-    assert missing.status_code == 404 and "plan item" in missing.json()["error"]["problem"]
+    assert missing.status_code == 404 and f"no item '{plan['id']}-99'" in missing.json()["error"]["problem"]
     client.post("/api/session", json={"token": tokens["ops"]})
     page = client.get(f"/plans/{plan['id']}").text
     assert item["topic"] in page and f'/review/{drafted["draft_id"]}' in page
