@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ class VectorStore:
         self.path = path
         self.url = url
         self._collection: Any = None
+        self._opening = threading.Lock()  # parallel draft branches must not race on the first open
         self._chroma: Any = None
 
     @property
@@ -79,16 +81,17 @@ class VectorStore:
 
     def collection(self) -> Any:
         """The Chroma collection (created with cosine space and nmo's explicit embedding function)."""
-        if self._collection is None:
-            self._chroma = client = self._client()
-            try:
-                self._collection = client.get_or_create_collection(
-                    name=self.name,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    embedding_function=chroma_embedding_function(self.embedder),
-                )
-            except Exception as error:  # chromadb raises many transport types; report them all the same way
-                raise self._failure("open the collection", error) from None
+        with self._opening:
+            if self._collection is None:
+                self._chroma = client = self._client()
+                try:
+                    self._collection = client.get_or_create_collection(
+                        name=self.name,
+                        configuration={"hnsw": {"space": "cosine"}},
+                        embedding_function=chroma_embedding_function(self.embedder),
+                    )
+                except Exception as error:  # chromadb raises many transport types; report them all alike
+                    raise self._failure("open the collection", error) from None
         return self._collection
 
     def _failure(self, action: str, error: Exception) -> KnowledgeError:

@@ -263,3 +263,16 @@ def test_lexical_mode_fills_up_from_the_dense_ranking_when_few_words_match(
     assert len(passages) == 3 and all(p.score == 0.0 for p in passages)
     matched = kb.search("保质期", k=3)
     assert matched[0].source_path == "shanlan/brand/faq.md" and matched[0].score > 0
+
+
+def test_parallel_first_searches_share_one_collection_open(tmp_path: Path) -> None:
+    """Draft branches run in parallel threads; their first searches must not race on opening Chroma."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = Path(__file__).resolve().parents[2] / "knowledge"
+    settings = Settings(home=tmp_path)
+    open_knowledge_base(settings).ingest([root / "brand" / "products.md"])
+    fresh = open_knowledge_base(settings)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda q: fresh.search(q, k=2, mode="dense"), ["雪梨白茶", "随行杯", "桂花", "茉莉"]))
+    assert all(len(r) == 2 for r in results)
