@@ -8,7 +8,31 @@ from pathlib import Path
 
 from agents.schemas import Finding
 
-_PRICE = re.compile(r"(?:[¥￥]\s*(?P<a>\d+(?:\.\d+)?)|(?P<b>\d+(?:\.\d+)?)\s*(?:元|块钱|块))")
+_PRICE = re.compile(
+    r"(?:[¥￥]\s*(?P<a>\d+(?:\.\d+)?)|(?P<b>\d+(?:\.\d+)?)\s*(?:元|块钱|块)"
+    r"|(?P<c>[零〇一二两三四五六七八九十百千万]+)\s*(?:元|块钱|块))"
+)
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def chinese_number(text: str) -> float | None:
+    """三十九 → 39, 一百二十 → 120, 两千 → 2000, 九九 → 99; None when it is not a number."""
+    if all(ch in _DIGITS for ch in text):
+        return float("".join(str(_DIGITS[ch]) for ch in text))
+    total = section = digit = 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch == "万":
+            total += (section + digit) * 10000
+            section = digit = 0
+        elif ch in _UNITS:
+            section += (digit or 1) * _UNITS[ch]
+            digit = 0
+        else:
+            return None
+    return float(total + section + digit)
 _PACK = re.compile(r"(?P<g>\d+(?:\.\d+)?)\s*(?:g|克)\s*[×xX*乘]\s*(?P<n>\d+)\s*(?:袋|包)")
 _VOLUME = re.compile(r"(?P<v>\d+)\s*(?:ml|mL|ML|毫升)")
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[-年/.]\s*(?P<m>\d{1,2})\s*(?:[-月/.]\s*(?P<d>\d{1,2})\s*日?|月)")
@@ -168,8 +192,8 @@ class FactChecker:
         promo = any(word in scope for word in _PROMO_WORDS)
         if expected_price is not None and not promo:
             for m in _PRICE.finditer(scope):
-                value = float(m.group("a") or m.group("b"))
-                if value != expected_price:
+                value = float(m.group("a") or m.group("b")) if not m.group("c") else chinese_number(m.group("c"))
+                if value is not None and value != expected_price:
                     add(m, "price", m.group(), fact.price)
         pack = _PACK.search(fact.spec)
         if pack:

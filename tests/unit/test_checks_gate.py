@@ -104,6 +104,20 @@ def test_fact_mismatch_cites_the_product_table(gate: ChineseGate) -> None:
     assert not [f for f in gate.check("茉莉银毫一盒59元，3g×15袋。").findings if f.category == "fact"]
 
 
+def test_prices_written_in_chinese_numerals_are_checked_too(gate: ChineseGate) -> None:
+    facts = [f for f in gate.check("茉莉银毫只要三十九元。").findings if f.category == "fact"]
+    assert [f.text for f in facts] == ["三十九元"] and facts[0].suggestion == "59元"
+    assert not [f for f in gate.check("茉莉银毫五十九元一盒。").findings if f.category == "fact"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("三十九", 39), ("一百二十", 120), ("两千", 2000), ("九九", 99),
+                                             ("十五", 15), ("一万二千", 12000), ("一百零五", 105)])
+def test_chinese_numbers(text: str, value: int) -> None:
+    from agents.checks.facts import chinese_number
+
+    assert chinese_number(text) == value
+
+
 def test_pii_checksums() -> None:
     assert id_card_valid("11010519491231002X") and not id_card_valid("110105194912310021")
     assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
