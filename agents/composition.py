@@ -99,7 +99,7 @@ def open_service(settings: Settings) -> Iterator[WorkflowService]:
     with open_checkpointer(settings) as saver:
         service = WorkflowService(
             compile_graph(saver),
-            Registry(settings.home / "nmo.sqlite"),
+            Registry(settings.registry_path),
             lambda: build_context(settings, prompts),
             settings.home / "locks",
             four_eyes=settings.four_eyes,

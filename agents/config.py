@@ -140,6 +140,11 @@ class Settings(BaseSettings):
         return self.home / "checkpoints.sqlite"
 
     @property
+    def registry_path(self) -> Path:
+        """The index of requests, plans and drafts under the data directory."""
+        return self.home / "nmo.sqlite"
+
+    @property
     def chroma_path(self) -> Path:
         """Embedded Chroma store under the data directory."""
         return self.home / "chroma"

@@ -63,6 +63,17 @@ class Finding(BaseModel):
     def blocking(self) -> bool:
         return self.severity == "blocking"
 
+    @classmethod
+    def in_text(
+        cls, text: str, start: int, end: int, *, rule_id: str, category: Category, severity: Severity,
+        message: str, suggestion: str | None = None,
+    ) -> Finding:
+        """A finding on text[start:end], its quoted text taken from the original."""
+        return cls(
+            rule_id=rule_id, category=category, severity=severity, start=start, end=end, text=text[start:end],
+            message=message, suggestion=suggestion,
+        )
+
 
 class CheckResult(BaseModel):
     """The gate's verdict on one text; stored with every draft before review."""

@@ -41,7 +41,7 @@ def fake_service_factory(settings: Settings, blocked: tuple[str, ...] = ("最好
     def factory() -> Iterator[WorkflowService]:
         with open_checkpointer(settings) as saver:
             yield WorkflowService(
-                compile_graph(saver), Registry(settings.home / "nmo.sqlite"),
+                compile_graph(saver), Registry(settings.registry_path),
                 lambda: WorkflowContext(planner=StaticPlanner(), writer=CitingWriter(FIRST_BODY),
                                         gate=TermGate(blocked), max_revisions=0),
                 settings.home / "locks", four_eyes=settings.four_eyes,

@@ -51,15 +51,9 @@ def pii_findings(text: str) -> list[Finding]:
             return
         taken.append((start, end))
         out.append(
-            Finding(
-                rule_id=f"pii.{rule}",
-                category="pii",
-                severity=severity,  # type: ignore[arg-type]
-                start=start,
-                end=end,
-                text=text[start:end],
-                message=message,
-                suggestion="删除或打码（如 138****0000）",
+            Finding.in_text(
+                text, start, end, rule_id=f"pii.{rule}", category="pii", severity=severity,  # type: ignore[arg-type]
+                message=message, suggestion="删除或打码（如 138****0000）",
             )
         )
 

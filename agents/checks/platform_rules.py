@@ -107,15 +107,9 @@ def _part_finding(
     text: str, part_text: str, rule: str, severity: Severity, message: str, suggestion: str | None = None
 ) -> Finding:
     start, end = _locate(text, part_text)
-    return Finding(
-        rule_id=f"platform_rule.{rule}",
-        category="platform_rule",
-        severity=severity,
-        start=start,
-        end=end,
-        text=text[start:end],
-        message=message,
-        suggestion=suggestion,
+    return Finding.in_text(
+        text, start, end, rule_id=f"platform_rule.{rule}", category="platform_rule", severity=severity,
+        message=message, suggestion=suggestion,
     )
 
 

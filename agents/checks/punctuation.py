@@ -29,15 +29,9 @@ Skipped = Callable[[int], bool]
 def _finding(
     rule: str, severity: Severity, text: str, start: int, end: int, message: str, suggestion: str | None
 ) -> Finding:
-    return Finding(
-        rule_id=f"punctuation.{rule}",
-        category="punctuation",
-        severity=severity,
-        start=start,
-        end=end,
-        text=text[start:end],
-        message=message,
-        suggestion=suggestion,
+    return Finding.in_text(
+        text, start, end, rule_id=f"punctuation.{rule}", category="punctuation", severity=severity,
+        message=message, suggestion=suggestion,
     )
 
 

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         spec = get_platform(platform) if platform else None
         settings = Settings()
         if plan_item is not None:
-            plan = Registry(settings.home / "nmo.sqlite").get_plan(plan_item.rsplit("-", 1)[0])
+            plan = Registry(settings.registry_path).get_plan(plan_item.rsplit("-", 1)[0])
             if plan is None:
                 raise NotFoundError(
                     f"No plan item '{plan_item}'.",

@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         from agents.registry import Registry
 
         settings = Settings()
-        record = Registry(settings.home / "nmo.sqlite").get_draft(draft_id)
+        record = Registry(settings.registry_path).get_draft(draft_id)
         if record is None:
             raise NotFoundError(f"No draft with ID '{draft_id}'.", "Run `nmo review list --status approved`.")
         case = golden_from_record(record)

@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         from agents.registry import Registry
 
         settings = Settings()
-        plans = Registry(settings.home / "nmo.sqlite").list_plans()
+        plans = Registry(settings.registry_path).list_plans()
         if as_json:
             print_json(plans)
             return
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
         from agents.registry import Registry
 
         settings = Settings()
-        plan = Registry(settings.home / "nmo.sqlite").get_plan(plan_id)
+        plan = Registry(settings.registry_path).get_plan(plan_id)
         if plan is None:
             raise NotFoundError(f"No plan with ID '{plan_id}'.", "Run `nmo plan list` to see stored plans.")
         if as_json:

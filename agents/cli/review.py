@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from agents.registry import Registry
 
         settings = Settings()
-        rows = Registry(settings.home / "nmo.sqlite").list_drafts(status=None if status == "all" else status)
+        rows = Registry(settings.registry_path).list_drafts(status=None if status == "all" else status)
         if as_json:
             print_json(rows)
         elif rows:
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         from agents.registry import Registry
 
         settings = Settings()
-        record = Registry(settings.home / "nmo.sqlite").get_draft(draft_id)
+        record = Registry(settings.registry_path).get_draft(draft_id)
         if record is None:
             raise NotFoundError(f"No draft with ID '{draft_id}'.", "Run `nmo review list --status all` for IDs.")
         if as_json:

@@ -26,7 +26,7 @@ pytestmark = [
 def service_for(settings: Settings, saver: object) -> WorkflowService:
     return WorkflowService(
         compile_graph(saver),  # type: ignore[arg-type]
-        Registry(settings.home / "nmo.sqlite"),
+        Registry(settings.registry_path),
         lambda: WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0),
         settings.home / "locks",
     )

@@ -75,7 +75,7 @@ def factory(gate: object, writer: str = "llm"):  # type: ignore[no-untyped-def]
         chosen = {"llm": lambda: LLMWriter(llm) if llm else EchoWriter(), "crash": CrashingWriter}[writer]()
         with open_checkpointer(settings) as saver:
             yield WorkflowService(
-                compile_graph(saver), Registry(settings.home / "nmo.sqlite"),
+                compile_graph(saver), Registry(settings.registry_path),
                 lambda: WorkflowContext(planner=StaticPlanner(), writer=chosen, gate=gate,  # type: ignore[arg-type]
                                         max_revisions=1, usage_sources=(llm,) if llm else ()),
                 settings.home / "locks",

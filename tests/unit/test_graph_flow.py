@@ -29,7 +29,7 @@ def service(settings: Settings):  # type: ignore[no-untyped-def]
     gate = TermGate()
     with open_checkpointer(settings) as saver:
         svc = WorkflowService(
-            compile_graph(saver), Registry(settings.home / "nmo.sqlite"),
+            compile_graph(saver), Registry(settings.registry_path),
             lambda: WorkflowContext(planner=StaticPlanner(), writer=writer, gate=gate, max_revisions=0),
             settings.home / "locks",
         )
@@ -152,7 +152,7 @@ def test_parallel_decisions_on_one_draft_have_exactly_one_winner(service: Workfl
 def _service_with(settings: Settings, saver: object, **context: object) -> WorkflowService:
     return WorkflowService(
         compile_graph(saver),  # type: ignore[arg-type]
-        Registry(settings.home / "nmo.sqlite"),
+        Registry(settings.registry_path),
         lambda: WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0,
                                 **context),  # type: ignore[arg-type]
         settings.home / "locks",
