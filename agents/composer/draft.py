@@ -181,7 +181,7 @@ def _title(m: Material, salt: int = 0) -> str:
             ]
         return m.pick(options, salt)
     if key == "bilibili":
-        return f"【{m.brief.pillar or m.subject}】{topic}" if salt % 2 == 0 else f"{topic}｜一期讲清楚"
+        return f"【{m.subject}】{topic}" if salt % 2 == 0 and m.subject not in topic else f"{topic}｜一期讲清楚"
     if key in ("douyin", "kuaishou"):
         if m.product:
             return m.pick((topic, f"{m.product}，原来要这样{m.voice.consume}", f"关于{m.product}你该知道的事"), salt)
@@ -190,7 +190,7 @@ def _title(m: Material, salt: int = 0) -> str:
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
     if kind == "promo":
         return m.pick((topic, f"{topic}：时间、规则一次看清", f"{m.subject}来了｜{topic}"), salt)
-    return m.pick((topic, f"{topic}｜{m.brief.angle or m.brief.pillar or m.subject}"), salt)
+    return m.pick((topic, f"{topic}｜{m.subject}" if m.subject not in topic else f"{topic}，一篇说清"), salt)
 
 
 def _hook(m: Material, salt: int = 0) -> str:
@@ -240,17 +240,16 @@ def _cta(m: Material) -> str:
 
 def _wechat(m: Material) -> DraftContent:
     lead = m.take(1)
-    sections: list[str] = []
     used = list(lead)
     by_heading: dict[str, list[Fact]] = {}
     for fact in m.take(12, avoid=used):
-        heading = fact.passage.heading or fact.passage.title or m.subject
-        by_heading.setdefault(heading, []).append(fact)
-    for number, (heading, facts) in enumerate(list(by_heading.items())[:4]):
-        lines = [m.cite.mark(f) for f in facts[:3]]
+        by_heading.setdefault(section_heading(fact, m.subject), []).append(fact)
+    groups = list(by_heading.items())[:4]
+    sections: list[str] = []
+    for number, (heading, facts) in enumerate(groups):
         # A 清单 article numbers its sections; the others use plain headings.
         prefix = f"{CHINESE_ORDINALS[number]}、" if m.brief.format == "清单" else ""
-        sections.append(f"## {prefix}{_clean_heading(heading)}\n\n" + "".join(lines))
+        sections.append(f"## {prefix}{heading}\n\n" + _paragraphs([m.cite.mark(f) for f in facts[:3]]))
     intro = m.pick(
         (
             f"这篇想和你聊聊{m.brief.topic}。",
@@ -266,16 +265,66 @@ def _wechat(m: Material) -> DraftContent:
             f"希望这篇能帮你找到适合自己的{m.voice.serving or '那一款'}。",
         ),
     )
+    summary_facts = lead + [f for _, facts in groups for f in facts[:1]]
     return DraftContent(
         title=_title(m),
-        digest=shorten(f"{m.brief.topic}：{m.brief.angle or '我们把要点整理成了这一篇'}", 110),
+        digest=_digest(m, summary_facts),
         body="\n\n".join([intro, *sections, outro]),
         cta=_cta(m),
     )
 
 
-def _clean_heading(heading: str) -> str:
-    return re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)\s*", "", heading).strip() or heading
+def _paragraphs(lines: list[str]) -> str:
+    """Sentences of one section: run together, but a labelled one (口味：…) starts its own paragraph."""
+    out = ""
+    for line in lines:
+        labelled = re.match(r"^[\w·]{1,6}[：:]", line) is not None
+        out += ("\n\n" if out and labelled else "") + line
+    return out
+
+
+def _digest(m: Material, facts: list[Fact]) -> str:
+    """The 摘要: the draft's own first facts, whole sentences, within the platform's digest limit."""
+    limit = m.spec.limit("digest") or 120
+    digest = ""
+    # A labelled field (口味：…) reads as a spec sheet in a summary; plain statements first.
+    for fact in sorted(facts, key=lambda f: re.match(r"^[\w·]{1,6}[：:]", f.text) is not None):
+        sentence = m.cite.mark(fact)
+        if len(digest) + len(sentence) > limit:
+            continue
+        digest += sentence
+    return digest or shorten(m.brief.topic, limit)
+
+
+# Words of internal file structure that a reader must not see in a heading.
+INTERNAL_HEADING_WORDS = ("口径", "客服", "资料", "规范", "复盘", "日历", "本页", "说明", "内部", "话术")
+
+
+def clean_heading(heading: str) -> str:
+    """A heading path's last segment for readers: no 【label】, no internal (…) note, no numbering."""
+    last = re.split(r"\s*[>›]\s*", heading)[-1]
+    last = re.sub(r"【[^】]*】|\[[^\]]*\]", "", last)
+    last = re.sub(r"（[^）]*）|\([^)]*\)", "", last)
+    last = re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)\s*", "", last).strip(" ：:·-")
+    return last
+
+
+def section_heading(fact: Fact, fallback: str) -> str:
+    """A short reader-facing heading for a fact's section.
+
+    Brand files give the last segment of their heading path; past posts and top-level sections of a
+    file (whose heading is the file's own name) get a heading from what the sentence says.
+    """
+    passage = fact.passage
+    path = passage.heading or passage.title
+    segment = clean_heading(path) if passage.kind != "content" else ""
+    top_level = bool(passage.title) and segment == clean_heading(passage.title)
+    if segment and not top_level and not any(word in segment for word in INTERNAL_HEADING_WORDS):
+        return segment
+    clause = first_clause(re.sub(r"^[\w·]{1,6}[：:]", "", fact.text), 16)
+    if len(clause) >= 4 and not numbers_in(clause):
+        return clause
+    return fallback
 
 
 def _xiaohongshu(m: Material) -> DraftContent:
@@ -357,7 +406,7 @@ def _short_video(m: Material) -> DraftContent:
 def _bilibili(m: Material) -> DraftContent:
     groups: dict[str, list[Fact]] = {}
     for fact in m.take(10):
-        groups.setdefault(_clean_heading(fact.passage.heading or fact.passage.title), []).append(fact)
+        groups.setdefault(section_heading(fact, m.subject), []).append(fact)
     shots = [Shot(time="00:00", visual="开场", voiceover=_hook(m), onscreen=shorten(m.brief.topic, 20))]
     minute = 0
     for chapter, facts in list(groups.items())[:5]:
@@ -394,7 +443,7 @@ def _zhihu(m: Material) -> DraftContent:
 
 def _poster(m: Material) -> DraftContent:
     short = [f for f in m.facts if len(f.text) <= 24]
-    hook = m.cite.mark(short[0]) if short else shorten(m.brief.angle or m.brief.topic, 30)
+    hook = m.cite.mark(short[0]) if short else shorten(m.brief.topic, 30)
     return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
 
 
