@@ -274,12 +274,19 @@ def _wechat(m: Material) -> DraftContent:
     )
 
 
+FIELD_LABEL = re.compile(r"^[\w·]{1,6}[：:]")
+
+
+def labelled(fact: Fact) -> bool:
+    """True for a field of a spec sheet (口味：…, 冲泡：…), which reads badly as a lead or a headline."""
+    return FIELD_LABEL.match(fact.text) is not None
+
+
 def _paragraphs(lines: list[str]) -> str:
     """Sentences of one section: run together, but a labelled one (口味：…) starts its own paragraph."""
     out = ""
     for line in lines:
-        labelled = re.match(r"^[\w·]{1,6}[：:]", line) is not None
-        out += ("\n\n" if out and labelled else "") + line
+        out += ("\n\n" if out and FIELD_LABEL.match(line) else "") + line
     return out
 
 
@@ -287,8 +294,9 @@ def _digest(m: Material, facts: list[Fact]) -> str:
     """The 摘要: the draft's own first facts, whole sentences, within the platform's digest limit."""
     limit = m.spec.limit("digest") or 120
     digest = ""
-    # A labelled field (口味：…) reads as a spec sheet in a summary; plain statements first.
-    for fact in sorted(facts, key=lambda f: re.match(r"^[\w·]{1,6}[：:]", f.text) is not None):
+    # A labelled field (口味：…) reads as a spec sheet in a summary: plain statements only, when there are any.
+    plain = [f for f in facts if not labelled(f)]
+    for fact in plain or facts:
         sentence = m.cite.mark(fact)
         if len(digest) + len(sentence) > limit:
             continue
@@ -309,22 +317,41 @@ def clean_heading(heading: str) -> str:
     return last
 
 
-def section_heading(fact: Fact, fallback: str) -> str:
+# Reader-facing headings for a paragraph, by what it talks about (first match wins).
+HEADING_THEMES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("故事", "留言", "来信"), "茶友们的故事"),
+    (("礼盒", "送礼", "祝福卡", "团购"), "送礼怎么选"),
+    (("产地", "采收", "采摘", "合作社", "窨制", "烘干", "冻干", "拼配", "工艺", "萎凋"), "{subject}从哪里来"),
+    (("保存", "冷藏", "保质", "密封"), "怎么保存"),
+    (("冲泡", "冷泡", "常温水", "冰水", "小时"), "怎么泡更好喝"),
+    (("口味", "口感", "香", "甜", "涩"), "喝起来是什么味道"),
+    (("元", "规格", "上市", "满", "减"), "规格、价格与上市"),
+)
+
+
+def _theme_heading(fact: Fact, subject: str) -> str:
+    """A heading from what the paragraph says, for sources whose own heading is internal or a post title."""
+    for words, heading in HEADING_THEMES:
+        if any(word in fact.text for word in words):
+            return heading.format(subject=subject)
+    return f"关于{subject}，还想告诉你"
+
+
+def section_heading(fact: Fact, subject: str) -> str:
     """A short reader-facing heading for a fact's section.
 
-    Brand files give the last segment of their heading path; past posts and top-level sections of a
-    file (whose heading is the file's own name) get a heading from what the sentence says.
+    Brand files and sections of past articles give the last segment of their heading path (no 【label】,
+    no internal note); past posts' titles and top-level sections of a file get a heading from what the
+    sentence says.
     """
     passage = fact.passage
-    path = passage.heading or passage.title
-    segment = clean_heading(path) if passage.kind != "content" else ""
-    top_level = bool(passage.title) and segment == clean_heading(passage.title)
+    segment = clean_heading(passage.heading or passage.title)
+    top_level = not passage.heading or segment == clean_heading(passage.title)
+    if passage.kind == "content" and ">" not in passage.heading and "›" not in passage.heading:
+        top_level = True  # the heading is the post's own title
     if segment and not top_level and not any(word in segment for word in INTERNAL_HEADING_WORDS):
         return segment
-    clause = first_clause(re.sub(r"^[\w·]{1,6}[：:]", "", fact.text), 16)
-    if len(clause) >= 4 and not numbers_in(clause):
-        return clause
-    return fallback
+    return _theme_heading(fact, subject)
 
 
 def _xiaohongshu(m: Material) -> DraftContent:
@@ -387,7 +414,7 @@ def _short_video(m: Material) -> DraftContent:
                 time=f"{cursor}-{cursor + seconds}s",
                 visual=visuals[index % len(visuals)],
                 voiceover=m.cite.mark(fact),
-                onscreen=first_clause(fact.text, 14),
+                onscreen=first_clause(FIELD_LABEL.sub("", fact.text), 14),
             )
         )
         cursor += seconds
@@ -429,7 +456,11 @@ def _bilibili(m: Material) -> DraftContent:
 
 def _zhihu(m: Material) -> DraftContent:
     facts = m.take(8)
-    conclusion = "**先说结论**：" + (m.cite.mark(facts[0]) if facts else f"{m.subject}值得一试。")
+    # A plain statement makes the better conclusion; a spec-sheet field loses its label there.
+    facts = sorted(facts[:4], key=labelled) + facts[4:]
+    conclusion = "**先说结论**：" + (
+        FIELD_LABEL.sub("", m.cite.mark(facts[0])) if facts else f"{m.subject}值得一试。"
+    )
     why = [m.cite.mark(f) for f in facts[1:5]]
     how = [m.cite.mark(f) for f in facts[5:8]]
     parts = [conclusion]
@@ -442,7 +473,7 @@ def _zhihu(m: Material) -> DraftContent:
 
 
 def _poster(m: Material) -> DraftContent:
-    short = [f for f in m.facts if len(f.text) <= 24]
+    short = sorted((f for f in m.facts if len(f.text) <= 24), key=labelled)
     hook = m.cite.mark(short[0]) if short else shorten(m.brief.topic, 30)
     return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
 

@@ -23,7 +23,12 @@ RULE_MARKERS = (
     "转发本条", "征集到", "阅读原文", "关注 @", "开奖", "抽奖",
 )
 # Sentences of past posts that talk about the post itself (this episode, its tags, thanks) are not facts.
-POST_META_MARKERS = ("这期", "本期", "这篇", "本篇", "视频里", "标签：", "感谢", "章节", "评论区问题", "上期", "下期")
+POST_META_MARKERS = (
+    "这期", "本期", "这篇", "本篇", "视频里", "标签：", "感谢", "章节", "评论区问题", "上期", "下期", "投稿",
+    "后台", "授权", "分享故事", "@",
+    # announcements of campaigns that are over, and shot directions of past scripts
+    "已开始", "结束", "活动期间", "特写", "镜头", "画面", "口播", "字幕", "出镜",
+)
 CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
 _TABLE_ROW = re.compile(r"^\|(.+)\|\s*$")
 
