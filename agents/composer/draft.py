@@ -79,12 +79,22 @@ class Material:
         return [f for f in self.facts if f.text not in used][:count]
 
 
-def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int) -> list[Passage]:
-    """Passages for a brief: topic search, brand facts, and the product table when a product is involved."""
-    query = " ".join(x for x in (brief.topic, brief.angle, brief.pillar, brief.source_text[:200]) if x)
+def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int, *, product: str = "") -> list[Passage]:
+    """Passages for a brief: topic search, brand facts, and the product table when a product is involved.
+
+    The angle is an instruction to the writer ("长文分小标题讲透…"), not a subject: it is not searched for.
+    """
+    query = " ".join(x for x in (brief.topic, brief.pillar, brief.source_text[:200]) if x)
     found: dict[str, Passage] = {}
+    # A draft about a product needs what is known about that product: its brand page and past posts on it.
+    about_product = (
+        kb.search(f"{product} 口味 产地 冲泡", k=max(3, k // 2)) + kb.search(product, k=3, kind="content")
+        if product
+        else []
+    )
     for passage in (
         kb.search(query, k=k)
+        + about_product
         + kb.search(brief.topic, k=max(3, k // 2), kind="brand")
         + kb.search(f"{brief.topic} 产品 规格 价格 上市日期", k=2, kind="brand")
     ):
@@ -129,17 +139,17 @@ def compose_draft(
 ) -> tuple[DraftContent, list[Passage]]:
     """A draft in the platform's native shape, with the passages it cites."""
     spec = get_platform(brief.platform)
-    passages = retrieve(kb, brief, k)
+    passages = retrieve(kb, brief, k, product=topic_product(brief.topic, profile))
     supported: set[str] = set()
     for passage in passages:
         supported |= numbers_in(passage.text)
     topic = safe_topic(brief.topic, supported) or brief.topic
     clean = brief.model_copy(update={"topic": topic})
-    query = " ".join(x for x in (topic, brief.angle, brief.pillar) if x)
+    query = " ".join(x for x in (topic, brief.pillar) if x)
     material = Material(
         brief=clean,
         spec=spec,
-        facts=rank_facts(query, passages),
+        facts=rank_facts(query, passages, products=profile.product_short_names()),
         profile=profile,
         seed=int(text_hash(f"{spec.key}|{topic}|{brief.angle}|{brief.pillar}"), 16),
         subject=topic_product(topic, profile) or first_clause(re.sub(r"^[^｜|]*[｜|]", "", topic), 14),
@@ -189,7 +199,8 @@ def _title(m: Material, salt: int = 0) -> str:
     if key == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
     if kind == "promo":
-        return m.pick((topic, f"{topic}：时间、规则一次看清", f"{m.subject}来了｜{topic}"), salt)
+        titles = [topic, f"{topic}：时间、规则一次看清"] + ([] if m.subject in topic else [f"{m.subject}来了｜{topic}"])
+        return m.pick(titles, salt)
     return m.pick((topic, f"{topic}｜{m.subject}" if m.subject not in topic else f"{topic}，一篇说清"), salt)
 
 
@@ -305,7 +316,9 @@ def _digest(m: Material, facts: list[Fact]) -> str:
 
 
 # Words of internal file structure that a reader must not see in a heading.
-INTERNAL_HEADING_WORDS = ("口径", "客服", "资料", "规范", "复盘", "日历", "本页", "说明", "内部", "话术")
+INTERNAL_HEADING_WORDS = (
+    "口径", "客服", "资料", "规范", "复盘", "日历", "本页", "说明", "内部", "话术", "即将进行", "通用规则",
+)
 
 
 def clean_heading(heading: str) -> str:
@@ -321,11 +334,11 @@ def clean_heading(heading: str) -> str:
 HEADING_THEMES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("故事", "留言", "来信"), "茶友们的故事"),
     (("礼盒", "送礼", "祝福卡", "团购"), "送礼怎么选"),
+    (("元", "规格", "上市", "减"), "规格、价格与上市"),
     (("产地", "采收", "采摘", "合作社", "窨制", "烘干", "冻干", "拼配", "工艺", "萎凋"), "{subject}从哪里来"),
     (("保存", "冷藏", "保质", "密封"), "怎么保存"),
     (("冲泡", "冷泡", "常温水", "冰水", "小时"), "怎么泡更好喝"),
     (("口味", "口感", "香", "甜", "涩"), "喝起来是什么味道"),
-    (("元", "规格", "上市", "满", "减"), "规格、价格与上市"),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agents.composer.sentences import NUMBER_WITH_UNIT, SENTENCE_END, end_sentence, split_sentences
@@ -30,6 +31,7 @@ POST_META_MARKERS = (
     "已开始", "结束", "活动期间", "特写", "镜头", "画面", "口播", "字幕", "出镜",
 )
 CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
+_MONTH_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _TABLE_ROW = re.compile(r"^\|(.+)\|\s*$")
 
 
@@ -158,24 +160,38 @@ def _usable_sentence(sentence: str, passage: Passage) -> bool:
         sentence.endswith(("？", "?", "！", "!")) or any(marker in sentence for marker in POST_META_MARKERS)
     ):
         return False
+    if passage.kind == "content" and "活动" in sentence and _MONTH_DAY.search(sentence):
+        return False  # a past post announcing its own campaign dates: over by now
     if sentence.startswith(("是", "也是", "还是", " > ")) or " > " in sentence:
         return False  # a sentence that lost its subject, or a heading path
     return not any(marker in sentence for marker in RULE_MARKERS) and "「" not in sentence[:3]
 
 
-def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = None) -> list[Fact]:
-    """Statable sentences of the passages, most relevant to the query first, near-duplicates removed."""
+# Columns of a plan table (the brand's marketing calendar): its rows are the team's plans, not facts to state.
+PLAN_COLUMNS = ("节点", "规则", "要点", "负责人", "排期")
+
+
+def rank_facts(
+    query: str, passages: list[Passage], *, avoid: set[str] | None = None, products: Sequence[str] = ()
+) -> list[Fact]:
+    """Statable sentences of the passages, most relevant to the query first, near-duplicates removed.
+
+    When the query names one of `products` (short names), table rows about other products are left out.
+    """
     avoid = avoid or set()
+    named = [p for p in products if p and p in query]
     facts: list[Fact] = []
     for rank, passage in enumerate(passages):
         if not statable(passage):
             continue
         context = overlap(query, f"{passage.title} {passage.heading}")
-        rows = table_rows(passage.text)
+        rows = [r for r in table_rows(passage.text) if not any(w in k for k in r for w in PLAN_COLUMNS)]
         # A table row (one product's specs) belongs in a draft about that product, not in every draft.
         off_topic_rows = {
             row_sentence(row) for row in rows if short_name(next(iter(row.values()), "")) not in query
         }
+        if named:
+            rows = [r for r in rows if row_sentence(r) not in off_topic_rows]
         candidates = [row_sentence(row) for row in rows] + split_sentences(passage.text)
         for sentence in candidates:
             headline = sentence[-1:] not in SENTENCE_END and len(sentence) < 14
