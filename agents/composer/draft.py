@@ -199,7 +199,8 @@ def _title(m: Material, salt: int = 0) -> str:
     if key == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
     if kind == "promo":
-        titles = [topic, f"{topic}：时间、规则一次看清"] + ([] if m.subject in topic else [f"{m.subject}来了｜{topic}"])
+        titles = [topic] + ([] if re.search(r"[：｜|]", topic) else [f"{topic}：时间、规则一次看清"])
+        titles += [] if m.subject in topic else [f"{m.subject}来了｜{topic}"]
         return m.pick(titles, salt)
     return m.pick((topic, f"{topic}｜{m.subject}" if m.subject not in topic else f"{topic}，一篇说清"), salt)
 
@@ -250,7 +251,9 @@ def _cta(m: Material) -> str:
 
 
 def _wechat(m: Material) -> DraftContent:
-    lead = m.take(1)
+    # The lead sentence is a plain statement when one of the best three is (not a 口味：… field).
+    best = m.take(3)
+    lead = [next((f for f in best if not labelled(f)), best[0])] if best else []
     used = list(lead)
     by_heading: dict[str, list[Fact]] = {}
     for fact in m.take(12, avoid=used):

@@ -184,6 +184,8 @@ def rank_facts(
     for rank, passage in enumerate(passages):
         if not statable(passage):
             continue
+        if named and not any(n in passage.heading for n in named) and any(p in passage.heading for p in products if p):
+            continue  # a section about another product (四季礼盒 in a draft about 雪梨白茶)
         context = overlap(query, f"{passage.title} {passage.heading}")
         rows = [r for r in table_rows(passage.text) if not any(w in k for k in r for w in PLAN_COLUMNS)]
         # A table row (one product's specs) belongs in a draft about that product, not in every draft.
