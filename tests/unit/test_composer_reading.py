@@ -7,7 +7,7 @@ from datetime import date
 
 from agents.composer.brand import load_brand_profile
 from agents.composer.draft import clean_heading, compose_draft
-from agents.composer.facts import row_sentence
+from agents.composer.facts import rank_facts, row_sentence
 from agents.composer.plan import brand_campaigns
 from agents.planner import KnowledgePlanner
 from agents.prompts import PromptLibrary
@@ -108,3 +108,18 @@ def test_the_brands_own_campaigns_become_plan_items() -> None:
     assert all(i.date == date(2026, 12, 1) and "雪梨白茶" in i.topic for i in launches)
     assert any("品牌营销日历" in i.reason for i in launches)
     assert {i.platform for i in plan.items if i.node == "双12"} == {"xiaohongshu", "wechat"}
+
+
+def test_plan_rows_and_other_products_are_not_stated_in_a_product_draft() -> None:
+    calendar = Passage(
+        id="cal", kind="brand", source_path="brand/campaigns.md", title="2026 营销日历",
+        heading="2026 营销日历 > 即将进行",
+        text="| 日期 | 节点 | 主推 | 规则与要点 |\n|---|---|---|---|\n"
+        "| 2026-11-25 起 | 雪梨白茶预热 | 雪梨白茶 | 小红书预告 |\n",
+    )
+    gift = Passage(id="gift", kind="brand", source_path="brand/products.md", title="山岚茶事产品资料",
+                   heading="山岚茶事产品资料 > 山岚四季礼盒", text="礼盒附冲泡卡片和手写祝福卡，适合节日送礼。")
+    pear = Passage(id="pear", kind="brand", source_path="brand/products.md", title="山岚茶事产品资料",
+                   heading="山岚茶事产品资料 > 山岚冷泡茶·雪梨白茶", text="白茶来自福建福鼎，雪梨来自安徽砀山。")
+    facts = [f.text for f in rank_facts("雪梨白茶即将上市", [calendar, gift, pear], products=["雪梨白茶", "四季礼盒"])]
+    assert facts == ["白茶来自福建福鼎，雪梨来自安徽砀山。"]
