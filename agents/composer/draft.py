@@ -79,12 +79,22 @@ class Material:
         return [f for f in self.facts if f.text not in used][:count]
 
 
-def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int) -> list[Passage]:
-    """Passages for a brief: topic search, brand facts, and the product table when a product is involved."""
-    query = " ".join(x for x in (brief.topic, brief.angle, brief.pillar, brief.source_text[:200]) if x)
+def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int, *, product: str = "") -> list[Passage]:
+    """Passages for a brief: topic search, brand facts, and the product table when a product is involved.
+
+    The angle is an instruction to the writer ("长文分小标题讲透…"), not a subject: it is not searched for.
+    """
+    query = " ".join(x for x in (brief.topic, brief.pillar, brief.source_text[:200]) if x)
     found: dict[str, Passage] = {}
+    # A draft about a product needs what is known about that product: its brand page and past posts on it.
+    about_product = (
+        kb.search(f"{product} 口味 产地 冲泡", k=max(3, k // 2)) + kb.search(product, k=3, kind="content")
+        if product
+        else []
+    )
     for passage in (
         kb.search(query, k=k)
+        + about_product
         + kb.search(brief.topic, k=max(3, k // 2), kind="brand")
         + kb.search(f"{brief.topic} 产品 规格 价格 上市日期", k=2, kind="brand")
     ):
@@ -129,17 +139,17 @@ def compose_draft(
 ) -> tuple[DraftContent, list[Passage]]:
     """A draft in the platform's native shape, with the passages it cites."""
     spec = get_platform(brief.platform)
-    passages = retrieve(kb, brief, k)
+    passages = retrieve(kb, brief, k, product=topic_product(brief.topic, profile))
     supported: set[str] = set()
     for passage in passages:
         supported |= numbers_in(passage.text)
     topic = safe_topic(brief.topic, supported) or brief.topic
     clean = brief.model_copy(update={"topic": topic})
-    query = " ".join(x for x in (topic, brief.angle, brief.pillar) if x)
+    query = " ".join(x for x in (topic, brief.pillar) if x)
     material = Material(
         brief=clean,
         spec=spec,
-        facts=rank_facts(query, passages),
+        facts=rank_facts(query, passages, products=profile.product_short_names()),
         profile=profile,
         seed=int(text_hash(f"{spec.key}|{topic}|{brief.angle}|{brief.pillar}"), 16),
         subject=topic_product(topic, profile) or first_clause(re.sub(r"^[^｜|]*[｜|]", "", topic), 14),
@@ -181,7 +191,7 @@ def _title(m: Material, salt: int = 0) -> str:
             ]
         return m.pick(options, salt)
     if key == "bilibili":
-        return f"【{m.brief.pillar or m.subject}】{topic}" if salt % 2 == 0 else f"{topic}｜一期讲清楚"
+        return f"【{m.subject}】{topic}" if salt % 2 == 0 and m.subject not in topic else f"{topic}｜一期讲清楚"
     if key in ("douyin", "kuaishou"):
         if m.product:
             return m.pick((topic, f"{m.product}，原来要这样{m.voice.consume}", f"关于{m.product}你该知道的事"), salt)
@@ -189,8 +199,10 @@ def _title(m: Material, salt: int = 0) -> str:
     if key == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
     if kind == "promo":
-        return m.pick((topic, f"{topic}：时间、规则一次看清", f"{m.subject}来了｜{topic}"), salt)
-    return m.pick((topic, f"{topic}｜{m.brief.angle or m.brief.pillar or m.subject}"), salt)
+        titles = [topic] + ([] if re.search(r"[：｜|]", topic) else [f"{topic}：时间、规则一次看清"])
+        titles += [] if m.subject in topic else [f"{m.subject}来了｜{topic}"]
+        return m.pick(titles, salt)
+    return m.pick((topic, f"{topic}｜{m.subject}" if m.subject not in topic else f"{topic}，一篇说清"), salt)
 
 
 def _hook(m: Material, salt: int = 0) -> str:
@@ -239,18 +251,19 @@ def _cta(m: Material) -> str:
 
 
 def _wechat(m: Material) -> DraftContent:
-    lead = m.take(1)
-    sections: list[str] = []
+    # The lead sentence is a plain statement when one of the best three is (not a 口味：… field).
+    best = m.take(3)
+    lead = [next((f for f in best if not labelled(f)), best[0])] if best else []
     used = list(lead)
     by_heading: dict[str, list[Fact]] = {}
     for fact in m.take(12, avoid=used):
-        heading = fact.passage.heading or fact.passage.title or m.subject
-        by_heading.setdefault(heading, []).append(fact)
-    for number, (heading, facts) in enumerate(list(by_heading.items())[:4]):
-        lines = [m.cite.mark(f) for f in facts[:3]]
+        by_heading.setdefault(section_heading(fact, m.subject), []).append(fact)
+    groups = list(by_heading.items())[:4]
+    sections: list[str] = []
+    for number, (heading, facts) in enumerate(groups):
         # A 清单 article numbers its sections; the others use plain headings.
         prefix = f"{CHINESE_ORDINALS[number]}、" if m.brief.format == "清单" else ""
-        sections.append(f"## {prefix}{_clean_heading(heading)}\n\n" + "".join(lines))
+        sections.append(f"## {prefix}{heading}\n\n" + _paragraphs([m.cite.mark(f) for f in facts[:3]]))
     intro = m.pick(
         (
             f"这篇想和你聊聊{m.brief.topic}。",
@@ -266,16 +279,95 @@ def _wechat(m: Material) -> DraftContent:
             f"希望这篇能帮你找到适合自己的{m.voice.serving or '那一款'}。",
         ),
     )
+    summary_facts = lead + [f for _, facts in groups for f in facts[:1]]
     return DraftContent(
         title=_title(m),
-        digest=shorten(f"{m.brief.topic}：{m.brief.angle or '我们把要点整理成了这一篇'}", 110),
+        digest=_digest(m, summary_facts),
         body="\n\n".join([intro, *sections, outro]),
         cta=_cta(m),
     )
 
 
-def _clean_heading(heading: str) -> str:
-    return re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)\s*", "", heading).strip() or heading
+FIELD_LABEL = re.compile(r"^[\w·]{1,6}[：:]")
+
+
+def labelled(fact: Fact) -> bool:
+    """True for a field of a spec sheet (口味：…, 冲泡：…), which reads badly as a lead or a headline."""
+    return FIELD_LABEL.match(fact.text) is not None
+
+
+def _paragraphs(lines: list[str]) -> str:
+    """Sentences of one section: run together, but a labelled one (口味：…) starts its own paragraph."""
+    out = ""
+    for line in lines:
+        out += ("\n\n" if out and FIELD_LABEL.match(line) else "") + line
+    return out
+
+
+def _digest(m: Material, facts: list[Fact]) -> str:
+    """The 摘要: the draft's own first facts, whole sentences, within the platform's digest limit."""
+    limit = m.spec.limit("digest") or 120
+    digest = ""
+    # A labelled field (口味：…) reads as a spec sheet in a summary: plain statements only, when there are any.
+    plain = [f for f in facts if not labelled(f)]
+    for fact in plain or facts:
+        sentence = m.cite.mark(fact)
+        if len(digest) + len(sentence) > limit:
+            continue
+        digest += sentence
+    return digest or shorten(m.brief.topic, limit)
+
+
+# Words of internal file structure that a reader must not see in a heading.
+INTERNAL_HEADING_WORDS = (
+    "口径", "客服", "资料", "规范", "复盘", "日历", "本页", "说明", "内部", "话术", "即将进行", "通用规则",
+)
+
+
+def clean_heading(heading: str) -> str:
+    """A heading path's last segment for readers: no 【label】, no internal (…) note, no numbering."""
+    last = re.split(r"\s*[>›]\s*", heading)[-1]
+    last = re.sub(r"【[^】]*】|\[[^\]]*\]", "", last)
+    last = re.sub(r"（[^）]*）|\([^)]*\)", "", last)
+    last = re.sub(r"^(\d+[.、]|[一二三四五六七八九十]+、)\s*", "", last).strip(" ：:·-")
+    return last
+
+
+# Reader-facing headings for a paragraph, by what it talks about (first match wins).
+HEADING_THEMES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("故事", "留言", "来信"), "茶友们的故事"),
+    (("礼盒", "送礼", "祝福卡", "团购"), "送礼怎么选"),
+    (("元", "规格", "上市", "减"), "规格、价格与上市"),
+    (("产地", "采收", "采摘", "合作社", "窨制", "烘干", "冻干", "拼配", "工艺", "萎凋"), "{subject}从哪里来"),
+    (("保存", "冷藏", "保质", "密封"), "怎么保存"),
+    (("冲泡", "冷泡", "常温水", "冰水", "小时"), "怎么泡更好喝"),
+    (("口味", "口感", "香", "甜", "涩"), "喝起来是什么味道"),
+)
+
+
+def _theme_heading(fact: Fact, subject: str) -> str:
+    """A heading from what the paragraph says, for sources whose own heading is internal or a post title."""
+    for words, heading in HEADING_THEMES:
+        if any(word in fact.text for word in words):
+            return heading.format(subject=subject)
+    return f"关于{subject}，还想告诉你"
+
+
+def section_heading(fact: Fact, subject: str) -> str:
+    """A short reader-facing heading for a fact's section.
+
+    Brand files and sections of past articles give the last segment of their heading path (no 【label】,
+    no internal note); past posts' titles and top-level sections of a file get a heading from what the
+    sentence says.
+    """
+    passage = fact.passage
+    segment = clean_heading(passage.heading or passage.title)
+    top_level = not passage.heading or segment == clean_heading(passage.title)
+    if passage.kind == "content" and ">" not in passage.heading and "›" not in passage.heading:
+        top_level = True  # the heading is the post's own title
+    if segment and not top_level and not any(word in segment for word in INTERNAL_HEADING_WORDS):
+        return segment
+    return _theme_heading(fact, subject)
 
 
 def _xiaohongshu(m: Material) -> DraftContent:
@@ -338,7 +430,7 @@ def _short_video(m: Material) -> DraftContent:
                 time=f"{cursor}-{cursor + seconds}s",
                 visual=visuals[index % len(visuals)],
                 voiceover=m.cite.mark(fact),
-                onscreen=first_clause(fact.text, 14),
+                onscreen=first_clause(FIELD_LABEL.sub("", fact.text), 14),
             )
         )
         cursor += seconds
@@ -357,7 +449,7 @@ def _short_video(m: Material) -> DraftContent:
 def _bilibili(m: Material) -> DraftContent:
     groups: dict[str, list[Fact]] = {}
     for fact in m.take(10):
-        groups.setdefault(_clean_heading(fact.passage.heading or fact.passage.title), []).append(fact)
+        groups.setdefault(section_heading(fact, m.subject), []).append(fact)
     shots = [Shot(time="00:00", visual="开场", voiceover=_hook(m), onscreen=shorten(m.brief.topic, 20))]
     minute = 0
     for chapter, facts in list(groups.items())[:5]:
@@ -380,7 +472,11 @@ def _bilibili(m: Material) -> DraftContent:
 
 def _zhihu(m: Material) -> DraftContent:
     facts = m.take(8)
-    conclusion = "**先说结论**：" + (m.cite.mark(facts[0]) if facts else f"{m.subject}值得一试。")
+    # A plain statement makes the better conclusion; a spec-sheet field loses its label there.
+    facts = sorted(facts[:4], key=labelled) + facts[4:]
+    conclusion = "**先说结论**：" + (
+        FIELD_LABEL.sub("", m.cite.mark(facts[0])) if facts else f"{m.subject}值得一试。"
+    )
     why = [m.cite.mark(f) for f in facts[1:5]]
     how = [m.cite.mark(f) for f in facts[5:8]]
     parts = [conclusion]
@@ -393,8 +489,8 @@ def _zhihu(m: Material) -> DraftContent:
 
 
 def _poster(m: Material) -> DraftContent:
-    short = [f for f in m.facts if len(f.text) <= 24]
-    hook = m.cite.mark(short[0]) if short else shorten(m.brief.angle or m.brief.topic, 30)
+    short = sorted((f for f in m.facts if len(f.text) <= 24), key=labelled)
+    hook = m.cite.mark(short[0]) if short else shorten(m.brief.topic, 30)
     return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
 
 

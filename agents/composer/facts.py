@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agents.composer.sentences import SENTENCE_END, end_sentence, split_sentences
+from agents.composer.sentences import NUMBER_WITH_UNIT, SENTENCE_END, end_sentence, split_sentences
 from agents.composer.similarity import overlap, similarity
 from agents.schemas import Passage
 
@@ -22,7 +23,15 @@ RULE_MARKERS = (
     # calls to action and lotteries of past posts are over; they are not facts to repeat
     "转发本条", "征集到", "阅读原文", "关注 @", "开奖", "抽奖",
 )
+# Sentences of past posts that talk about the post itself (this episode, its tags, thanks) are not facts.
+POST_META_MARKERS = (
+    "这期", "本期", "这篇", "本篇", "视频里", "标签：", "感谢", "章节", "评论区问题", "上期", "下期", "投稿",
+    "后台", "授权", "分享故事", "@",
+    # announcements of campaigns that are over, and shot directions of past scripts
+    "已开始", "结束", "活动期间", "特写", "镜头", "画面", "口播", "字幕", "出镜",
+)
 CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
+_MONTH_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
 _TABLE_ROW = re.compile(r"^\|(.+)\|\s*$")
 
 
@@ -73,15 +82,45 @@ def table_rows(text: str) -> list[dict[str, str]]:
     return rows
 
 
+_PACK = re.compile(r"^(\d+(?:\.\d+)?\s*(?:g|克|ml|mL))\s*[×xX*]\s*(\d+)\s*(袋|包|片|颗|粒)$")
+_ASSORTED = re.compile(r"^(\d+)\s*种(\w+?)\s*[×xX*]\s*(\d+)\s*(袋|包|盒|瓶)$")
+
+
+def _spec_phrase(value: str) -> str:
+    """A 规格 cell as words a reader says: 3g×15袋 → 一盒 15 袋、每袋 3g; 500ml → 容量 500ml."""
+    pack = _PACK.match(value)
+    if pack:
+        size, count, unit = pack.groups()
+        return f"一盒 {count} {unit}、每{unit} {size}"
+    assorted = _ASSORTED.match(value)
+    if assorted:
+        kinds, what, count, unit = assorted.groups()
+        return f"{kinds} 种{what}、每种 {count} {unit}"
+    return f"容量 {value}" if re.fullmatch(r"\d+\s*(?:ml|mL|毫升|L|升)", value) else f"规格{value}"
+
+
+def _cell_phrase(key: str, value: str) -> str:
+    """One table cell as a phrase: known columns (规格, 价格, 日期 …) read naturally, others by header."""
+    if "规格" in key:
+        return _spec_phrase(value)
+    if any(word in key for word in ("价格", "售价", "价钱")):
+        return re.sub(r"(\d)\s*元", r"\1 元", value)
+    if "上市" in key:
+        return f"{value} 上市"
+    if "日期" in key or "时间" in key:
+        return value
+    # Label a value with its column header only where a bare number would be ambiguous.
+    return f"{key}{value}" if value[:1].isdigit() else value
+
+
 def row_sentence(row: dict[str, str]) -> str:
-    """A table row as one sentence: first cell, then 'header value' pairs."""
-    items = list(row.items())
+    """A table row as one natural sentence: 茉莉银毫，一盒 15 袋、每袋 3g，59 元，2022-04-01 上市。"""
+    items = [(key, value) for key, value in row.items() if value]
     if not items:
         return ""
     name = items[0][1]
-    # Label a value with its column header only where a bare number would be ambiguous (规格, 价格 …).
-    rest = "，".join(f"{key}{value}" if value[:1].isdigit() else value for key, value in items[1:] if value)
-    return end_sentence(f"{name}：{rest}" if rest else name)
+    rest = "，".join(_cell_phrase(key, value) for key, value in items[1:])
+    return end_sentence(f"{name}，{rest}" if rest else name)
 
 
 def product_names(passages: list[Passage]) -> list[str]:
@@ -117,24 +156,44 @@ def _usable_sentence(sentence: str, passage: Passage) -> bool:
         return False
     if not 8 <= len(sentence) <= 90 or sentence.endswith(("：", ":")) or SCRIPT_LABELS.match(sentence):
         return False
-    if passage.kind == "content" and sentence.endswith(("？", "?", "！", "!")):
+    if passage.kind == "content" and (
+        sentence.endswith(("？", "?", "！", "!")) or any(marker in sentence for marker in POST_META_MARKERS)
+    ):
         return False
+    if passage.kind == "content" and "活动" in sentence and _MONTH_DAY.search(sentence):
+        return False  # a past post announcing its own campaign dates: over by now
+    if sentence.startswith(("是", "也是", "还是", " > ")) or " > " in sentence:
+        return False  # a sentence that lost its subject, or a heading path
     return not any(marker in sentence for marker in RULE_MARKERS) and "「" not in sentence[:3]
 
 
-def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = None) -> list[Fact]:
-    """Statable sentences of the passages, most relevant to the query first, near-duplicates removed."""
+# Columns of a plan table (the brand's marketing calendar): its rows are the team's plans, not facts to state.
+PLAN_COLUMNS = ("节点", "规则", "要点", "负责人", "排期")
+
+
+def rank_facts(
+    query: str, passages: list[Passage], *, avoid: set[str] | None = None, products: Sequence[str] = ()
+) -> list[Fact]:
+    """Statable sentences of the passages, most relevant to the query first, near-duplicates removed.
+
+    When the query names one of `products` (short names), table rows about other products are left out.
+    """
     avoid = avoid or set()
+    named = [p for p in products if p and p in query]
     facts: list[Fact] = []
     for rank, passage in enumerate(passages):
         if not statable(passage):
             continue
+        if named and not any(n in passage.heading for n in named) and any(p in passage.heading for p in products if p):
+            continue  # a section about another product (四季礼盒 in a draft about 雪梨白茶)
         context = overlap(query, f"{passage.title} {passage.heading}")
-        rows = table_rows(passage.text)
+        rows = [r for r in table_rows(passage.text) if not any(w in k for k in r for w in PLAN_COLUMNS)]
         # A table row (one product's specs) belongs in a draft about that product, not in every draft.
         off_topic_rows = {
             row_sentence(row) for row in rows if short_name(next(iter(row.values()), "")) not in query
         }
+        if named:
+            rows = [r for r in rows if row_sentence(r) not in off_topic_rows]
         candidates = [row_sentence(row) for row in rows] + split_sentences(passage.text)
         for sentence in candidates:
             headline = sentence[-1:] not in SENTENCE_END and len(sentence) < 14
@@ -148,6 +207,13 @@ def rank_facts(query: str, passages: list[Passage], *, avoid: set[str] | None = 
     facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
     kept: list[Fact] = []
     for fact in facts:
-        if all(similarity(fact.text, other.text) < 0.7 for other in kept):
+        if all(similarity(fact.text, other.text) < 0.7 and not _same_figures(fact, other) for other in kept):
             kept.append(fact)
     return kept
+
+
+def _same_figures(fact: Fact, other: Fact) -> bool:
+    """True when a fact only repeats another's figures (每袋 3g，一盒 15 袋 after the 规格 row said so)."""
+    mine = {re.sub(r"\s+", "", m) for m in NUMBER_WITH_UNIT.findall(fact.text)}
+    theirs = {re.sub(r"\s+", "", m) for m in NUMBER_WITH_UNIT.findall(other.text)}
+    return len(mine) >= 2 and mine <= theirs

@@ -10,6 +10,7 @@ from typing import Any
 
 from agents.calendar import fitting_nodes, marketing_nodes
 from agents.composer.brand import BrandProfile, BrandVoice, Gap, Pillar
+from agents.composer.facts import table_rows
 from agents.composer.sentences import shorten
 from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from agents.platforms import get_platform
@@ -67,6 +68,11 @@ NODE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "solar_term": ("{node}｜时令{serving}{subject}", "{node}时节，{subject}这样{consume}"),
     "hot_topic": ("{node}｜{subject}", "从{node}聊到{subject}"),
 }
+# The brand's own campaigns (a dated table in its marketing calendar) read by what they do.
+CAMPAIGN_TEMPLATES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("预热", "预告", "预约"), ("{subject}要来了，先来认识它", "先睹为快：{subject}即将上市")),
+    (("上市", "上新", "首发", "新品"), ("{node}｜{subject}来了", "新品{subject}今天上市，先来认识它")),
+)
 NODE_PILLAR_KIND: dict[str, tuple[str, ...]] = {
     "commerce": ("promo", "lifestyle"),
     "statutory": ("lifestyle", "story", "promo"),
@@ -87,6 +93,103 @@ class Slot:
     platform: str
     node: MarketingNode | None = None
     pillar: Pillar | None = None
+
+
+@dataclass
+class Campaign:
+    """A dated campaign from the brand's own marketing calendar and the product it pushes ("" = 全店)."""
+
+    node: MarketingNode
+    subject: str = ""
+
+    def templates(self) -> tuple[str, ...]:
+        """Topic templates that fit what the campaign does (a preview, a launch), else none."""
+        if not self.subject:
+            return ()
+        for words, templates in CAMPAIGN_TEMPLATES:
+            if any(word in self.node.name for word in words):
+                return templates
+        return ()
+
+
+_CAMPAIGN_DATES = re.compile(
+    r"(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s*(?:至|到|~|～|–)\s*(?:(20\d{2})-)?(\d{1,2})-(\d{1,2}))?\s*(起)?"
+)
+
+
+def _campaign_span(cell: str) -> tuple[date, date | None] | None:
+    """The dates of a campaign cell: 2026-12-08 至 12-12 → both ends; 2026-11-25 起 → open end (None)."""
+    match = _CAMPAIGN_DATES.search(cell)
+    if not match:
+        return None
+    year, month, day, end_year, end_month, end_day, open_end = match.groups()
+    try:
+        start = date(int(year), int(month), int(day))
+        if end_month:
+            return start, date(int(end_year or year), int(end_month), int(end_day))
+    except ValueError:
+        return None
+    return (start, None) if open_end else (start, start)
+
+
+def brand_campaigns(profile: BrandProfile) -> list[Campaign]:
+    """Campaigns from the brand's dated marketing-calendar tables (columns like 日期 | 节点 | 主推 | 规则)."""
+    found: list[tuple[date, date | None, dict[str, str]]] = []
+    for row in table_rows(profile.brand_text):
+        keys = list(row)
+        when = next((k for k in keys if "日期" in k or "时间" in k), None)
+        name = next((k for k in keys if any(w in k for w in ("节点", "活动", "名称"))), None)
+        span = _campaign_span(row[when]) if when else None
+        if span and name and row[name]:
+            found.append((span[0], span[1], row))
+    found.sort(key=lambda x: x[0])
+    names = [n for n in profile.product_short_names() if n]
+    campaigns: list[Campaign] = []
+    for index, (start, end, row) in enumerate(found):
+        if end is None:  # "… 起": runs until the next campaign starts, a week at most
+            following = found[index + 1][0] if index + 1 < len(found) else start + timedelta(days=7)
+            end = max(start, min(following, start + timedelta(days=7)) - timedelta(days=1))
+        keys = list(row)
+        name = next(row[k] for k in keys if any(w in k for w in ("节点", "活动", "名称")))
+        focus = next((row[k] for k in keys if "主推" in k or "产品" in k), "")
+        rules = next((row[k] for k in keys if "规则" in k or "要点" in k), "")
+        subject = next((n for n in names if n in focus), "")
+        note = "品牌营销日历" + (f"：主推{focus}" if focus else "") + (f"；{rules}" if rules else "")
+        node = MarketingNode(name=name, start=start, end=end, kind="commerce", note=note)
+        campaigns.append(Campaign(node=node, subject=subject))
+    return campaigns
+
+
+def _with_campaigns(
+    nodes: list[MarketingNode], campaigns: list[Campaign], start: date, end: date
+) -> tuple[list[MarketingNode], list[MarketingNode]]:
+    """Calendar nodes with the brand's campaign notes added, and the campaigns the calendar lacks."""
+    extra: list[MarketingNode] = []
+    notes: dict[str, str] = {}
+    names = {n.name for n in nodes}
+    for campaign in campaigns:
+        node = campaign.node
+        if node.end < start or node.start > end:
+            continue
+        if node.name in names:
+            notes[node.name] = node.note
+        else:
+            extra.append(node)
+    # Copies, not edits: the calendar's nodes may be shared between plans.
+    merged = [
+        n.model_copy(update={"note": "；".join(x for x in (n.note, notes[n.name]) if x)}) if n.name in notes else n
+        for n in nodes
+    ]
+    return merged, extra
+
+
+def _in_brief(campaign: Campaign | None, brief: str) -> bool:
+    """Whether the operator's brief asks for a campaign: its name, its product or a word of its name."""
+    if campaign is None:
+        return False
+    name = campaign.node.name
+    words = {name[i : i + 2] for i in range(len(name) - 1)} - {"活动", "限定", "上市", "预热"}
+    return name in brief or bool(campaign.subject and campaign.subject in brief) or any(w in brief for w in words)
 
 
 @dataclass
@@ -237,11 +340,16 @@ class _Choice:
 
 
 def _topic_candidates(
-    slot: Slot, pillar: Pillar, subjects: list[str], seed: int, brand_voice: BrandVoice
+    slot: Slot,
+    pillar: Pillar,
+    subjects: list[str],
+    seed: int,
+    brand_voice: BrandVoice,
+    campaign_templates: tuple[str, ...] = (),
 ) -> list[_Choice]:
     scenes = pillar.scenes or ["日常"]
     voice = asdict(brand_voice)
-    node_templates = NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ()
+    node_templates = campaign_templates or (NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ())
     pillar_templates = TOPIC_TEMPLATES.get(pillar.kind, TOPIC_TEMPLATES["general"])
     node = slot.node.name if slot.node else ""
     out: list[_Choice] = []
@@ -314,6 +422,8 @@ def compose_plan(
     learned = PlanInsights.read(insights)
     end = request.start + timedelta(days=request.days - 1)
     nodes, warnings = marketing_nodes(request.start, end)
+    campaigns = {c.node.name: c for c in brand_campaigns(profile)}
+    nodes, own = _with_campaigns(nodes, list(campaigns.values()), request.start, end)
     hot = [
         MarketingNode(name=topic, start=request.start, end=end, kind="hot_topic", note="热点（运营提供）")
         for topic in request.hot_topics
@@ -321,12 +431,12 @@ def compose_plan(
     for node in nodes:
         if node.risk:
             warnings.append(f"{node.start.isoformat()} {node.name}：{node.note}")
-    must = fitting_nodes(nodes, profile.brand_text) + hot
+    must = fitting_nodes(nodes, profile.brand_text) + own + hot
     skipped = [n.name for n in nodes if n not in must and not n.risk]
     if skipped:
         warnings.append(f"未排期的节点（品牌资料里没有相关内容）：{'、'.join(skipped)}")
     # A node the operator names in the brief gets an item on every platform, not just one.
-    focus = [n for n in must if n.name in request.brief]
+    focus = [n for n in must if n.name in request.brief or _in_brief(campaigns.get(n.name), request.brief)]
     must = [n for n in focus for _ in request.platforms] + [n for n in must if n not in focus]
     slots = _slots(request, learned)
     warnings += _assign_nodes(slots, must, request)
@@ -346,13 +456,19 @@ def compose_plan(
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
         # Within a plan a topic must not repeat on its platform; the same topic on two platforms is 一稿多发.
         recent_here = taken[slot.platform][-WITHIN_PLAN_WINDOW:]
-        choice = _pick_topic(slot, pillar, _subjects(request, profile, seed), seed, recent, recent_here, profile.voice)
+        subjects = _subjects(request, profile, seed)
+        campaign = campaigns.get(slot.node.name) if slot.node else None
+        if campaign and campaign.subject:
+            # A campaign's item is about the product it pushes.
+            subjects = [campaign.subject] + [s for s in subjects if s != campaign.subject]
+        extra = campaign.templates() if campaign else ()
+        choice = _pick_topic(slot, pillar, subjects, seed, recent, recent_here, profile.voice, extra)
         taken[slot.platform].append(choice.topic)
         item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
         if slot.time in learned.best_slots.get(slot.platform, []):
             item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"
         items.append(item)
-    return PlanDraft(items=items, nodes=nodes + hot, warnings=warnings)
+    return PlanDraft(items=items, nodes=nodes + own + hot, warnings=warnings)
 
 
 def _pick_topic(
@@ -363,9 +479,10 @@ def _pick_topic(
     recent: TopicMatcher,
     taken: list[str],
     voice: BrandVoice,
+    campaign_templates: tuple[str, ...] = (),
 ) -> _Choice:
     """The first candidate that repeats neither recent content nor a topic already in the plan."""
-    candidates = _topic_candidates(slot, pillar, subjects, seed, voice)
+    candidates = _topic_candidates(slot, pillar, subjects, seed, voice, campaign_templates)
 
     def inside(topic: str) -> float:
         return max((similarity(topic, old) for old in taken), default=0.0)

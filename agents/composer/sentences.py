@@ -6,7 +6,7 @@ import re
 
 SENTENCE_END = "。！？!?；;"
 _MARKDOWN_NOISE = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|^[-*+]\s+|^\d+\.\s+)", re.MULTILINE)
-_LIST_MARKER = re.compile(r"^(?:[^\w「“（(]+|\d+[.、]\s+)")
+_LIST_MARKER = re.compile(r"^(?:\d\ufe0f?\u20e3\s*|[^\w「“（(]+|\d+[.、]\s+)")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A number with the unit that makes it a price, size, duration or date.
