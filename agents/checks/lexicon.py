@@ -90,6 +90,11 @@ def _usable_term(term: object) -> str | None:
     return text
 
 
+def _term_rules(terms: Sequence[object], source: str, **shared: Any) -> list[LexiconRule]:
+    """One rule per usable term of a list, all sharing the list's category, severity and message."""
+    return [LexiconRule(term=term, source=source, **shared) for raw in terms if (term := _usable_term(raw))]
+
+
 def lexicon_from_data(data: LexiconFile, source: str) -> Lexicon:
     """Flatten a parsed lexicon file into rules (blank and over-long terms dropped)."""
     rules: list[LexiconRule] = []
@@ -104,41 +109,21 @@ def lexicon_from_data(data: LexiconFile, source: str) -> Lexicon:
                 )
             )
     for group in data.groups:
-        for raw in group.terms:
-            term = _usable_term(raw)
-            if term:
-                rules.append(
-                    LexiconRule(
-                        term=term,
-                        category=group.category,
-                        severity=group.severity,
-                        suggestion=group.suggestion,
-                        message=group.message,
-                        group=group.name,
-                        source=source,
-                        platforms=group.platforms,
-                    )
-                )
+        rules.extend(
+            _term_rules(group.terms, source, category=group.category, severity=group.severity,
+                        suggestion=group.suggestion, message=group.message, group=group.name,
+                        platforms=group.platforms)
+        )
     if data.terms:
         if data.category is None:
             raise UserInputError(
                 f"Lexicon {source} lists terms but no category.",
                 "Add `category: sensitive` (or another category) at the top of the file.",
             )
-        for raw in data.terms:
-            term = _usable_term(raw)
-            if term:
-                rules.append(
-                    LexiconRule(
-                        term=term,
-                        category=data.category,
-                        severity=data.severity,
-                        suggestion=data.suggestion,
-                        message=data.message,
-                        group=data.name or _stem(source),
-                        source=source,
-                    )
-                )
+        rules.extend(
+            _term_rules(data.terms, source, category=data.category, severity=data.severity,
+                        suggestion=data.suggestion, message=data.message, group=data.name or _stem(source))
+        )
     allow = [t for t in (_usable_term(a) for a in data.allow) if t]
     return Lexicon(rules, allow, list(data.self_comparison_markers), [source])
 

@@ -80,6 +80,7 @@ def register(app: typer.Typer) -> None:
         to: Annotated[str, typer.Option("--to", help="Target platforms, comma-separated.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
+        from agents.checks.source_text import read_text_file
         from agents.cli.running import run_request
         from agents.config import Settings
         from agents.errors import UserInputError
@@ -98,20 +99,3 @@ def register(app: typer.Typer) -> None:
         briefs = [DraftBrief(platform=key, topic=topic, source_text=source) for key in parse_platforms(to)]
         request = WorkflowRequest(id=new_request_id(), kind="adapt", requested_by=settings.requester, briefs=briefs)
         run_request(settings, request, as_json=as_json)
-
-
-def read_text_file(path: Path) -> str:
-    """Read a user's text file as UTF-8 (GB18030 as a fallback) with a clear error when it can't be read."""
-    from agents.errors import NotFoundError, UserInputError
-
-    if not path.is_file():
-        raise NotFoundError(f"File {path} does not exist.", "Check the path.")
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise UserInputError(f"{path} looks like a binary file.", "Pass a Markdown or plain-text file.")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserInputError(f"{path} is neither UTF-8 nor GB18030 text.", "Save it as UTF-8 and try again.")

@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Replace a draft's text; the gate checks it again and a clean edit is approved."""
-        from agents.cli.draft import read_text_file
+        from agents.checks.source_text import read_text_file
 
         _decide(draft_id, "edit", by, note, read_text_file(file), as_json)
 
