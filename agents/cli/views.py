@@ -75,13 +75,27 @@ def draft_panel(record: DraftRecord) -> Panel:
     return Panel(Group(*parts), title=title, subtitle=subtitle, title_align="left")
 
 
+def nmo_command() -> str:
+    """How to call nmo from here: `nmo` when it is on PATH, else the path of the script that is running."""
+    import os
+    import shutil
+    import sys
+
+    script = sys.argv[0]
+    on_path = shutil.which("nmo")
+    if os.path.basename(script) != "nmo" or (on_path and os.path.samefile(on_path, script)):
+        return "nmo"
+    return os.path.relpath(script) if not os.path.relpath(script).startswith("..") else script
+
+
 def review_commands(record: DraftRecord) -> str:
     """The exact commands a reviewer types next for a pending draft."""
+    nmo = nmo_command()
     return (
-        f"  nmo review show {record.draft_id}\n"
-        f"  nmo review approve {record.draft_id} --by REVIEWER [--note \"…\"]\n"
-        f"  nmo review edit {record.draft_id} --file edited.md --by REVIEWER\n"
-        f"  nmo review reject {record.draft_id} --by REVIEWER --note \"要修改的地方\""
+        f"  {nmo} review show {record.draft_id}\n"
+        f"  {nmo} review approve {record.draft_id} --by REVIEWER [--note \"…\"]\n"
+        f"  {nmo} review edit {record.draft_id} --file edited.md --by REVIEWER\n"
+        f"  {nmo} review reject {record.draft_id} --by REVIEWER --note \"要修改的地方\""
     )
 
 
