@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from agents.registry import filtered
 from agents.schemas import DraftRecord, ReviewDecision, text_hash
 from agents.users import connect
 
@@ -116,15 +117,7 @@ class AuditLog:
         self, *, draft_id: str | None = None, actor: str | None = None, limit: int = 200
     ) -> list[AuditEntry]:
         """The newest entries first, optionally for one draft or one actor."""
-        sql, where, args = "SELECT * FROM audit", [], []
-        if draft_id:
-            where.append("draft_id=?")
-            args.append(draft_id)
-        if actor:
-            where.append("actor=?")
-            args.append(actor)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql, args = filtered("SELECT * FROM audit", draft_id=draft_id, actor=actor)
         with connect(self.path, SCHEMA) as conn:
             rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
         return [AuditEntry.model_validate(dict(r)) for r in rows]

@@ -36,6 +36,14 @@ CREATE INDEX IF NOT EXISTS drafts_status ON drafts(status);
 """
 
 
+def filtered(sql: str, **filters: str | None) -> tuple[str, list[str]]:
+    """`sql` with `WHERE col=? AND …` for the filters that are set, and their values in order."""
+    used = {column: value for column, value in filters.items() if value}
+    if used:
+        sql += " WHERE " + " AND ".join(f"{column}=?" for column in used)
+    return sql, list(used.values())
+
+
 class DraftSummary(BaseModel):
     """One row of the review queue."""
 
@@ -168,16 +176,7 @@ class Registry:
 
     def list_drafts(self, status: str | None = None, request_id: str | None = None) -> list[DraftSummary]:
         """Drafts, oldest first (a review queue is worked through in order)."""
-        sql = "SELECT * FROM drafts"
-        where, args = [], []
-        if status:
-            where.append("status=?")
-            args.append(status)
-        if request_id:
-            where.append("request_id=?")
-            args.append(request_id)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql, args = filtered("SELECT * FROM drafts", status=status, request_id=request_id)
         with self._connect() as conn:
             rows = conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
         return [
