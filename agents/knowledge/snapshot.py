@@ -6,7 +6,7 @@ import json
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -72,25 +72,31 @@ def build_snapshot(
     embedder: str,
     chunk_settings: dict[str, int],
     previous: Snapshot | None = None,
+    term_counts: Mapping[str, Counter[str]] | None = None,
 ) -> Snapshot:
-    """A snapshot with a fresh BM25 index over `chunks`; chunks already in `previous` are not re-tokenised."""
+    """A snapshot with a fresh BM25 index over `chunks`; chunks already in `previous` or in `term_counts`
+    (tokenised by the ingest while it waited for vectors) are not tokenised again."""
     old_terms: list[Counter[str]] = []
     if previous is not None and previous.lexical is not None and previous.chunk_settings == chunk_settings:
         old_terms = previous.lexical.term_counts()
     old_positions = previous.positions if previous is not None else {}
 
-    def term_counts() -> Iterator[Counter[str]]:
+    tokenised = term_counts or {}
+
+    def counts_per_chunk() -> Iterator[Counter[str]]:
         for chunk in chunks:
             position = old_positions.get(chunk.id)
             if position is not None and position < len(old_terms):
                 yield old_terms[position]
+            elif chunk.id in tokenised:
+                yield tokenised[chunk.id]
             else:
                 yield Counter(tokenize(chunk.embedding_text()))
 
     return Snapshot(
         files=files,
         chunks=chunks,
-        lexical=LexicalIndex.build(term_counts()),
+        lexical=LexicalIndex.build(counts_per_chunk()),
         embedder=embedder,
         ingested_at=datetime.now().isoformat(timespec="seconds"),
         generation=uuid.uuid4().hex,

@@ -172,9 +172,7 @@ def load_file(source: SourceFile, chunking: ChunkSettings) -> LoadedFile:
             )
         ) from None
     except UnreadableFile as error:
-        raise FileProblemError(
-            FileProblem(path=source.source_path, problem=error.problem, fix=error.fix)
-        ) from None
+        raise FileProblemError(FileProblem(path=source.source_path, problem=error.problem, fix=error.fix)) from None
     except OSError as error:
         raise FileProblemError(
             FileProblem(
