@@ -276,3 +276,18 @@ def test_parallel_first_searches_share_one_collection_open(tmp_path: Path) -> No
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda q: fresh.search(q, k=2, mode="dense"), ["雪梨白茶", "随行杯", "桂花", "茉莉"]))
     assert all(len(r) == 2 for r in results)
+
+
+def test_the_embedded_store_keeps_vectors_and_filter_fields_only(
+    tmp_path: Path, brand: Path, embedder: UseEmbedder
+) -> None:
+    """Text and the other metadata live in the local snapshot; Chroma's copy would only cost ingest time."""
+    kb = make_kb(tmp_path / "home", embedder, mode="dense")
+    kb.ingest([brand])
+    records = kb.vector_store().collection().get(include=["documents", "metadatas"])
+    assert len(records["ids"]) == kb.count() == 7
+    assert all(document is None for document in records["documents"])
+    assert all(set(meta) == {"kind", "platform", "published_day"} for meta in records["metadatas"])
+    hits = kb.search("办公室喝什么茶", k=3, kind="content", platform="douyin", since=date(2026, 10, 1))
+    assert [hit.source_path for hit in hits] == ["shanlan/content/2026-10-30-douyin-no-fridge.md"]
+    assert "到公司用常温水泡" in hits[0].text and hits[0].metadata["metric_views"] == 120000

@@ -210,3 +210,20 @@ def test_query_terms_find_every_indexed_word_jieba_would_cut() -> None:
     assert jieba_terms <= set(query_terms(text, index.vocabulary))
     assert "乌龙" in jieba_terms and "#冷泡" in jieba_terms and "pla" in jieba_terms
     assert index.scores(query_terms("白桃乌龙怎么泡", index.vocabulary))[0] > 0
+
+
+def test_index_words_are_cut_as_jieba_cuts_them_in_search_mode() -> None:
+    """rjieba (jieba-rs) replaced jieba for speed; the index must not lose a word jieba would have kept."""
+    import logging
+
+    import jieba
+
+    from agents.knowledge.lexical import _rjieba
+
+    jieba.setLogLevel(logging.WARNING)
+    reference = jieba.Tokenizer()
+    knowledge = Path(__file__).resolve().parents[2] / "knowledge"
+    lines = [line for path in sorted(knowledge.rglob("*.md")) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) > 500
+    for line in lines:
+        assert _rjieba().cut_for_search(line, False) == list(reference.cut_for_search(line, HMM=False)), line
