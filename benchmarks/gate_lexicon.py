@@ -154,9 +154,7 @@ def main() -> int:
     out["false_alarms_per_100k_chars"] = {
         "before (all terms warning)": round(before * per_100k, 1),
         "after tiers (--tier auto)": round(after_tier * per_100k, 1),
-        f"after tiers + allow list (top {ALLOW_TOP} false alarms of the other half)": round(
-            after_allow * per_100k, 1
-        ),
+        f"after tiers + allow list (top {ALLOW_TOP} false alarms of the other half)": round(after_allow * per_100k, 1),
     }
     out["top_false_alarms_before"] = top_before.most_common(8)
     out["top_false_alarms_after"] = top_after.most_common(8)

@@ -46,6 +46,23 @@ def sample_sentences(knowledge: Path) -> list[str]:
     return sentences
 
 
+def paragraph(rng: random.Random, sentences: list[str], label: str, chunk_tokens: int) -> str:
+    """Sample sentences up to one chunk, each tagged with `label` so that no two paragraphs are alike."""
+    text = ""
+    while True:
+        candidate = text + rng.choice(sentences) + f"（编号{label}）"
+        if count_tokens(candidate) > chunk_tokens - 10 and text:
+            return text
+        text = candidate
+
+
+def synthetic_paragraphs(count: int, chunk_tokens: int = 160) -> list[str]:
+    """`count` chunk texts as the ingest embeds them: the title and heading line, then the paragraph."""
+    rng = random.Random(7)
+    sentences = sample_sentences(ROOT / "knowledge")
+    return [f"合成文档 {i} > 小节 0\n" + paragraph(rng, sentences, f"{i}-0", chunk_tokens) for i in range(count)]
+
+
 def write_synthetic(root: Path, chunks: int, sentences: list[str], chunk_tokens: int) -> None:
     """Files of ten sections each; every section is one paragraph that fits one chunk."""
     rng = random.Random(7)
@@ -61,13 +78,7 @@ def write_synthetic(root: Path, chunks: int, sentences: list[str], chunk_tokens:
             front = f"---\nplatform: xiaohongshu\npublished_at: 2026-{month:02d}-15\nmetrics: {{views: {index}}}\n---\n"
         parts = [front + f"# 合成文档 {index}"]
         for section in range(SECTIONS_PER_FILE):
-            paragraph = ""
-            while True:
-                candidate = paragraph + rng.choice(sentences) + f"（编号{index}-{section}）"
-                if count_tokens(candidate) > chunk_tokens - 10 and paragraph:
-                    break
-                paragraph = candidate
-            parts.append(f"## 小节 {section}\n\n{paragraph}")
+            parts.append(f"## 小节 {section}\n\n{paragraph(rng, sentences, f'{index}-{section}', chunk_tokens)}")
         # content files longer than the whole-piece limit are chunked by section like the others
         (folder / f"doc-{index:05d}.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 

@@ -44,8 +44,9 @@ def main() -> int:
     kb = folder_knowledge_base()
     prompts = PromptLibrary.load()
     planner = KnowledgePlanner(kb, None, prompts, date(2026, 11, 26))
-    small = PlanRequest(brief="雪梨白茶上市和双12预热", platforms=["xiaohongshu", "wechat", "douyin"],
-                        start=date(2026, 12, 1), days=14)
+    small = PlanRequest(
+        brief="雪梨白茶上市和双12预热", platforms=["xiaohongshu", "wechat", "douyin"], start=date(2026, 12, 1), days=14
+    )
     big = PlanRequest(brief="全年内容规划", platforms=ALL, start=date(2026, 12, 1), days=90, posts_per_week=7)
     started = time.perf_counter()
     small_plan = planner.plan(small, plan_id="S")
@@ -66,10 +67,15 @@ def main() -> int:
     naive_s = time.perf_counter() - started
     print(f"plan 3 platforms x 14 days: {len(small_plan.items)} items in {small_s:.2f} s")
     print(f"plan 7 platforms x 90 days daily: {len(big_plan.items)} items in {big_s:.2f} s")
-    print("offline draft per platform (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in draft_ms.items())
-          + f"; median {statistics.median(draft_ms.values()):.0f}")
-    print(f"baseline: naive all-pairs repeat check over the 630 final topics alone: {naive_s:.2f} s "
-          f"(the planner checks about 40 candidates per slot)")
+    print(
+        "offline draft per platform (ms): "
+        + ", ".join(f"{k} {v:.0f}" for k, v in draft_ms.items())
+        + f"; median {statistics.median(draft_ms.values()):.0f}"
+    )
+    print(
+        f"baseline: naive all-pairs repeat check over the 630 final topics alone: {naive_s:.2f} s "
+        f"(the planner checks about 40 candidates per slot)"
+    )
     return 0
 
 
