@@ -87,9 +87,13 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
             "lexical": LEXICAL_VERSION,
         }
         rechunk_all = previous.chunk_settings != settings_key
+        # a new tokeniser version re-reads every file but leaves chunks, and so vectors, as they were
+        new_chunks_everywhere = {k: v for k, v in previous.chunk_settings.items() if k != "lexical"} != {
+            k: v for k, v in settings_key.items() if k != "lexical"
+        }
         # The embedding job starts now, so a large ingest's worker processes load the model while files
         # are read, and embed each new file's chunks while the next files are read.
-        with kb.embedder.embedding_job(_passages_to_expect(found.files, previous, rechunk_all)) as job:
+        with kb.embedder.embedding_job(_passages_to_expect(found.files, previous, new_chunks_everywhere)) as job:
             store = kb.vector_store()
             stored = store.ids()
             old_live = set(previous.positions)
@@ -127,7 +131,7 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
     return report
 
 
-def _passages_to_expect(files: list[SourceFile], previous: Snapshot, rechunk_all: bool) -> int:
+def _passages_to_expect(files: list[SourceFile], previous: Snapshot, all_files: bool) -> int:
     """A cheap guess, before reading anything, of how many chunks this ingest embeds: new or resized
     files at about 400 bytes of text a chunk (an edit that keeps the size is missed; it is only a hint)."""
     changed = 0
@@ -137,7 +141,7 @@ def _passages_to_expect(files: list[SourceFile], previous: Snapshot, rechunk_all
             size = source.absolute.stat().st_size
         except OSError:
             continue
-        if rechunk_all or old is None or old.size != size:
+        if all_files or old is None or old.size != size:
             changed += size
     return changed // BYTES_PER_CHUNK
 

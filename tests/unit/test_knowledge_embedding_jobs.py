@@ -183,6 +183,15 @@ def test_only_new_or_resized_files_count_towards_starting_worker_processes(
     assert expected == [size["a.md"] // BYTES_PER_CHUNK, 0, size["b.md"] // BYTES_PER_CHUNK]
     assert expected[0] > 0
 
+    # a new BM25 tokeniser re-reads every file but keeps every chunk and vector
+    monkeypatch.setattr("agents.knowledge.ingest.LEXICAL_VERSION", 999)
+    assert kb.ingest([brand]).chunks_embedded == 0
+    assert expected[-1] == 0
+    # new chunk sizes make every chunk new
+    kb.chunk_settings = ChunkSettings(chunk_tokens=96)
+    assert kb.ingest([brand]).chunks_embedded > 0
+    assert expected[-1] == (size["a.md"] + size["b.md"]) // BYTES_PER_CHUNK
+
 
 def test_where_processes_cannot_start_the_job_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing.context
