@@ -87,7 +87,9 @@ class UseEmbedder:
     A large ingest is embedded by worker processes, one per core but one, with nmo's own process as
     the last worker between tokenising and storing (see `EmbeddingJob`): the model's Python glue holds
     the GIL, so processes beat threads. Starting a process costs about a second (it loads its own copy
-    of the model), so jobs under `PROCESS_MIN_TEXTS` passages stay in this process.
+    of the model), so jobs under `PROCESS_MIN_TEXTS` passages stay in this process. Processes are
+    started with `spawn`, which imports the caller's main script again: a script that ingests must keep
+    its work under `if __name__ == "__main__":`, or its workers die and the job finishes in-process.
     """
 
     name = "usem3"
