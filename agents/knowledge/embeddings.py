@@ -115,7 +115,7 @@ class UseEmbedder:
         if not items:
             return np.zeros((0, 512), dtype=np.float32)
         if self._workers == 1 or len(items) < 16:
-            return _normalised(self._model().encode(items))
+            return self._embed_here(items)
 
         # The model only reads its weights and numpy releases the GIL in its matrix products, so worker
         # threads share one model; interleaving by length gives each a similar amount of work.
