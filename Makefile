@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit install clean-demo
+.PHONY: demo test lint typecheck unit install clean-demo system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,4 +29,9 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
 
-test: lint typecheck unit
+## The Debian packages the browser, chart and PostgreSQL tests need: installed when root with apt-get,
+## otherwise make stops with the exact command to run (no test is skipped for a missing package).
+system-packages:
+	bash .ci/system-packages
+
+test: system-packages lint typecheck unit

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import TYPE_CHECKING
 
 from agents.config import Role, Settings
@@ -57,11 +56,12 @@ def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> W
     writer_llm = build_llm(settings, "writer")
     proofreader_llm = build_llm(settings, "proofreader")
     return WorkflowContext(
-        planner=KnowledgePlanner(kb, planner_llm, prompts, today=date.today(), insights_loader=_insights(settings)),
+        planner=KnowledgePlanner(kb, planner_llm, prompts, clock=settings.clock, insights_loader=_insights(settings)),
         writer=KnowledgeWriter(kb, writer_llm, prompts),
         gate=build_gate(settings),
         max_revisions=settings.max_revisions,
         proofreader=_proofreader(proofreader_llm, prompts) if settings.llm_proofreader else None,
+        knowledge=kb,
         usage_sources=tuple(llm for llm in (planner_llm, writer_llm, proofreader_llm) if llm is not None),
     )
 
@@ -103,6 +103,7 @@ def open_service(settings: Settings) -> Iterator[WorkflowService]:
             lambda: build_context(settings, prompts),
             settings.home / "locks",
             four_eyes=settings.four_eyes,
+            clock=settings.clock,
         )
         AuditLog(desk_db_path(settings.home)).attach(service)  # CLI and web decisions land in one log
         yield service

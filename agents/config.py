@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agents.clock import Clock
+from agents.errors import UserInputError
 
 Role = Literal["planner", "writer", "proofreader", "analyst"]
 ROLES: tuple[Role, ...] = ("planner", "writer", "proofreader", "analyst")
@@ -106,12 +110,16 @@ class Settings(BaseSettings):
     )
     max_revisions: int = Field(default=2, ge=0, le=10, description="Gate → writer rounds before review.")
     retrieval_k: int = Field(default=6, ge=1, le=50)
+    today: date | None = Field(
+        default=None,
+        description="Pin the product's date (YYYY-MM-DD) for plans, calendars and evals; unset = the machine's date.",
+    )
     requester: str = Field(default_factory=lambda: os.environ.get("USER", "operator"))
     four_eyes: bool = True
 
     @field_validator(
         "llm_base_url", "llm_api_key", "chroma_url", "checkpointer_url", "embedding_base_url",
-        "embedding_api_key", mode="before",
+        "embedding_api_key", "today", mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
@@ -142,6 +150,11 @@ class Settings(BaseSettings):
         )
 
     @property
+    def clock(self) -> Clock:
+        """The one clock every part reads today's date from (NMO_TODAY pins it)."""
+        return Clock(fixed=self.today)
+
+    @property
     def checkpoint_path(self) -> Path:
         """SQLite checkpointer file under the data directory."""
         return self.home / "checkpoints.sqlite"
@@ -155,3 +168,16 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Embedded Chroma store under the data directory."""
         return self.home / "chroma"
+
+
+def settings_error(error: ValidationError) -> UserInputError:
+    """A user error naming the NMO_ variables whose values are invalid (from a failed Settings())."""
+    problems = []
+    for item in error.errors()[:5]:
+        name = "__".join(str(part) for part in item["loc"]).upper()
+        name = name if name.startswith(("NMO_", "OPENAI_")) else f"NMO_{name}"
+        problems.append(f"{name}={item.get('input')!r}: {item['msg']}")
+    return UserInputError(
+        "Invalid setting: " + "; ".join(problems) + ".",
+        "Fix or unset the variable (`nmo --help` and the README's Configuration table list the values).",
+    )

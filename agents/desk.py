@@ -281,6 +281,7 @@ class ReviewDesk:
     def accept(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
         """Check a submission, record it (audit log, and the request index as running) and return it to run."""
         request = self._build_request(user, submitted)
+        self.service.validate(request)
         self.audit.append(user.name, "submit", request_id=request.id, note=describe_request(request))
         self.service.registry.save_request(request.id, request.kind, request.requested_by, "running")
         return request

@@ -15,7 +15,7 @@ from langgraph.types import Command, RetryPolicy, Send, interrupt
 
 from agents.errors import LLMError
 from agents.llm import LLMCall
-from agents.ports import Gate, Planner, Writer
+from agents.ports import Gate, KnowledgeBase, Planner, Writer
 from agents.schemas import (
     DraftBrief,
     DraftRecord,
@@ -50,6 +50,7 @@ class WorkflowContext:
     max_revisions: int = 2
     proofreader: Callable[[str], list[Finding]] | None = None
     usage_sources: tuple[UsageSource, ...] = field(default_factory=tuple)
+    knowledge: KnowledgeBase | None = None  # checked for content before a request is accepted
 
     def drain_usage(self) -> list[LLMCall]:
         """All LLM usage recorded since the last drain, for the run's token accounting."""

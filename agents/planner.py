@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from agents.clock import Clock
 from agents.composer.brand import BrandProfile, load_brand_profile
 from agents.composer.language import ensure_chinese, is_chinese
 from agents.composer.plan import RECENT_DAYS, PlanDraft, compose_plan
@@ -260,18 +261,18 @@ class KnowledgePlanner:
         kb: KnowledgeBase,
         llm: StructuredLLM | None,
         prompts: PromptLibrary,
-        today: date,
+        clock: Clock,
         insights_loader: Callable[[], object | None] | None = None,
     ) -> None:
         self.kb = kb
         self.llm = llm
         self.prompts = prompts
-        self.today = today
+        self.clock = clock
         self.insights_loader = insights_loader
 
     def plan(self, request: PlanRequest, *, plan_id: str) -> Plan:
         """A plan whose item IDs start with plan_id."""
-        validate_plan_request(request, self.today)
+        validate_plan_request(request, self.clock.today())
         request = request.model_copy(update={"platforms": [get_platform(p).key for p in request.platforms]})
         require_knowledge(self.kb)
         profile = load_brand_profile(self.kb)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agents.clock import Clock
 from agents.errors import ConflictError, GateFailed, LLMError, NotFoundError, UserInputError
 from agents.graph import WorkflowContext
 from agents.llm import LLMCall
@@ -53,6 +54,7 @@ class WorkflowService:
         locks_dir: Path,
         *,
         four_eyes: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.graph = graph
         self.registry = registry
@@ -60,6 +62,7 @@ class WorkflowService:
         self._context: WorkflowContext | None = None
         self.locks_dir = locks_dir
         self.four_eyes = four_eyes
+        self.clock = clock or Clock()
         self.decision_observers: list[DecisionObserver] = []  # e.g. the audit log: (before, decision, after)
 
     @property
@@ -86,8 +89,30 @@ class WorkflowService:
 
     # ---- running -----------------------------------------------------------------------------
 
+    def validate(self, request: WorkflowRequest) -> None:
+        """Refuse a request that cannot run, before anything is stored: the one check the CLI and web share."""
+        from agents.planner import validate_plan_request
+        from agents.platforms import get_platform
+        from agents.writer import require_knowledge
+
+        if request.kind == "plan":
+            if request.plan is None:
+                raise UserInputError("A plan request needs its plan parameters.",
+                                     "Give the brief, the platforms and the first day.")
+            validate_plan_request(request.plan, self.clock.today())
+        elif not request.briefs:
+            raise UserInputError(f"A {request.kind} request needs at least one brief.",
+                                 "Give a platform and a topic (or plan item IDs).")
+        for brief in request.briefs:
+            get_platform(brief.platform)
+            if request.kind == "adapt" and not brief.source_text.strip():
+                raise UserInputError("An adaptation needs the original piece.", "Pass the file to adapt.")
+        if self.context.knowledge is not None:
+            require_knowledge(self.context.knowledge)
+
     def submit(self, request: WorkflowRequest, on_progress: ProgressCallback | None = None) -> RunOutcome:
-        """Run a request until every draft waits for review (or the run ends)."""
+        """Check a request, then run it until every draft waits for review (or the run ends)."""
+        self.validate(request)
         self.registry.save_request(request.id, request.kind, request.requested_by, "running")
         return self._run(request.id, {"request": request}, on_progress)
 
@@ -111,13 +136,22 @@ class WorkflowService:
             try:
                 self._stream(payload, config, on_progress)
             except LLMError as error:
-                self.sync(request_id)
-                self.registry.save_request(request_id, kind, by, "failed", str(error))
+                self._end_failed(request_id, kind, by, str(error))
                 error.fix = (error.fix + f" Then run `nmo resume {request_id}` to continue where it stopped.")
+                raise
+            except (Exception, KeyboardInterrupt) as error:  # whatever stopped the run, the request ends failed
+                self._end_failed(request_id, kind, by, str(error) or type(error).__name__)
                 raise
             outcome = self.sync(request_id)
         self.registry.save_request(request_id, kind, by, outcome.status)
         return outcome
+
+    def _end_failed(self, request_id: str, kind: str, by: str, error: str) -> None:
+        """Mark a stopped run failed with its error, keeping the drafts it had already made."""
+        try:
+            self.sync(request_id)
+        finally:
+            self.registry.save_request(request_id, kind, by, "failed", error)
 
     def _stream(self, payload: Any, config: dict[str, Any], on_progress: ProgressCallback | None) -> None:
         """Run the graph, reporting each node's update (namespace, node, update) as it happens."""

@@ -44,7 +44,7 @@ def fake_service_factory(settings: Settings, blocked: tuple[str, ...] = ("最好
                 compile_graph(saver), Registry(settings.registry_path),
                 lambda: WorkflowContext(planner=StaticPlanner(), writer=CitingWriter(FIRST_BODY),
                                         gate=TermGate(blocked), max_revisions=0),
-                settings.home / "locks", four_eyes=settings.four_eyes,
+                settings.home / "locks", four_eyes=settings.four_eyes, clock=settings.clock,
             )
 
     return factory

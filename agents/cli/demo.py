@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         settings = Settings()
         if knowledge is not None:
             settings = settings.model_copy(update={"knowledge_dir": knowledge})
-        first_day = date.fromisoformat(start) if start else date.today() + timedelta(days=1)
+        first_day = date.fromisoformat(start) if start else settings.clock.today() + timedelta(days=1)
         if not settings.knowledge_dir.is_dir():
             raise KnowledgeError(
                 f"Knowledge folder {settings.knowledge_dir} does not exist.",

@@ -37,14 +37,20 @@ class NmoGroup(TyperGroup):
     """The root command group: an NmoError from any command becomes a one-paragraph message and its exit code."""
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        from pydantic import ValidationError
+
+        from agents.cli.output import report_error
+        from agents.config import settings_error
         from agents.errors import NmoError
 
         try:
             return super().invoke(ctx)
         except NmoError as error:
-            from agents.cli.output import report_error
-
             report_error(error)
+        except ValidationError as error:
+            if error.title != "Settings":
+                raise
+            report_error(settings_error(error))
 
 
 app = typer.Typer(cls=NmoGroup, help=HELP, no_args_is_help=True, add_completion=False, rich_markup_mode="rich")

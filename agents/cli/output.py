@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from agents.errors import NmoError
 
@@ -34,8 +35,8 @@ def print_json(value: Any) -> None:
 
 def report_error(error: NmoError) -> NoReturn:
     """Print a one-paragraph problem + fix message on stderr and exit with the error's code."""
-    message = f"[bold red]Error:[/] {error.problem}"
+    message = f"[bold red]Error:[/] {escape(error.problem)}"
     if error.fix:
-        message += f"\n[bold]Fix:[/] {error.fix}"
+        message += f"\n[bold]Fix:[/] {escape(error.fix)}"
     err_console.print(message)
     raise typer.Exit(error.exit_code)

@@ -59,16 +59,16 @@ def register(app: typer.Typer) -> None:
             raise UserInputError("The brief is empty.", 'Say what the plan is for: --brief "双12 冷泡茶促销".')
         if goal not in ("awareness", "engagement", "conversion"):
             raise UserInputError(f"Unknown goal '{goal}'.", "Use awareness, engagement or conversion.")
-        first_day = _parse_date(start) if start else date.today() + timedelta(days=1)
         if not 1 <= days <= 90:
             raise UserInputError(f"--days {days} is outside 1–90.", "Plan at most 90 days at a time.")
         settings = Settings()
+        first_day = _parse_date(start) if start else settings.clock.today() + timedelta(days=1)
         request = PlanRequest(
             brief=brief.strip(), platforms=parse_platforms(platforms), start=first_day, days=days,
             posts_per_week=posts_per_week, goal=goal,  # type: ignore[arg-type]
             hot_topics=load_hot_topics(hot_topics) if hot_topics else [],
         )
-        validate_plan_request(request, date.today())
+        validate_plan_request(request, settings.clock.today())
         outcome = run_request(
             settings,
             WorkflowRequest(

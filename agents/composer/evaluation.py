@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from agents.calendar import fitting_nodes, marketing_nodes
+from agents.clock import Clock
 from agents.composer.brand import load_brand_profile
 from agents.composer.sentences import factual_numbers, numbers_in
 from agents.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder
@@ -309,7 +310,8 @@ def evaluate_planwrite(
     embedder = knowledge_embedder(kb)
     similarity_check = TopicMatcher([], embedder)
     for plan_case in cases.plans:
-        planner = KnowledgePlanner(kb, make_llm() if plan_case.backend == "llm" else None, prompts, cases.today)
+        llm = make_llm() if plan_case.backend == "llm" else None
+        planner = KnowledgePlanner(kb, llm, prompts, Clock(fixed=cases.today))
         request = PlanRequest(
             brief=plan_case.brief,
             platforms=plan_case.platforms,

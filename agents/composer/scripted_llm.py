@@ -109,7 +109,9 @@ class ScriptedLLM:
 
     def _plan(self, prompt: str) -> dict[str, Any]:
         window = _WINDOW.search(prompt)
-        end = date.fromisoformat(window.group(2)) if window else date.today()
+        if window is None:
+            raise AssertionError("the scripted model plans only from a prompt that states the plan window")
+        end = date.fromisoformat(window.group(2))
         recent = _RECENT.search(prompt)
         repeat = recent.group(1).splitlines()[0][2:] if recent else "重复的选题"
         items: list[dict[str, Any]] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -96,7 +95,7 @@ class CommandCase(EvalCase):
     platforms: list[PlatformKey] = Field(min_length=1)
     topic: str = Field(default="冷泡茶", min_length=1)
     days: int = Field(default=7, ge=1, le=90)
-    start: date = date(2026, 12, 1)
+    start_in_days: int = Field(default=1, ge=0, le=365, description="First plan day, counted from the clock's today.")
     draft_first: int = Field(default=1, ge=0, le=20)
     source_text: str = ""
     approve: bool = Field(default=True, description="Then time a reviewer's approval of each draft.")

@@ -5,7 +5,7 @@ labels is measured on a small labelled set."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from statistics import mean
 from typing import TYPE_CHECKING
 
@@ -179,7 +179,8 @@ def _judge_case(
     if case.plan_brief:
         plan_request = WorkflowRequest(
             id=f"jp{index:04d}", kind="plan", requested_by=env.settings.requester,
-            plan=PlanRequest(brief=case.plan_brief, platforms=[case.platform], start=_tomorrow(), days=7),
+            plan=PlanRequest(brief=case.plan_brief, platforms=[case.platform],
+                             start=env.settings.clock.today() + timedelta(days=1), days=7),
         )
         plan = service.submit(plan_request).plan
         if plan is not None:
@@ -189,6 +190,3 @@ def _judge_case(
 def _mean(values: Sequence[float]) -> float:
     return round(mean(values), 3) if values else 0.0
 
-
-def _tomorrow() -> date:
-    return date.today() + timedelta(days=1)

@@ -69,11 +69,14 @@ class SchemaFiller:
     the answer passes the writer's own grounding the way a well-behaved model's would.
     """
 
-    def __init__(self, schema: dict[str, Any], values: dict[str, Any], passage_ids: list[str]) -> None:
+    def __init__(
+        self, schema: dict[str, Any], values: dict[str, Any], passage_ids: list[str], today: date
+    ) -> None:
         self.defs: dict[str, Any] = {**schema.get("$defs", {}), **schema.get("definitions", {})}
         self.schema = schema
         self.values = values
         self.passage_ids = passage_ids
+        self.today = today
         self.sentences = split_sentences(str(values.get("body", "")))
 
     def build(self) -> Any:
@@ -163,17 +166,17 @@ class SchemaFiller:
 
     def _string(self, schema: dict[str, Any], name: str) -> str:
         if schema.get("format") == "date":
-            return (date.today() + timedelta(days=1)).isoformat()
+            return (self.today + timedelta(days=1)).isoformat()
         if schema.get("format") == "date-time":
-            return f"{date.today().isoformat()}T12:00:00"
+            return f"{self.today.isoformat()}T12:00:00"
         text = {"time": "0-3s", "slot": "12:00"}.get(name, "冷泡茶")
         low = int(schema.get("minLength", 0))
         return text if len(text) >= low else text + "茶" * (low - len(text))
 
 
-def answer_for(body: dict[str, Any], values: dict[str, Any]) -> str:
-    """A JSON answer to one request, filled from `values`."""
-    filled = SchemaFiller(request_schema(body), values, prompt_passage_ids(body)).build()
+def answer_for(body: dict[str, Any], values: dict[str, Any], today: date) -> str:
+    """A JSON answer to one request, filled from `values`; dates in the schema are around `today`."""
+    filled = SchemaFiller(request_schema(body), values, prompt_passage_ids(body), today).build()
     return json.dumps(filled, ensure_ascii=False)
 
 
@@ -194,7 +197,7 @@ def fault_replies(faults: list[Fault], timeout_s: float) -> list[ScriptedReply]:
     return replies
 
 
-def case_responder(case: ScriptedCase) -> Callable[[dict[str, Any]], ScriptedReply]:
+def case_responder(case: ScriptedCase, today: date) -> Callable[[dict[str, Any]], ScriptedReply]:
     """Answers for one case after its faults: the case's answer, then (unless stubborn) a clean one."""
     served = 0
 
@@ -202,7 +205,7 @@ def case_responder(case: ScriptedCase) -> Callable[[dict[str, Any]], ScriptedRep
         nonlocal served
         served += 1
         values = case.answer.values() if case.stubborn or served == 1 else clean_values(case)
-        return ScriptedReply(content=answer_for(body, values))
+        return ScriptedReply(content=answer_for(body, values, today))
 
     return respond
 

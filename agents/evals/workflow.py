@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
@@ -48,7 +49,7 @@ def run_scripted_case(env: EvalEnvironment, service: WorkflowService, case: Scri
     if env.server is None:
         raise RuntimeError("scripted cases need the scripted backend")
     env.server.replies = fault_replies(case.faults, env.settings.llm_timeout_s or SCRIPTED_TIMEOUT_S)
-    env.server.responder = case_responder(case)
+    env.server.responder = case_responder(case, env.settings.clock.today())
     request = WorkflowRequest(
         id=_request_id(prefix, case.id), kind="draft", requested_by=env.settings.requester,
         briefs=[DraftBrief(platform=case.platform, topic=case.topic)],
@@ -169,10 +170,11 @@ def cost_suite(env: EvalEnvironment) -> SuiteResult:
 
     cases = [c for c in load_cases(env.cases_dir("cost"), CommandCase) if env.backend in c.backends]
     service = env.service()
+    today = env.settings.clock.today()
     if env.server is not None:
         clean = WriterAnswer()
         env.server.replies = []
-        env.server.responder = lambda body: ScriptedReply(content=answer_for(body, clean.values()))
+        env.server.responder = lambda body: ScriptedReply(content=answer_for(body, clean.values(), today))
     latencies: dict[str, list[float]] = defaultdict(list)
     calls: list[int] = []
     prompt: list[int] = []
@@ -182,7 +184,8 @@ def cost_suite(env: EvalEnvironment) -> SuiteResult:
         request = WorkflowRequest(
             id=_request_id(f"ct{index:02d}", case.id), kind=case.command,
             requested_by=env.settings.requester, draft_first=case.draft_first if case.command == "plan" else 0,
-            plan=PlanRequest(brief=case.topic, platforms=case.platforms, start=case.start, days=case.days)
+            plan=PlanRequest(brief=case.topic, platforms=case.platforms,
+                             start=today + timedelta(days=case.start_in_days), days=case.days)
             if case.command == "plan" else None,
             briefs=[] if case.command == "plan" else [
                 DraftBrief(platform=p, topic=case.topic, source_text=case.source_text) for p in case.platforms

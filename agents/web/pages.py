@@ -109,7 +109,7 @@ def operate_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
         return login_redirect(request)
     platforms = [(key, spec.name) for key, spec in platform_table().platforms.items()]
     return render(request, "operate.html", user, platforms=platforms, requests=desk.requests(user, 20),
-                  can_submit=user.can("submit"), today=datetime.now().date().isoformat())
+                  can_submit=user.can("submit"), today=desk.service.clock.today().isoformat())
 
 
 @router.get("/plans/{plan_id}")

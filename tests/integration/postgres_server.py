@@ -31,7 +31,7 @@ def free_port() -> int:
 def running_postgres() -> Iterator[str]:
     """Yield a connection URL to a fresh server; the data directory is deleted afterwards."""
     bin_dir = postgres_bin()
-    assert bin_dir is not None, "PostgreSQL is not installed (apt-get install postgresql)"
+    assert bin_dir is not None, "PostgreSQL is not installed: `make test` installs it (apt-get install postgresql)"
     as_root = os.geteuid() == 0
     workdir = Path(tempfile.mkdtemp(prefix="nmo-pg-"))
     data = workdir / "data"

@@ -15,12 +15,9 @@ from agents.schemas import DraftBrief, ReviewDecision
 from agents.service import WorkflowService
 from agents.state import WorkflowRequest
 from tests.fakes import EchoWriter, StaticPlanner, TermGate
-from tests.integration.postgres_server import free_port, postgres_bin, running_postgres
+from tests.integration.postgres_server import free_port, running_postgres
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (apt-get install postgresql)"),
-]
+pytestmark = pytest.mark.integration  # `make test` installs postgresql; a missing server fails the test
 
 
 def service_for(settings: Settings, saver: object) -> WorkflowService:
@@ -28,7 +25,7 @@ def service_for(settings: Settings, saver: object) -> WorkflowService:
         compile_graph(saver),  # type: ignore[arg-type]
         Registry(settings.registry_path),
         lambda: WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0),
-        settings.home / "locks",
+        settings.home / "locks", clock=settings.clock,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from agents.cli.main import app
@@ -78,3 +79,38 @@ def test_plan_window_longer_than_90_days() -> None:
     result = runner.invoke(app, ["plan", "--brief", "双12", "--platforms", "weibo", "--days", "120"])
     assert result.exit_code == 2
     assert "90" in result.output
+
+
+def test_the_clock_comes_from_nmo_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from agents.config import Settings
+
+    monkeypatch.setenv("NMO_TODAY", "2031-02-28")
+    assert Settings().clock.today() == date(2031, 2, 28)
+    monkeypatch.setenv("NMO_TODAY", "")
+    assert Settings().clock.today() == date.today()
+
+
+def test_a_plan_window_before_the_clocks_today_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMO_TODAY", "2031-02-28")
+    result = runner.invoke(app, ["plan", "--brief", "冷泡茶", "--platforms", "weibo", "--from", "2031-02-27"])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "in the past (today is 2031-02-28)" in output and "--from 2031-02-28" in output
+
+
+def test_an_invalid_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMO_TODAY", "2031-13-01")
+    result = runner.invoke(app, ["plan", "--brief", "冷泡茶", "--platforms", "weibo"])
+    assert result.exit_code == 2
+    assert "NMO_TODAY='2031-13-01'" in result.output and "Traceback" not in result.output
+
+
+def test_bracketed_text_in_an_error_survives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents.cli.output import err_console, report_error
+    from agents.errors import UserInputError
+
+    with err_console.capture() as captured, pytest.raises(typer.Exit):
+        report_error(UserInputError("needs the [postgres] extra", "pip install 'newmedia-ops[postgres]'"))
+    assert "newmedia-ops[postgres]" in captured.get() and "[postgres] extra" in captured.get()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from agents.clock import Clock
 from agents.composer.brand import BrandVoice, engagement_rate, load_brand_profile
 from agents.planner import KnowledgePlanner
 from agents.prompts import PromptLibrary
@@ -41,7 +42,7 @@ def test_another_brand_gets_its_own_words_not_tea_ones() -> None:
     kb = MemoryKnowledgeBase(passages, docs)
     profile = load_brand_profile(kb)
     assert profile.voice.serving == "" and profile.voice.consume == "用"
-    plan = KnowledgePlanner(kb, None, PromptLibrary.load(), date(2026, 11, 26)).plan(
+    plan = KnowledgePlanner(kb, None, PromptLibrary.load(), Clock(fixed=date(2026, 11, 26))).plan(
         PlanRequest(brief="清透防晒乳冬季护肤", platforms=["xiaohongshu"], start=date(2026, 12, 1), days=14),
         plan_id="S",
     )

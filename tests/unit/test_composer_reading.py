@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from agents.clock import Clock
 from agents.composer.brand import load_brand_profile
 from agents.composer.draft import clean_heading, compose_draft
 from agents.composer.facts import rank_facts, row_sentence
@@ -101,7 +102,7 @@ def test_the_brands_own_campaigns_become_plan_items() -> None:
     assert campaigns["雪梨白茶预热"].node.start == date(2026, 11, 25)
     request = PlanRequest(brief="冬季上新与双12：让更多上班族在冬天也爱上冷泡茶",
                           platforms=["xiaohongshu", "wechat"], start=date(2026, 11, 27), days=14)
-    plan = KnowledgePlanner(KB, None, PromptLibrary({}), date(2026, 11, 26)).plan(request, plan_id="P")
+    plan = KnowledgePlanner(KB, None, PromptLibrary({}), Clock(fixed=date(2026, 11, 26))).plan(request, plan_id="P")
     launches = [i for i in plan.items if i.node == "冬季限定上市"]
     # The brief asks for 冬季上新: the launch gets an item on every platform, on launch day, about the product.
     assert {i.platform for i in launches} == {"xiaohongshu", "wechat"}

@@ -14,6 +14,7 @@ from agents.llm import schema_instruction
 from agents.schemas import CheckResult, DraftContent, DraftRecord, Finding, Plan, ReviewDecision, Revision, text_hash
 
 TEXT = "全网最好喝的冷泡茶"
+TODAY = date(2031, 3, 9)  # any pinned date: the filler only counts days from it
 
 
 def finding(start: int, end: int, category: str = "ad_law", severity: str = "blocking") -> Finding:
@@ -67,14 +68,14 @@ def test_schema_filler_answers_any_model_in_json_schema_and_text_modes() -> None
     knowledge = '<knowledge>\n<passage id="brand-1" source="b">x</passage>\n<passage id="p2" source="c">y</passage>'
     body = {"response_format": {"type": "json_schema", "json_schema": {"schema": DraftContent.model_json_schema()}},
             "messages": [{"role": "user", "content": knowledge}]}
-    content = DraftContent.model_validate_json(answer_for(body, values))
+    content = DraftContent.model_validate_json(answer_for(body, values, TODAY))
     assert (content.title, content.body, content.hashtags) == ("标题", "正文", ["冷泡茶"])
     assert content.citations == ["brand-1", "p2"]
     text_mode = {"messages": [{"role": "system", "content": "写手\n\n" + schema_instruction(Nested)}]}
     assert request_schema(text_mode)["title"] == "Nested"
-    nested = Nested.model_validate_json(answer_for(text_mode, values))
+    nested = Nested.model_validate_json(answer_for(text_mode, values, TODAY))
     assert nested.draft.body == "正文" and nested.score == 3 and len(nested.mood) >= 8
-    plan_like = json.loads(answer_for({"messages": []}, values))
+    plan_like = json.loads(answer_for({"messages": []}, values, TODAY))
     assert plan_like == {}
     assert Plan.model_json_schema()  # the planner's models are schemas the filler reads the same way
 
@@ -82,7 +83,7 @@ def test_schema_filler_answers_any_model_in_json_schema_and_text_modes() -> None
 def test_stubborn_answers_repeat_violations_and_compliant_ones_drop_them() -> None:
     case = ScriptedCase(id="c", platform="weibo", topic="t", answer=WriterAnswer(body="最好喝的茶"),
                         planted=[Planted(text="最好喝", category="ad_law")], stubborn=False)
-    respond = case_responder(case)
+    respond = case_responder(case, TODAY)
     schema = {"response_format": {"type": "json_schema", "json_schema": {"schema": DraftContent.model_json_schema()}}}
     assert "最好喝" in respond(schema).content
     assert "最好喝" not in respond(schema).content

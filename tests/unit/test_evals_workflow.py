@@ -78,7 +78,7 @@ def factory(gate: object, writer: str = "llm"):  # type: ignore[no-untyped-def]
                 compile_graph(saver), Registry(settings.registry_path),
                 lambda: WorkflowContext(planner=StaticPlanner(), writer=chosen, gate=gate,  # type: ignore[arg-type]
                                         max_revisions=1, usage_sources=(llm,) if llm else ()),
-                settings.home / "locks",
+                settings.home / "locks", clock=settings.clock,
             )
 
     return open_fake

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ def service(settings: Settings):  # type: ignore[no-untyped-def]
         svc = WorkflowService(
             compile_graph(saver), Registry(settings.registry_path),
             lambda: WorkflowContext(planner=StaticPlanner(), writer=writer, gate=gate, max_revisions=0),
-            settings.home / "locks",
+            settings.home / "locks", clock=settings.clock,
         )
         svc.test_writer = writer  # type: ignore[attr-defined]
         yield svc
@@ -155,7 +155,7 @@ def _service_with(settings: Settings, saver: object, **context: object) -> Workf
         Registry(settings.registry_path),
         lambda: WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0,
                                 **context),  # type: ignore[arg-type]
-        settings.home / "locks",
+        settings.home / "locks", clock=settings.clock,
     )
 
 
@@ -214,3 +214,37 @@ def test_a_rejection_after_an_edit_revises_the_edited_text(service: WorkflowServ
     revised = service.decide("Dabc123-1", ReviewDecision(action="reject", by="lee", note="再加一句冲泡时间"))
     assert "审核改过的一句" in revised.text  # the writer started from the reviewer's edit
     assert "最好" not in revised.text and "再加一句冲泡时间" in revised.text
+
+
+class _BrokenPlanner:
+    """A planner that fails the way a bug or a broken store would: not an LLM error."""
+
+    def plan(self, request: PlanRequest, *, plan_id: str) -> object:
+        raise RuntimeError("the index file is corrupt")
+
+
+def test_any_failure_inside_a_run_ends_the_request_failed_and_resumable(settings: Settings) -> None:
+    with open_checkpointer(settings) as saver:
+        service = _service_with(settings, saver)
+        service._context_factory = lambda: WorkflowContext(  # type: ignore[method-assign]
+            planner=_BrokenPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0  # type: ignore[arg-type]
+        )
+        request = WorkflowRequest(id="brk001", kind="plan", requested_by="ops",
+                                  plan=PlanRequest(brief="冷泡茶", platforms=["weibo"], start=date(2026, 12, 1)))
+        with pytest.raises(RuntimeError):
+            service.submit(request)
+        summary = service.registry.get_request("brk001")
+        assert summary is not None and summary.status == "failed"
+        assert "corrupt" in (summary.error or "")
+        service._context = WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(),
+                                           max_revisions=0)
+        assert service.resume_request("brk001").plan is not None
+
+
+def test_a_past_plan_window_is_refused_before_anything_is_stored(service: WorkflowService) -> None:
+    today = service.clock.today()
+    request = WorkflowRequest(id="old001", kind="plan", requested_by="ops",
+                              plan=PlanRequest(brief="冷泡茶", platforms=["weibo"], start=today - timedelta(days=1)))
+    with pytest.raises(UserInputError, match="in the past"):
+        service.submit(request)
+    assert service.registry.get_request("old001") is None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from agents.calendar import fitting_nodes, marketing_nodes
+from agents.clock import Clock
 from agents.composer.plan import SIMILARITY_THRESHOLD
 from agents.composer.similarity import similarity
 from agents.errors import KnowledgeError, NotFoundError, UserInputError
@@ -29,7 +30,7 @@ KB = folder_knowledge_base()
 
 
 def _planner(kb: MemoryKnowledgeBase = KB) -> KnowledgePlanner:
-    return KnowledgePlanner(kb, None, PromptLibrary({}), TODAY)
+    return KnowledgePlanner(kb, None, PromptLibrary({}), Clock(fixed=TODAY))
 
 
 def _request(**changes: object) -> PlanRequest:
@@ -176,7 +177,7 @@ def test_analyst_insights_steer_slots_weekdays_and_pillars() -> None:
         best_slots={"xiaohongshu": ["20:30"]}, best_weekdays={"xiaohongshu": [5, 6]},
         best_pillars={"xiaohongshu": ["茶友故事"]}, generated_at=datetime(2026, 11, 20), source="report.md",
     )
-    planner = KnowledgePlanner(KB, None, PromptLibrary({}), TODAY, insights_loader=lambda: insights)
+    planner = KnowledgePlanner(KB, None, PromptLibrary({}), Clock(fixed=TODAY), insights_loader=lambda: insights)
     plan = planner.plan(_request(platforms=["xiaohongshu"], days=28), plan_id="I")
     plain = _planner().plan(_request(platforms=["xiaohongshu"], days=28), plan_id="I")
     free = [i for i in plan.items if not i.node]

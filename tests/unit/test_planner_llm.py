@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from agents.clock import Clock
 from agents.composer.scripted_llm import UNKNOWN_CITATION, ScriptedLLM
 from agents.errors import LLMMalformedAnswer
 from agents.planner import KnowledgePlanner, LLMPlan
@@ -22,7 +23,7 @@ REQUEST = PlanRequest(brief="雪梨白茶冬季限定上市", platforms=["xiaoho
 
 def test_llm_plan_is_validated_and_completed() -> None:
     llm = ScriptedLLM()
-    plan = KnowledgePlanner(KB, llm, PromptLibrary.load(), date(2026, 11, 26)).plan(REQUEST, plan_id="L")
+    plan = KnowledgePlanner(KB, llm, PromptLibrary.load(), Clock(fixed=date(2026, 11, 26))).plan(REQUEST, plan_id="L")
     assert plan.backend == "llm" and llm.calls == 1
     assert [i.id for i in plan.items] == [f"L-{n:02d}" for n in range(1, len(plan.items) + 1)]
     assert all(date(2026, 12, 1) <= i.date <= date(2026, 12, 14) for i in plan.items)
@@ -37,7 +38,7 @@ def test_llm_plan_is_validated_and_completed() -> None:
 def test_llm_plan_prompt_carries_nodes_pillars_and_performance() -> None:
     script = StrictScript([LLMPlan(items=[])])
     with pytest.raises(LLMMalformedAnswer):
-        KnowledgePlanner(KB, script, PromptLibrary.load(), date(2026, 11, 26)).plan(REQUEST, plan_id="L")
+        KnowledgePlanner(KB, script, PromptLibrary.load(), Clock(fixed=date(2026, 11, 26))).plan(REQUEST, plan_id="L")
     messages, output, passages = script.calls[0]
     prompt = messages[1].content
     assert output is LLMPlan and passages

@@ -389,6 +389,7 @@ def test_malformed_json_is_422(client: TestClient, tokens: dict[str, str], draft
         ({"kind": "draft", "briefs": [{"platform": "weibo", "topic": ""}]}, "body.briefs.0.topic"),
         ({"kind": "plan", "plan": {"brief": "b", "platforms": ["weibo"], "start": "2026-12-01", "days": 0}},
          "body.plan.days"),
+        ({"kind": "plan", "plan": {"brief": "b", "platforms": ["weibo"], "start": "2026-11-01"}}, "in the past"),
     ],
 )
 def test_bad_submissions_are_422(client: TestClient, tokens: dict[str, str], body: Any, needle: str) -> None:
