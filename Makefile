@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy agents
+	$(BIN)/mypy agents/nmo
 
 ## pytest exits 5 when it collects no test; that is not a failure of the suite.
 unit: $(STAMP)

@@ -32,8 +32,8 @@ def peak_rss_mb() -> float:
 def child_analyze(export: Path, out: Path) -> dict[str, float]:
     """Full run as the CLI does it: read, clean, KPIs, narrative, charts, report files, insights."""
     started = time.perf_counter()
-    from agents.analyst.workflow import run_analysis
-    from agents.config import Settings
+    from nmo.analyst.workflow import run_analysis
+    from nmo.config import Settings
 
     imported = time.perf_counter()
     cpu_started = time.process_time()
@@ -86,7 +86,7 @@ def main() -> None:
         print(json.dumps(figures))
         return
 
-    from agents.analyst.synthetic import synthetic_pieces, write_export
+    from nmo.analyst.synthetic import synthetic_pieces, write_export
 
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)

@@ -19,8 +19,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from kb_scale_bench import synthetic_paragraphs  # noqa: E402
-
-from agents.knowledge.use_encoder import BatchedUseEncoder  # noqa: E402
+from nmo.knowledge.use_encoder import BatchedUseEncoder  # noqa: E402
 
 
 def main() -> int:

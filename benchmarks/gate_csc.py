@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from agents.checks.csc import evaluate_csc, load_csc
-from agents.checks.particles import particle_findings
-from agents.checks.typos import TypoChecker
+from nmo.checks.csc import evaluate_csc, load_csc
+from nmo.checks.particles import particle_findings
+from nmo.checks.typos import TypoChecker
 
 ROOT = Path(__file__).resolve().parents[1]
 CSC = ROOT.parent / "shared" / "benchmarks" / "csc"

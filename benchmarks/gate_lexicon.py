@@ -23,12 +23,12 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from agents.checks.csc import load_csc
-from agents.checks.gate import build_gate, build_lexicon, build_matcher
-from agents.checks.lexicon import add_allowed, import_term_list, read_term_list
-from agents.checks.matcher import TermMatcher
-from agents.checks.normalize import normalize
-from agents.config import Settings
+from nmo.checks.csc import load_csc
+from nmo.checks.gate import build_gate, build_lexicon, build_matcher
+from nmo.checks.lexicon import add_allowed, import_term_list, read_term_list
+from nmo.checks.matcher import TermMatcher
+from nmo.checks.normalize import normalize
+from nmo.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

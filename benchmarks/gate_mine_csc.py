@@ -1,4 +1,4 @@
-"""Mine typo confusion pairs from the CSC *train* files into agents/data/confusions_mined.yaml.
+"""Mine typo confusion pairs from the CSC *train* files into agents/nmo/data/confusions_mined.yaml.
 
 Run: .venv/bin/python benchmarks/gate_mine_csc.py   (reads ../shared/benchmarks/csc/*_train.tsv only)
 """
@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import yaml
-
-from agents.checks.csc import load_csc, mine_confusion_pairs
-from agents.checks.dictionary import word_tags
+from nmo.checks.csc import load_csc, mine_confusion_pairs
+from nmo.checks.dictionary import word_tags
 
 ROOT = Path(__file__).resolve().parents[1]
 CSC = ROOT.parent / "shared" / "benchmarks" / "csc"
@@ -28,7 +27,7 @@ def main() -> int:
     pairs = mine_confusion_pairs(
         train, frozenset(w for w, t in word_tags().items() if not t.startswith("rare:")), clean
     )
-    out = ROOT / "agents" / "data" / "confusions_mined.yaml"
+    out = ROOT / "agents" / "nmo" / "data" / "confusions_mined.yaml"
     header = (
         "# Confusion pairs mined by benchmarks/gate_mine_csc.py from the CSC train splits (SIGHAN-15 train,\n"
         "# ECSpell odw train; aopolin-lv/ECSpell, MIT). Kept only when the right form is a jieba dictionary\n"

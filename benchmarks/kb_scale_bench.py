@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agents.config import Settings  # noqa: E402
-from agents.knowledge import open_knowledge_base  # noqa: E402
-from agents.knowledge.chunking import count_tokens  # noqa: E402
-from agents.knowledge.evaluate import DEFAULT_CASES, load_cases  # noqa: E402
-from agents.knowledge.lexical import tokenize  # noqa: E402
-from agents.telemetry import disable_telemetry  # noqa: E402
+from nmo.config import Settings  # noqa: E402
+from nmo.knowledge import open_knowledge_base  # noqa: E402
+from nmo.knowledge.chunking import count_tokens  # noqa: E402
+from nmo.knowledge.evaluate import DEFAULT_CASES, load_cases  # noqa: E402
+from nmo.knowledge.lexical import tokenize  # noqa: E402
+from nmo.telemetry import disable_telemetry  # noqa: E402
 
 SECTIONS_PER_FILE = 10
 

@@ -20,11 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agents.planner import KnowledgePlanner  # noqa: E402
-from agents.platforms import platform_keys  # noqa: E402
-from agents.prompts import PromptLibrary  # noqa: E402
-from agents.schemas import DraftBrief, PlanRequest  # noqa: E402
-from agents.writer import KnowledgeWriter  # noqa: E402
+from nmo.planner import KnowledgePlanner  # noqa: E402
+from nmo.platforms import platform_keys  # noqa: E402
+from nmo.prompts import PromptLibrary  # noqa: E402
+from nmo.schemas import DraftBrief, PlanRequest  # noqa: E402
+from nmo.writer import KnowledgeWriter  # noqa: E402
+
 from tests.unit.planwrite_fakes import folder_knowledge_base  # noqa: E402
 
 ALL = ["wechat", "weibo", "xiaohongshu", "douyin", "kuaishou", "bilibili", "zhihu"]

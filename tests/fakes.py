@@ -6,11 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
-
-from agents.llm import LLMCall
-from agents.ports import Message, ModelT
-from agents.schemas import (
+from nmo.llm import LLMCall
+from nmo.ports import Message, ModelT
+from nmo.schemas import (
     CheckResult,
     DraftBrief,
     DraftContent,
@@ -25,6 +23,7 @@ from agents.schemas import (
     WrittenDraft,
     text_hash,
 )
+from pydantic import BaseModel
 
 Answer = BaseModel | dict[str, Any] | Exception | Callable[[Sequence[Message]], Any]
 

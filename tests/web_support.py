@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from agents.checkpoints import open_checkpointer
-from agents.config import Settings
-from agents.graph import WorkflowContext, compile_graph
-from agents.registry import Registry
-from agents.schemas import DraftBrief, Passage, RevisionRequest, WrittenDraft
-from agents.service import WorkflowService
-from agents.users import UserStore, desk_db_path
+from nmo.checkpoints import open_checkpointer
+from nmo.config import Settings
+from nmo.graph import WorkflowContext, compile_graph
+from nmo.registry import Registry
+from nmo.schemas import DraftBrief, Passage, RevisionRequest, WrittenDraft
+from nmo.service import WorkflowService
+from nmo.users import UserStore, desk_db_path
+
 from tests.fakes import EchoWriter, StaticPlanner, TermGate
 
 FIRST_BODY = "这是最好的冷泡茶，全网第一清爽。\n\n- 冷水浸泡 8 小时\n- **不苦不涩**"
@@ -35,7 +36,7 @@ class CitingWriter(EchoWriter):
 
 
 def fake_service_factory(settings: Settings, blocked: tuple[str, ...] = ("最好", "第一")):  # type: ignore[no-untyped-def]
-    """A factory like agents.composition.open_service, but with deterministic fake agents."""
+    """A factory like nmo.composition.open_service, but with deterministic fake agents."""
 
     @contextmanager
     def factory() -> Iterator[WorkflowService]:

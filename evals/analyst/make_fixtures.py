@@ -1,7 +1,7 @@
 """Write the analyst eval fixtures (small messy exports) and their known answers, computed independently.
 
 The expected KPIs are computed here in plain Python from the truth records, and p-values / CIs / sample sizes
-with scipy, never with agents.analyst. Run: .venv/bin/python evals/analyst/make_fixtures.py
+with scipy, never with nmo.analyst. Run: .venv/bin/python evals/analyst/make_fixtures.py
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from agents.checks.evaluation import evaluate_gate, load_gate_cases
-from agents.checks.gate import build_gate
-from agents.config import Settings
+from nmo.checks.evaluation import evaluate_gate, load_gate_cases
+from nmo.checks.gate import build_gate
+from nmo.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

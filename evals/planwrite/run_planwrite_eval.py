@@ -12,10 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from agents.checks.gate import build_gate
-from agents.composer.evaluation import evaluate_planwrite
-from agents.config import Settings
-from agents.knowledge import open_knowledge_base
+from nmo.checks.gate import build_gate
+from nmo.composer.evaluation import evaluate_planwrite
+from nmo.config import Settings
+from nmo.knowledge import open_knowledge_base
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 def nmo(home: Path, *args: str, expect: int = 0) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NMO_HOME": str(home), "NMO_BACKEND": "offline", "NMO_REQUESTER": "运营小林",
            "COLUMNS": "200"}
-    done = subprocess.run([sys.executable, "-m", "agents.cli", *args], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "nmo.cli", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=300, check=False)
     assert done.returncode == expect, f"nmo {' '.join(args)} → {done.returncode}\n{done.stdout}\n{done.stderr}"
     return done
@@ -90,7 +90,7 @@ def test_unreachable_llm_endpoint_is_a_clear_error_and_the_run_can_resume(home: 
     env = {**os.environ, "NMO_HOME": str(home), "NMO_BACKEND": "llm", "NMO_LLM_BASE_URL": "http://127.0.0.1:9/v1",
            "NMO_LLM_API_KEY": "test", "NMO_LLM_MAX_RETRIES": "0", "NMO_LLM_TIMEOUT_S": "2", "COLUMNS": "200"}
     before = as_json(nmo(home, "review", "list", "--status", "all", "--json"))
-    done = subprocess.run([sys.executable, "-m", "agents.cli", "draft", "--platform", "weibo", "--topic", "冷泡茶"],
+    done = subprocess.run([sys.executable, "-m", "nmo.cli", "draft", "--platform", "weibo", "--topic", "冷泡茶"],
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False)
     assert done.returncode == 2, done.stderr
     assert "Cannot reach the LLM endpoint" in done.stderr and "nmo resume" in done.stderr

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from agents.config import Settings
-from agents.errors import KnowledgeError
-from agents.knowledge import BrandKnowledgeBase, open_knowledge_base
-from agents.knowledge.evaluate import DEFAULT_CASES, load_cases
+from nmo.config import Settings
+from nmo.errors import KnowledgeError
+from nmo.knowledge import BrandKnowledgeBase, open_knowledge_base
+from nmo.knowledge.evaluate import DEFAULT_CASES, load_cases
 
 pytestmark = pytest.mark.integration
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge"

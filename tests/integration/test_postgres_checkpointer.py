@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from nmo.checkpoints import open_checkpointer
+from nmo.config import Settings
+from nmo.errors import StorageError
+from nmo.graph import WorkflowContext, compile_graph
+from nmo.registry import Registry
+from nmo.schemas import DraftBrief, ReviewDecision
+from nmo.service import WorkflowService
+from nmo.state import WorkflowRequest
 
-from agents.checkpoints import open_checkpointer
-from agents.config import Settings
-from agents.errors import StorageError
-from agents.graph import WorkflowContext, compile_graph
-from agents.registry import Registry
-from agents.schemas import DraftBrief, ReviewDecision
-from agents.service import WorkflowService
-from agents.state import WorkflowRequest
 from tests.fakes import EchoWriter, StaticPlanner, TermGate
 from tests.integration.postgres_server import free_port, running_postgres
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+from nmo.config import Settings
+from nmo.users import UserStore, desk_db_path
+from nmo.web.app import create_app
 
-from agents.config import Settings
-from agents.users import UserStore, desk_db_path
-from agents.web.app import create_app
 from tests.web_support import fake_service_factory, running_server
 
 pytestmark = pytest.mark.integration

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nmo.config import Settings
+from nmo.web.app import create_app
 
-from agents.config import Settings
-from agents.web.app import create_app
 from tests.web_support import add_users, fake_service_factory, running_server
 
 pytestmark = pytest.mark.integration

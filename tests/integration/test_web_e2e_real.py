@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nmo.config import Settings
+from nmo.web.app import create_app
 
-from agents.config import Settings
-from agents.web.app import create_app
 from tests.integration.test_web_e2e import CHROMIUM, SCREENSHOTS, browser, login
 from tests.web_support import add_users, running_server
 
@@ -27,7 +27,7 @@ __all__ = ["browser"]  # the Chromium fixture, shared with the fake-agent end-to
 def real_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     home = tmp_path_factory.mktemp("e2e-real") / "home"
     env = {**os.environ, "NMO_HOME": str(home), "NMO_BACKEND": "offline"}
-    subprocess.run([sys.executable, "-m", "agents.cli", "kb", "ingest", "knowledge"], cwd=ROOT, env=env,
+    subprocess.run([sys.executable, "-m", "nmo.cli", "kb", "ingest", "knowledge"], cwd=ROOT, env=env,
                    check=True, capture_output=True, timeout=600)
     settings = Settings(home=home, backend="offline", knowledge_dir=ROOT / "knowledge",
                         prompts_dir=ROOT / "prompts")

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from nmo.composer.similarity import overlap
+from nmo.schemas import Kind, Passage, SourceDocument
 from pydantic import BaseModel
 
-from agents.composer.similarity import overlap
-from agents.schemas import Kind, Passage, SourceDocument
 from tests.fakes import MemoryKB, ScriptedLLM
 
 ROOT = Path(__file__).resolve().parents[2]

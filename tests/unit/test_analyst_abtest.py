@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from nmo.analyst.abtest import evaluate_experiment, run_abtest
+from nmo.analyst.models import VariantStat
+from nmo.errors import UserInputError
 from scipy import stats
-
-from agents.analyst.abtest import evaluate_experiment, run_abtest
-from agents.analyst.models import VariantStat
-from agents.errors import UserInputError
 
 
 def variant(name: str, trials: float, successes: float) -> VariantStat:

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import typer
+from nmo.analyst import Insights, latest_insights
+from nmo.cli import analyze
+from nmo.config import Settings
+from nmo.errors import UserInputError
 from typer.testing import CliRunner
-
-from agents.analyst import Insights, latest_insights
-from agents.cli import analyze
-from agents.config import Settings
-from agents.errors import UserInputError
 
 FIXTURES = Path(__file__).resolve().parents[2] / "evals" / "analyst" / "fixtures"
 runner = CliRunner()
@@ -137,7 +136,7 @@ def test_invalid_campaign_file_is_a_user_error(app: typer.Typer, tmp_path: Path)
 def test_charts_fall_back_with_a_warning_when_no_chinese_font(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agents.analyst import charts
+    from nmo.analyst import charts
 
     monkeypatch.setattr(charts, "chinese_font", lambda: None)
     result = runner.invoke(app, ["analyze", exports()[0], "--report", str(tmp_path / "r")])
@@ -147,9 +146,8 @@ def test_charts_fall_back_with_a_warning_when_no_chinese_font(
 
 
 def test_sheet_names_tell_the_platform(tmp_path: Path) -> None:
+    from nmo.analyst.pipeline import analyze_files
     from openpyxl import Workbook
-
-    from agents.analyst.pipeline import analyze_files
 
     book = Workbook()
     first = book.active

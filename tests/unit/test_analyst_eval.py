@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 import yaml
-
-from agents.analyst import evaluate_analyst
+from nmo.analyst import evaluate_analyst
 
 EVALS = Path(__file__).resolve().parents[2] / "evals" / "analyst"
 

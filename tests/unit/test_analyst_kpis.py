@@ -6,8 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from agents.analyst.pipeline import analyze_files
+from nmo.analyst.pipeline import analyze_files
 
 HEADER = "平台,内容ID,标题,栏目,内容形式,发布时间,曝光,点击,阅读量,点赞,评论,分享,收藏,涨粉,转化,花费\n"
 

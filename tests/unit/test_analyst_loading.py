@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from nmo.analyst.loading import read_export
+from nmo.analyst.pipeline import analyze_files
+from nmo.errors import UserInputError
 from openpyxl import Workbook
-
-from agents.analyst.loading import read_export
-from agents.analyst.pipeline import analyze_files
-from agents.errors import UserInputError
 
 HEADER = "笔记ID,标题,栏目,发布时间,浏览量,点赞,评论,收藏,分享\n"
 
@@ -144,7 +143,7 @@ def test_without_post_ids_duplicates_are_same_title_and_time(tmp_path: Path) -> 
 
 
 def test_header_synonyms_pick_the_stronger_meaning_and_report_the_other() -> None:
-    from agents.analyst.headers import map_headers
+    from nmo.analyst.headers import map_headers
 
     mapped, ignored = map_headers(
         ["弹幕", "评论数", "阅读人数", "阅读次数", "完播率(%)", "花费（元）", "粉丝总数"]

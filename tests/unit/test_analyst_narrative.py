@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from agents.analyst.narrative import NarrativeDraft, template_narrative, unsupported_numbers, write_narrative
-from agents.analyst.pipeline import analyze_files
-from agents.ports import Message
+from nmo.analyst.narrative import NarrativeDraft, template_narrative, unsupported_numbers, write_narrative
+from nmo.analyst.pipeline import analyze_files
+from nmo.ports import Message
 
 FIXTURES = Path(__file__).resolve().parents[2] / "evals" / "analyst" / "fixtures"
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import math
 
 import pytest
-from scipy import stats
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize, proportions_ztest
-
-from agents.analyst.statistics import (
+from nmo.analyst.statistics import (
     chi2_survival,
     chi_square_homogeneity,
     modified_z_scores,
     required_sample_size,
     two_proportion_z_test,
 )
+from scipy import stats
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize, proportions_ztest
 
 PAIRS = [
     (120, 2400, 150, 2380),

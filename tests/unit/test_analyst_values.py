@@ -6,8 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-
-from agents.analyst.values import parse_datetimes, parse_number_text, parse_numbers, parse_rates
+from nmo.analyst.values import parse_datetimes, parse_number_text, parse_numbers, parse_rates
 
 
 @pytest.mark.parametrize(

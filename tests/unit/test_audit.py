@@ -6,9 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from agents.audit import AuditLog
-from agents.schemas import DraftRecord, ReviewDecision, text_hash
+from nmo.audit import AuditLog
+from nmo.schemas import DraftRecord, ReviewDecision, text_hash
 
 
 def record(text: str, status: str = "pending_review") -> DraftRecord:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from agents.calendar import fitting_nodes, marketing_nodes, solar_terms
+from nmo.calendar import fitting_nodes, marketing_nodes, solar_terms
 
 
 def _names(start: date, end: date) -> dict[str, tuple[date, date, str]]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from agents.checks.evaluation import GateCase, evaluate_gate
-from agents.checks.gate import ChineseGate, build_gate
-from agents.checks.pii import id_card_valid, luhn_valid
-from agents.config import Settings
-from agents.schemas import DraftContent, Finding
+from nmo.checks.evaluation import GateCase, evaluate_gate
+from nmo.checks.gate import ChineseGate, build_gate
+from nmo.checks.pii import id_card_valid, luhn_valid
+from nmo.config import Settings
+from nmo.schemas import DraftContent, Finding
 
 BRAND_LEXICON = """rules:
   - {term: 冷萃茶, category: brand_term, severity: warning, suggestion: 冷泡茶}
@@ -113,7 +112,7 @@ def test_prices_written_in_chinese_numerals_are_checked_too(gate: ChineseGate) -
 @pytest.mark.parametrize(("text", "value"), [("三十九", 39), ("一百二十", 120), ("两千", 2000), ("九九", 99),
                                              ("十五", 15), ("一万二千", 12000), ("一百零五", 105)])
 def test_chinese_numbers(text: str, value: int) -> None:
-    from agents.checks.facts import chinese_number
+    from nmo.checks.facts import chinese_number
 
     assert chinese_number(text) == value
 
@@ -192,7 +191,7 @@ def test_evaluate_gate_scores_recall_and_clean_false_alarms(gate: ChineseGate) -
 
 
 def test_products_are_found_by_their_name_without_the_brand_prefix(tmp_path: Path) -> None:
-    from agents.checks.facts import FactChecker, load_product_facts
+    from nmo.checks.facts import FactChecker, load_product_facts
 
     table = PRODUCTS + "| 山岚四季礼盒 | 4种口味×10袋 | 198元 | 2024-01-10 |\n"
     (tmp_path / "products.md").write_text(table, "utf-8")

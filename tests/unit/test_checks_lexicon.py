@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from agents.checks.gate import build_gate
-from agents.checks.lexicon import add_allowed, import_term_list, load_lexicon_file
-from agents.config import Settings
-from agents.errors import UserInputError
+from nmo.checks.gate import build_gate
+from nmo.checks.lexicon import add_allowed, import_term_list, load_lexicon_file
+from nmo.config import Settings
+from nmo.errors import UserInputError
 
 
 def test_import_handles_blank_lines_duplicates_metacharacters_and_emoji(tmp_path: Path) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from agents.checks.particles import particle_findings
+from nmo.checks.particles import particle_findings
 
 
 @pytest.mark.parametrize(
@@ -47,8 +46,7 @@ def test_window_tagging_matches_jieba_posseg_without_hmm(sentence: str) -> None:
 
     import jieba
     import jieba.posseg
-
-    from agents.checks.dictionary import pos_cut
+    from nmo.checks.dictionary import pos_cut
 
     jieba.setLogLevel(logging.WARNING)
     tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())

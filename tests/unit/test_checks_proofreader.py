@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from agents.checks.proofreader import ProofreadAnswer, ProofreadIssue, llm_findings
-from agents.prompts import PromptLibrary
+from nmo.checks.proofreader import ProofreadAnswer, ProofreadIssue, llm_findings
+from nmo.prompts import PromptLibrary
+
 from tests.fakes import ScriptedLLM
 
 

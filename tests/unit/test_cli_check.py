@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 import typer
+from nmo.cli import check, lexicon
+from nmo.errors import UserInputError
 from typer.testing import CliRunner
-
-from agents.cli import check, lexicon
-from agents.errors import UserInputError
 
 
 @pytest.fixture()

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from nmo.cli.main import app
 from typer.testing import CliRunner
-
-from agents.cli.main import app
 
 runner = CliRunner()
 
@@ -84,7 +83,7 @@ def test_plan_window_longer_than_90_days() -> None:
 def test_the_clock_comes_from_nmo_today(monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
-    from agents.config import Settings
+    from nmo.config import Settings
 
     monkeypatch.setenv("NMO_TODAY", "2031-02-28")
     assert Settings().clock.today() == date(2031, 2, 28)
@@ -108,8 +107,8 @@ def test_an_invalid_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_bracketed_text_in_an_error_survives(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agents.cli.output import err_console, report_error
-    from agents.errors import UserInputError
+    from nmo.cli.output import err_console, report_error
+    from nmo.errors import UserInputError
 
     with err_console.capture() as captured, pytest.raises(typer.Exit):
         report_error(UserInputError("needs the [postgres] extra", "pip install 'newmedia-ops[postgres]'"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from agents.clock import Clock
-from agents.composer.brand import BrandVoice, engagement_rate, load_brand_profile
-from agents.planner import KnowledgePlanner
-from agents.prompts import PromptLibrary
-from agents.schemas import Passage, PlanRequest, SourceDocument
+from nmo.clock import Clock
+from nmo.composer.brand import BrandVoice, engagement_rate, load_brand_profile
+from nmo.planner import KnowledgePlanner
+from nmo.prompts import PromptLibrary
+from nmo.schemas import Passage, PlanRequest, SourceDocument
+
 from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 

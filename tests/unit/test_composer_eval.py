@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.composer.evaluation import evaluate_planwrite, limit_checks
-from agents.platforms import platform_keys
-from agents.schemas import DraftContent
+from nmo.composer.evaluation import evaluate_planwrite, limit_checks
+from nmo.platforms import platform_keys
+from nmo.schemas import DraftContent
+
 from tests.unit.planwrite_fakes import ROOT, folder_knowledge_base
 
 CASES = ROOT / "evals" / "planwrite"
@@ -43,7 +44,7 @@ def test_eval_reports_an_invented_number(tmp_path: Path) -> None:
         backend_name = "llm"
 
         def generate(self, messages, output, *, passages=()):  # type: ignore[no-untyped-def]
-            from agents.composer.formats import CitedSentence, WeiboPost
+            from nmo.composer.formats import CitedSentence, WeiboPost
 
             first = passages[0]
             return WeiboPost(point=CitedSentence(text=f"{first.text[:20]}", cite=[first.id]),
@@ -55,8 +56,7 @@ def test_eval_reports_an_invented_number(tmp_path: Path) -> None:
 
 def test_topic_matcher_uses_an_encoder_when_the_knowledge_base_has_one() -> None:
     import numpy as np
-
-    from agents.composer.similarity import SEMANTIC_THRESHOLD, TopicMatcher
+    from nmo.composer.similarity import SEMANTIC_THRESHOLD, TopicMatcher
 
     class Encoder:
         """Maps texts about the same thing to the same axis, like a sentence encoder would."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agents.composer.facts import rank_facts, table_rows
-from agents.composer.sentences import factual_numbers, split_sentences
-from agents.schemas import Passage
+from nmo.composer.facts import rank_facts, table_rows
+from nmo.composer.sentences import factual_numbers, split_sentences
+from nmo.schemas import Passage
 
 
 def _passage(text: str, **extra: str) -> Passage:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agents.clock import Clock
-from agents.composer.brand import load_brand_profile
-from agents.composer.draft import clean_heading, compose_draft
-from agents.composer.facts import rank_facts, row_sentence
-from agents.composer.plan import brand_campaigns
-from agents.planner import KnowledgePlanner
-from agents.prompts import PromptLibrary
-from agents.schemas import DraftBrief, Passage, PlanRequest, SourceDocument
+from nmo.clock import Clock
+from nmo.composer.brand import load_brand_profile
+from nmo.composer.draft import clean_heading, compose_draft
+from nmo.composer.facts import rank_facts, row_sentence
+from nmo.composer.plan import brand_campaigns
+from nmo.planner import KnowledgePlanner
+from nmo.prompts import PromptLibrary
+from nmo.schemas import DraftBrief, Passage, PlanRequest, SourceDocument
+
 from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 KB = folder_knowledge_base()

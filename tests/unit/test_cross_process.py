@@ -12,13 +12,13 @@ SCRIPT = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from agents.checkpoints import open_checkpointer
-    from agents.config import Settings
-    from agents.graph import WorkflowContext, compile_graph
-    from agents.registry import Registry
-    from agents.schemas import DraftBrief, ReviewDecision
-    from agents.service import WorkflowService
-    from agents.state import WorkflowRequest
+    from nmo.checkpoints import open_checkpointer
+    from nmo.config import Settings
+    from nmo.graph import WorkflowContext, compile_graph
+    from nmo.registry import Registry
+    from nmo.schemas import DraftBrief, ReviewDecision
+    from nmo.service import WorkflowService
+    from nmo.state import WorkflowRequest
     from tests.fakes import EchoWriter, StaticPlanner, TermGate
 
     home = Path(sys.argv[1]); step = sys.argv[2]

@@ -8,12 +8,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-from agents.config import Settings
-from agents.evals import external
-from agents.evals.environment import EvalEnvironment, open_environment, project_root, shared_folder
-from agents.evals.thresholds import compare, load_thresholds
-from agents.schemas import CheckResult, DraftContent, Passage, text_hash
+from nmo.config import Settings
+from nmo.evals import external
+from nmo.evals.environment import EvalEnvironment, open_environment, project_root, shared_folder
+from nmo.evals.thresholds import compare, load_thresholds
+from nmo.schemas import CheckResult, DraftContent, Passage, text_hash
 
 THRESHOLDS = load_thresholds(project_root() / "evals" / "thresholds.yaml")
 
@@ -36,9 +35,9 @@ def failed(result: object) -> set[str]:
 
 
 def test_a_silent_gate_fails_the_gate_suite(env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch) -> None:
-    import agents.checks
+    import nmo.checks
 
-    monkeypatch.setattr(agents.checks, "build_gate", lambda settings: SilentGate())
+    monkeypatch.setattr(nmo.checks, "build_gate", lambda settings: SilentGate())
     result = external.gate_suite(env)
     assert result.cases > 100
     assert {"macro_recall", "ad_law.recall", "pii.recall", "fact.recall"} <= failed(result)
@@ -58,10 +57,10 @@ class WrongIndex:
 def test_an_index_that_ranks_nothing_right_fails_the_retrieval_suite(
     env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agents.knowledge
+    import nmo.knowledge
 
     monkeypatch.setattr(external, "ingest_knowledge", lambda settings: None)
-    monkeypatch.setattr(agents.knowledge, "open_knowledge_base", lambda settings: WrongIndex())
+    monkeypatch.setattr(nmo.knowledge, "open_knowledge_base", lambda settings: WrongIndex())
     result = external.retrieval_suite(env)
     assert result.value("recall_at_5") == 0.0 and result.value("mrr") == 0.0
     assert {"recall_at_5", "mrr"} <= failed(result)
@@ -72,8 +71,8 @@ def test_a_typo_checker_that_flags_everything_fails_the_csc_suite(
 ) -> None:
     if not (shared_folder(project_root()) / "benchmarks" / "csc").is_dir():
         pytest.skip("../shared/benchmarks/csc is absent: the public CSC figures cannot be measured here")
-    from agents.checks import typos
-    from agents.schemas import Finding
+    from nmo.checks import typos
+    from nmo.schemas import Finding
 
     class FlagEverything:
         def findings(self, text: str) -> list[Finding]:
@@ -87,12 +86,12 @@ def test_a_typo_checker_that_flags_everything_fails_the_csc_suite(
 
 
 def test_missing_parts_and_data_skip_with_the_reason(env: EvalEnvironment, tmp_path: Path) -> None:
-    from agents.evals.metrics import SuiteUnavailable
+    from nmo.evals.metrics import SuiteUnavailable
 
     with pytest.raises(SuiteUnavailable, match="not installed"):
-        external.evaluator("agents.not_there", "evaluate")
+        external.evaluator("nmo.not_there", "evaluate")
     with pytest.raises(SuiteUnavailable, match="has no evaluate_nothing"):
-        external.evaluator("agents.checks", "evaluate_nothing")
+        external.evaluator("nmo.checks", "evaluate_nothing")
     env.evals_dir = tmp_path / "empty"
     with pytest.raises(SuiteUnavailable, match="does not exist"):
         external.gate_suite(env)
@@ -102,7 +101,7 @@ class LoudGate:
     """A gate that flags every text with every category."""
 
     def check(self, text: str, *, platform: str | None = None, content: DraftContent | None = None) -> CheckResult:
-        from agents.schemas import Finding
+        from nmo.schemas import Finding
 
         findings = [Finding(rule_id=f"loud.{c}", category=c, severity="blocking", start=0, end=1,  # type: ignore[arg-type]
                             text=text[:1], message="m") for c in ("ad_law", "typo", "pii", "link")]
@@ -112,9 +111,9 @@ class LoudGate:
 def test_a_gate_that_flags_everything_fails_precision_and_false_alarms(
     env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agents.checks
+    import nmo.checks
 
-    monkeypatch.setattr(agents.checks, "build_gate", lambda settings: LoudGate())
+    monkeypatch.setattr(nmo.checks, "build_gate", lambda settings: LoudGate())
     result = external.gate_suite(env)
     assert result.value("clean_false_alarm_rate") == 1.0
     assert {"clean_false_alarm_rate", "macro_precision"} <= failed(result)
@@ -123,8 +122,8 @@ def test_a_gate_that_flags_everything_fails_precision_and_false_alarms(
 def test_a_writer_that_overflows_invents_and_miscites_fails_the_planwrite_suite(
     env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agents.writer
-    from agents.schemas import DraftBrief, RevisionRequest, WrittenDraft
+    import nmo.writer
+    from nmo.schemas import DraftBrief, RevisionRequest, WrittenDraft
 
     class CarelessWriter:
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -135,7 +134,7 @@ def test_a_writer_that_overflows_invents_and_miscites_fails_the_planwrite_suite(
                                    citations=["no-such-passage"])
             return WrittenDraft(content=content, text=f"# {content.title}\n\n{content.body}", backend="llm")
 
-    monkeypatch.setattr(agents.writer, "KnowledgeWriter", CarelessWriter)
+    monkeypatch.setattr(nmo.writer, "KnowledgeWriter", CarelessWriter)
     result = external.planwrite_suite(env)
     assert (result.value("limit_adherence") or 1) < 1
     assert (result.value("citations_resolved") or 1) < 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from agents.errors import UserInputError
-from agents.evals.cases import (
+from nmo.errors import UserInputError
+from nmo.evals.cases import (
     CommandCase,
     GoldenCase,
     JudgeDraftCase,

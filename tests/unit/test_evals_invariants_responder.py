@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from nmo.evals.cases import Planted, ScriptedCase, WriterAnswer
+from nmo.evals.invariants import approved_without_override, drafts_without_check, unflagged_planted
+from nmo.evals.responder import answer_for, case_responder, clean_values, request_schema
+from nmo.llm import schema_instruction
+from nmo.schemas import CheckResult, DraftContent, DraftRecord, Finding, Plan, ReviewDecision, Revision, text_hash
 from pydantic import BaseModel, Field
-
-from agents.evals.cases import Planted, ScriptedCase, WriterAnswer
-from agents.evals.invariants import approved_without_override, drafts_without_check, unflagged_planted
-from agents.evals.responder import answer_for, case_responder, clean_values, request_schema
-from agents.llm import schema_instruction
-from agents.schemas import CheckResult, DraftContent, DraftRecord, Finding, Plan, ReviewDecision, Revision, text_hash
 
 TEXT = "全网最好喝的冷泡茶"
 TODAY = date(2031, 3, 9)  # any pinned date: the filler only counts days from it

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from nmo.evals.cases import LabelledJudgeCase, load_cases
+from nmo.evals.judge import GroundednessVerdict, Judges, JudgeVerdict, agreement
+from nmo.prompts import PromptLibrary
+from nmo.registry import Registry
+from nmo.schemas import CheckResult, DraftRecord, Finding, ReviewDecision, Revision, text_hash
 from typer.testing import CliRunner
 
-from agents.evals.cases import LabelledJudgeCase, load_cases
-from agents.evals.judge import GroundednessVerdict, Judges, JudgeVerdict, agreement
-from agents.prompts import PromptLibrary
-from agents.registry import Registry
-from agents.schemas import CheckResult, DraftRecord, Finding, ReviewDecision, Revision, text_hash
 from tests.fakes import ScriptedLLM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,13 +63,13 @@ def approved_record(note: str, status: str = "approved") -> DraftRecord:
 
 def exit_code(result) -> int:  # type: ignore[no-untyped-def]
     """The exit code the nmo app gives: an NmoError's own code (the app's edge handler prints it)."""
-    from agents.errors import NmoError
+    from nmo.errors import NmoError
 
     return result.exception.exit_code if isinstance(result.exception, NmoError) else int(result.exit_code)
 
 
 def cli() -> typer.Typer:
-    from agents.cli import eval as eval_cli
+    from nmo.cli import eval as eval_cli
 
     app = typer.Typer()
     eval_cli.register(app)
@@ -83,7 +83,7 @@ def test_add_from_review_exports_an_approved_draft_with_its_override(tmp_path: P
     runner = CliRunner()
     done = runner.invoke(cli(), ["eval", "add-from-review", "Dabc-1", "--to", str(tmp_path / "golden")])
     assert done.exit_code == 0, done.output
-    from agents.evals.cases import GoldenCase
+    from nmo.evals.cases import GoldenCase
 
     [case] = load_cases(tmp_path / "golden", GoldenCase)
     assert case.text == "# 标题\n\n全网最好喝" and case.overridden == ["ad_law:最好喝"] and case.approved_by == "王审核"
@@ -120,7 +120,7 @@ def test_eval_exits_1_when_a_threshold_fails_and_writes_reports(tmp_path: Path) 
     done = CliRunner().invoke(cli(), ["eval", "--suite", "golden", "--thresholds", str(strict),
                                       "--report", str(tmp_path / "r")])
     report = (tmp_path / "r" / "report.md").read_text("utf-8")
-    if "golden — skipped" in report:  # the gate (agents.checks) is not installed in this checkout
+    if "golden — skipped" in report:  # the gate (nmo.checks) is not installed in this checkout
         assert done.exit_code == 0
     else:
         assert done.exit_code == 1, done.output
@@ -129,9 +129,10 @@ def test_eval_exits_1_when_a_threshold_fails_and_writes_reports(tmp_path: Path) 
 
 
 def test_golden_suite_fails_when_the_gate_starts_blocking_an_approved_text(tmp_path: Path) -> None:
-    from agents.config import Settings
-    from agents.evals.environment import open_environment
-    from agents.evals.golden import golden_from_record, golden_suite, write_golden
+    from nmo.config import Settings
+    from nmo.evals.environment import open_environment
+    from nmo.evals.golden import golden_from_record, golden_suite, write_golden
+
     from tests.fakes import TermGate
 
     overridden = golden_from_record(approved_record("品牌方确认可用"))
@@ -147,9 +148,10 @@ def test_golden_suite_fails_when_the_gate_starts_blocking_an_approved_text(tmp_p
 
 
 def test_judge_suite_drafts_plans_judges_and_reports_agreement(tmp_path: Path) -> None:
-    from agents.config import Settings
-    from agents.evals.environment import open_environment
-    from agents.evals.judge import judge_suite
+    from nmo.config import Settings
+    from nmo.evals.environment import open_environment
+    from nmo.evals.judge import judge_suite
+
     from tests.unit.test_evals_workflow import factory, write_cases
 
     write_cases(tmp_path / "evals", "judge", "- {id: j, platform: weibo, topic: 冷泡茶, plan_brief: 两周种草}")

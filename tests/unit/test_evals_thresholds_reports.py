@@ -7,12 +7,11 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-
-from agents.errors import UserInputError
-from agents.evals.metrics import Metric, SuiteResult, flatten_metrics, percentile
-from agents.evals.report import junit, markdown, write_reports
-from agents.evals.runner import EvalReport, load_baseline
-from agents.evals.thresholds import compare, load_thresholds, parse_thresholds
+from nmo.errors import UserInputError
+from nmo.evals.metrics import Metric, SuiteResult, flatten_metrics, percentile
+from nmo.evals.report import junit, markdown, write_reports
+from nmo.evals.runner import EvalReport, load_baseline
+from nmo.evals.thresholds import compare, load_thresholds, parse_thresholds
 
 THRESHOLDS = parse_thresholds({
     "gate": {"recall": {"min": 0.8}, "false_alarm_rate": {"max": 0.05}},
@@ -114,9 +113,9 @@ def crashing_suite(env: object) -> SuiteResult:
 
 
 def absent_suite(env: object) -> SuiteResult:
-    from agents.evals.metrics import SuiteUnavailable
+    from nmo.evals.metrics import SuiteUnavailable
 
-    raise SuiteUnavailable("agents.thing is not installed in this checkout")
+    raise SuiteUnavailable("nmo.thing is not installed in this checkout")
 
 
 def bad_case_suite(env: object) -> SuiteResult:
@@ -124,10 +123,10 @@ def bad_case_suite(env: object) -> SuiteResult:
 
 
 def test_a_crashing_suite_fails_the_run_and_a_missing_part_skips(tmp_path: Path) -> None:
-    from agents.config import Settings
-    from agents.evals.environment import open_environment
-    from agents.evals.runner import run_suite
-    from agents.evals.suites import Suite
+    from nmo.config import Settings
+    from nmo.evals.environment import open_environment
+    from nmo.evals.runner import run_suite
+    from nmo.evals.suites import Suite
 
     module = __name__
     with open_environment("offline", Settings(), tmp_path) as env:

@@ -8,16 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from agents.checkpoints import open_checkpointer
-from agents.config import Settings
-from agents.evals.environment import EvalEnvironment, open_environment
-from agents.evals.workflow import cost_suite, gate_invariant_suite, robustness_suite
-from agents.graph import WorkflowContext, compile_graph
-from agents.llm import OpenAIStructuredLLM
-from agents.ports import Message
-from agents.registry import Registry
-from agents.schemas import (
+from nmo.checkpoints import open_checkpointer
+from nmo.config import Settings
+from nmo.evals.environment import EvalEnvironment, open_environment
+from nmo.evals.workflow import cost_suite, gate_invariant_suite, robustness_suite
+from nmo.graph import WorkflowContext, compile_graph
+from nmo.llm import OpenAIStructuredLLM
+from nmo.ports import Message
+from nmo.registry import Registry
+from nmo.schemas import (
     Category,
     CheckResult,
     DraftBrief,
@@ -27,8 +26,9 @@ from agents.schemas import (
     WrittenDraft,
     text_hash,
 )
-from agents.scripted_server import ScriptedReply
-from agents.service import WorkflowService
+from nmo.scripted_server import ScriptedReply
+from nmo.service import WorkflowService
+
 from tests.fakes import EchoWriter, StaticPlanner, TermGate
 
 LEXICON: dict[str, Category] = {"最好喝": "ad_law", "减肥": "health_claim", "茶小满": "competitor"}
@@ -216,7 +216,7 @@ def test_cost_scripted_counts_llm_calls_and_tokens(tmp_path: Path) -> None:
 
 
 def test_live_without_an_endpoint_is_refused_with_the_fix(tmp_path: Path) -> None:
-    from agents.errors import UserInputError
+    from nmo.errors import UserInputError
 
     with pytest.raises(UserInputError) as raised, open_environment(
         "live", Settings(llm_base_url=None, llm_api_key=None), tmp_path

@@ -6,10 +6,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
-from agents.errors import ConflictError
-from agents.exports import export_draft, markdown, plain_text, wechat_html
-from agents.schemas import DraftContent, DraftRecord
+from nmo.errors import ConflictError
+from nmo.exports import export_draft, markdown, plain_text, wechat_html
+from nmo.schemas import DraftContent, DraftRecord
 
 TEXT = """# 冷泡茶怎么泡
 
@@ -93,8 +92,8 @@ def test_markdown_keeps_structure_and_neutralises_html() -> None:
 
 
 def test_review_only_parts_are_left_out_of_every_export() -> None:
-    from agents.render import render_draft
-    from agents.schemas import Variant
+    from nmo.render import render_draft
+    from nmo.schemas import Variant
 
     content = DraftContent(title="冷泡茶", body="冷水泡 6 小时。[^1]\n不苦不涩。[^2]", hashtags=["冷泡茶", "夏日"],
                            cta="评论区见", citations=["p1", "p2"],

@@ -6,15 +6,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from nmo.checkpoints import open_checkpointer
+from nmo.config import Settings
+from nmo.errors import ConflictError, GateFailed, NotFoundError, UserInputError
+from nmo.graph import WorkflowContext, compile_graph
+from nmo.registry import Registry
+from nmo.schemas import DraftBrief, PlanRequest, ReviewDecision
+from nmo.service import WorkflowService
+from nmo.state import WorkflowRequest
 
-from agents.checkpoints import open_checkpointer
-from agents.config import Settings
-from agents.errors import ConflictError, GateFailed, NotFoundError, UserInputError
-from agents.graph import WorkflowContext, compile_graph
-from agents.registry import Registry
-from agents.schemas import DraftBrief, PlanRequest, ReviewDecision
-from agents.service import WorkflowService
-from agents.state import WorkflowRequest
 from tests.fakes import EchoWriter, StaticPlanner, TermGate
 
 
@@ -160,8 +160,9 @@ def _service_with(settings: Settings, saver: object, **context: object) -> Workf
 
 
 def test_llm_proofreader_adds_findings_but_never_removes_the_deterministic_ones(settings: Settings) -> None:
-    from agents.checks.proofreader import ProofreadAnswer, ProofreadIssue, llm_findings
-    from agents.prompts import PromptLibrary
+    from nmo.checks.proofreader import ProofreadAnswer, ProofreadIssue, llm_findings
+    from nmo.prompts import PromptLibrary
+
     from tests.fakes import ScriptedLLM
 
     llm = ScriptedLLM([ProofreadAnswer(issues=[
@@ -178,7 +179,7 @@ def test_llm_proofreader_adds_findings_but_never_removes_the_deterministic_ones(
 
 
 def test_a_failing_llm_proofreader_leaves_the_deterministic_result(settings: Settings) -> None:
-    from agents.errors import LLMUnavailable
+    from nmo.errors import LLMUnavailable
 
     def down(text: str) -> list[object]:
         raise LLMUnavailable("endpoint down", "retry later")
@@ -190,7 +191,7 @@ def test_a_failing_llm_proofreader_leaves_the_deterministic_result(settings: Set
 
 
 def test_llm_usage_of_drafts_waiting_for_review_is_reported(settings: Settings) -> None:
-    from agents.llm import LLMCall
+    from nmo.llm import LLMCall
 
     class OneCallPerDrain:
         def drain_usage(self) -> list[LLMCall]:

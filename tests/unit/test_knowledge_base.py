@@ -6,12 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from agents.config import Settings
-from agents.errors import KnowledgeError
-from agents.knowledge import BrandKnowledgeBase, open_knowledge_base
-from agents.knowledge.embeddings import UseEmbedder
-from agents.knowledge.sources import ChunkSettings
+from nmo.config import Settings
+from nmo.errors import KnowledgeError
+from nmo.knowledge import BrandKnowledgeBase, open_knowledge_base
+from nmo.knowledge.embeddings import UseEmbedder
+from nmo.knowledge.sources import ChunkSettings
 
 FILES = {
     "brand/faq.md": "---\ntitle: 常见问题\n---\n# 常见问题\n\n## 保质期多久？\n\n"
@@ -181,7 +180,7 @@ def test_a_failing_vector_store_leaves_the_previous_index_usable(
 def test_a_file_that_disappears_mid_ingest_is_reported(
     tmp_path: Path, brand: Path, embedder: UseEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agents.knowledge.ingest as ingest_module
+    import nmo.knowledge.ingest as ingest_module
 
     real_load = ingest_module.load_file
 

@@ -7,9 +7,8 @@ import socket
 from pathlib import Path
 
 import pytest
+from nmo.cli.main import app
 from typer.testing import CliRunner
-
-from agents.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from agents.knowledge import BrandKnowledgeBase
-from agents.knowledge.embedding_jobs import EmbeddingJob
-from agents.knowledge.embeddings import UseEmbedder
-from agents.knowledge.ingest import BYTES_PER_CHUNK
-from agents.knowledge.sources import ChunkSettings
-from agents.knowledge.use_encoder import BatchedUseEncoder
+from nmo.knowledge import BrandKnowledgeBase
+from nmo.knowledge.embedding_jobs import EmbeddingJob
+from nmo.knowledge.embeddings import UseEmbedder
+from nmo.knowledge.ingest import BYTES_PER_CHUNK
+from nmo.knowledge.sources import ChunkSettings
+from nmo.knowledge.use_encoder import BatchedUseEncoder
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -184,7 +183,7 @@ def test_only_new_or_resized_files_count_towards_starting_worker_processes(
     assert expected[0] > 0
 
     # a new BM25 tokeniser re-reads every file but keeps every chunk and vector
-    monkeypatch.setattr("agents.knowledge.ingest.LEXICAL_VERSION", 999)
+    monkeypatch.setattr("nmo.knowledge.ingest.LEXICAL_VERSION", 999)
     assert kb.ingest([brand]).chunks_embedded == 0
     assert expected[-1] == 0
     # new chunk sizes make every chunk new

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-
-from agents.config import Settings
-from agents.errors import KnowledgeError
-from agents.knowledge import open_knowledge_base
+from nmo.config import Settings
+from nmo.errors import KnowledgeError
+from nmo.knowledge import open_knowledge_base
 
 DIMENSIONS = 64
 

@@ -8,11 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from agents.knowledge.chunking import chunk_markdown, count_tokens, split_sections
-from agents.knowledge.frontmatter import FrontMatterError, parse_front_matter
-from agents.knowledge.readers import UnreadableFile, decode_text, read_source
-from agents.knowledge.sources import ChunkSettings, FileProblemError, SourceFile, chunk_id, discover, load_file
+from nmo.knowledge.chunking import chunk_markdown, count_tokens, split_sections
+from nmo.knowledge.frontmatter import FrontMatterError, parse_front_matter
+from nmo.knowledge.readers import UnreadableFile, decode_text, read_source
+from nmo.knowledge.sources import ChunkSettings, FileProblemError, SourceFile, chunk_id, discover, load_file
 
 GUIDE = """# 品牌手册
 
@@ -202,7 +201,7 @@ def test_zip_that_is_not_word_is_refused(tmp_path: Path) -> None:
 def test_query_terms_find_every_indexed_word_jieba_would_cut() -> None:
     from collections import Counter
 
-    from agents.knowledge.lexical import LexicalIndex, query_terms, tokenize
+    from nmo.knowledge.lexical import LexicalIndex, query_terms, tokenize
 
     text = "山岚冷泡茶·白桃乌龙用 500ml 冰水冷泡 4–6 小时，PLA 三角袋可以二次冷泡。"
     index = LexicalIndex.build([Counter(tokenize(text))])
@@ -217,8 +216,7 @@ def test_index_words_are_cut_as_jieba_cuts_them_in_search_mode() -> None:
     import logging
 
     import jieba
-
-    from agents.knowledge.lexical import _rjieba
+    from nmo.knowledge.lexical import _rjieba
 
     jieba.setLogLevel(logging.WARNING)
     reference = jieba.Tokenizer()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from agents.config import Settings
-from agents.knowledge import open_knowledge_base
-from agents.knowledge.evaluate import DEFAULT_CASES, evaluate_retrieval, load_cases
+from nmo.config import Settings
+from nmo.knowledge import open_knowledge_base
+from nmo.knowledge.evaluate import DEFAULT_CASES, evaluate_retrieval, load_cases
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge"
 

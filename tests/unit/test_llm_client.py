@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from nmo.config import Settings
+from nmo.errors import LLMMalformedAnswer, LLMRefused, LLMUnavailable
+from nmo.llm import OpenAIStructuredLLM
+from nmo.ports import Message
+from nmo.schemas import Passage
+from nmo.scripted_server import ScriptedReply, ScriptedServer
 from pydantic import BaseModel, Field
-
-from agents.config import Settings
-from agents.errors import LLMMalformedAnswer, LLMRefused, LLMUnavailable
-from agents.llm import OpenAIStructuredLLM
-from agents.ports import Message
-from agents.schemas import Passage
-from agents.scripted_server import ScriptedReply, ScriptedServer
 
 
 class Headline(BaseModel):

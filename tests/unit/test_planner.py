@@ -8,21 +8,21 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
-from agents.calendar import fitting_nodes, marketing_nodes
-from agents.clock import Clock
-from agents.composer.plan import SIMILARITY_THRESHOLD
-from agents.composer.similarity import similarity
-from agents.errors import KnowledgeError, NotFoundError, UserInputError
-from agents.planner import (
+from nmo.calendar import fitting_nodes, marketing_nodes
+from nmo.clock import Clock
+from nmo.composer.plan import SIMILARITY_THRESHOLD
+from nmo.composer.similarity import similarity
+from nmo.errors import KnowledgeError, NotFoundError, UserInputError
+from nmo.planner import (
     KnowledgePlanner,
     brief_from_plan_item,
     export_plan,
     load_hot_topics,
     validate_plan_request,
 )
-from agents.prompts import PromptLibrary
-from agents.schemas import PlanRequest
+from nmo.prompts import PromptLibrary
+from nmo.schemas import PlanRequest
+
 from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 TODAY = date(2026, 11, 26)
@@ -171,7 +171,7 @@ def test_export_csv_and_markdown(tmp_path: Path) -> None:
 def test_analyst_insights_steer_slots_weekdays_and_pillars() -> None:
     from datetime import datetime
 
-    from agents.analyst import Insights
+    from nmo.analyst import Insights
 
     insights = Insights(
         best_slots={"xiaohongshu": ["20:30"]}, best_weekdays={"xiaohongshu": [5, 6]},

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from nmo.clock import Clock
+from nmo.composer.scripted_llm import UNKNOWN_CITATION, ScriptedLLM
+from nmo.errors import LLMMalformedAnswer
+from nmo.planner import KnowledgePlanner, LLMPlan
+from nmo.prompts import PromptLibrary
+from nmo.schemas import PlanRequest
 
-from agents.clock import Clock
-from agents.composer.scripted_llm import UNKNOWN_CITATION, ScriptedLLM
-from agents.errors import LLMMalformedAnswer
-from agents.planner import KnowledgePlanner, LLMPlan
-from agents.prompts import PromptLibrary
-from agents.schemas import PlanRequest
 from tests.fakes import ScriptedLLM as StrictScript
 from tests.unit.planwrite_fakes import folder_knowledge_base
 

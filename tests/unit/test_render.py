@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agents.render import render_draft, render_with_spans, strip_citation_markers
-from agents.schemas import DraftContent, Shot, Variant
+from nmo.render import render_draft, render_with_spans, strip_citation_markers
+from nmo.schemas import DraftContent, Shot, Variant
 
 CONTENT = DraftContent(
     title="冷泡茶怎么泡",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from agents.platforms import get_platform, platform_keys
-from agents.render import parse_draft, render_draft
-from agents.schemas import DraftContent, Shot, Variant
+from nmo.platforms import get_platform, platform_keys
+from nmo.render import parse_draft, render_draft
+from nmo.schemas import DraftContent, Shot, Variant
 
 FULL = DraftContent(
     title="冬天也能喝的冷泡茶", digest="三步泡好一杯", hook="冷泡茶冬天也能喝？",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from agents.budget import count_tokens, fit_passages
-from agents.config import Settings
-from agents.errors import BudgetExceeded, UserInputError
-from agents.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary, load_template
-from agents.schemas import Passage
+from nmo.budget import count_tokens, fit_passages
+from nmo.config import Settings
+from nmo.errors import BudgetExceeded, UserInputError
+from nmo.prompts import DEFAULT_PROMPTS_DIR, PromptLibrary, load_template
+from nmo.schemas import Passage
 
 
 def test_offline_by_default(monkeypatch: pytest.MonkeyPatch) -> None:

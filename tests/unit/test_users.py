@@ -6,9 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from agents.errors import ConflictError, NotFoundError, UserInputError
-from agents.users import PermissionDenied, UserStore, hash_token
+from nmo.errors import ConflictError, NotFoundError, UserInputError
+from nmo.users import PermissionDenied, UserStore, hash_token
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def test_unknown_malformed_and_rotated_tokens_fail(store: UserStore) -> None:
 def test_roles_grant_permissions() -> None:
     from datetime import datetime
 
-    from agents.users import User
+    from nmo.users import User
 
     operator = User(name="ops", role="operator", created_at=datetime.now())
     reviewer = User(name="lee", role="reviewer", created_at=datetime.now())

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from nmo.config import Settings
+from nmo.web.app import create_app
 
-from agents.config import Settings
-from agents.web.app import create_app
 from tests.web_support import PASSAGE, add_users, fake_service_factory
 
 
@@ -502,7 +502,7 @@ def test_exports_of_an_approved_draft(client: TestClient, tokens: dict[str, str]
 
 
 def test_audit_records_who_did_what_with_text_hashes(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
-    from agents.schemas import text_hash
+    from nmo.schemas import text_hash
 
     before = client.get(f"/api/drafts/{draft_id}", headers=auth(tokens, "lee")).json()["draft"]["text"]
     after = client.post(f"/api/drafts/{draft_id}/apply-suggestion", json={"finding": 1},

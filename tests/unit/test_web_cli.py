@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 import typer
+from nmo.audit import AuditLog
+from nmo.cli import audit as audit_cli
+from nmo.cli import serve as serve_cli
+from nmo.cli import user as user_cli
+from nmo.users import UserStore, desk_db_path
 from typer.testing import CliRunner
-
-from agents.audit import AuditLog
-from agents.cli import audit as audit_cli
-from agents.cli import serve as serve_cli
-from agents.cli import user as user_cli
-from agents.users import UserStore, desk_db_path
 
 runner = CliRunner()
 
@@ -53,7 +52,7 @@ def test_user_token_rotates_and_remove_revokes(app: typer.Typer, tmp_path: Path)
 
 
 def test_user_errors_have_a_fix(app: typer.Typer) -> None:
-    from agents.errors import UserInputError
+    from nmo.errors import UserInputError
 
     result = runner.invoke(app, ["user", "add", "lee", "--role", "boss"])
     assert isinstance(result.exception, UserInputError) and "operator, reviewer, admin" in result.exception.fix

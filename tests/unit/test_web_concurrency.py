@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nmo.audit import AuditLog
+from nmo.config import Settings
+from nmo.desk import DecisionInput, DraftView, ReviewDesk, StaleDecision, SubmitInput
+from nmo.schemas import DraftBrief
+from nmo.users import UserStore, desk_db_path
 
-from agents.audit import AuditLog
-from agents.config import Settings
-from agents.desk import DecisionInput, DraftView, ReviewDesk, StaleDecision, SubmitInput
-from agents.schemas import DraftBrief
-from agents.users import UserStore, desk_db_path
 from tests.web_support import fake_service_factory
 
 REVIEWERS = [f"r{n}" for n in range(8)]

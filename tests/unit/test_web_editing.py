@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from agents.editing import apply_suggestion, diff_texts, highlight_segments, revision_diff
-from agents.errors import ConflictError, NotFoundError, UserInputError
-from agents.schemas import CheckResult, DraftRecord, Finding, Revision
+from nmo.editing import apply_suggestion, diff_texts, highlight_segments, revision_diff
+from nmo.errors import ConflictError, NotFoundError, UserInputError
+from nmo.schemas import CheckResult, DraftRecord, Finding, Revision
 
 
 def finding(start: int, end: int, text: str, severity: str = "blocking", suggestion: str | None = "很好") -> Finding:
@@ -80,7 +79,7 @@ def test_revision_diff_by_number() -> None:
     ],
 )
 def test_only_literal_suggestions_can_be_applied(suggestion: str | None, replacement: str | None) -> None:
-    from agents.editing import replacement_for
+    from nmo.editing import replacement_for
 
     found = finding(2, 4, "冷萃", suggestion=suggestion)
     assert replacement_for(found) == replacement
@@ -93,7 +92,7 @@ def test_only_literal_suggestions_can_be_applied(suggestion: str | None, replace
 
 
 def test_citation_markers_become_their_own_segments() -> None:
-    from agents.editing import mark_citations
+    from nmo.editing import mark_citations
 
     text = "冷水泡 6 小时。[^1]最好[^12]"
     start = text.index("最好")

@@ -6,14 +6,14 @@ import itertools
 import re
 
 import pytest
+from nmo.composer.sentences import factual_numbers, numbers_in
+from nmo.errors import KnowledgeError, UserInputError
+from nmo.platforms import get_platform, platform_keys
+from nmo.prompts import PromptLibrary
+from nmo.render import CITATION_MARKER
+from nmo.schemas import DraftBrief, Finding, RevisionRequest
+from nmo.writer import KnowledgeWriter
 
-from agents.composer.sentences import factual_numbers, numbers_in
-from agents.errors import KnowledgeError, UserInputError
-from agents.platforms import get_platform, platform_keys
-from agents.prompts import PromptLibrary
-from agents.render import CITATION_MARKER
-from agents.schemas import DraftBrief, Finding, RevisionRequest
-from agents.writer import KnowledgeWriter
 from tests.unit.planwrite_fakes import MemoryKnowledgeBase, folder_knowledge_base
 
 KB = folder_knowledge_base()
@@ -26,7 +26,7 @@ def writer() -> KnowledgeWriter:
 
 
 def _parts(content: object) -> dict[str, str]:
-    from agents.schemas import DraftContent
+    from nmo.schemas import DraftContent
 
     assert isinstance(content, DraftContent)
     return {
@@ -95,7 +95,7 @@ def test_revision_applies_suggestions_and_deletes_blocking_terms(writer: Knowled
     content = draft.content.model_copy(
         update={"body": draft.content.body.replace("\n", "\n这是最好喝的冷萃茶，喝了能减肥。\n", 1)}
     )
-    from agents.render import render_draft
+    from nmo.render import render_draft
 
     text = render_draft(content, "xiaohongshu")
 
@@ -162,7 +162,7 @@ def test_topic_in_another_language_and_unknown_platform_are_user_errors(writer: 
 def test_a_deleted_required_hook_comes_back_in_revision(writer: KnowledgeWriter) -> None:
     draft = writer.write(DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡"))
     hookless = draft.content.model_copy(update={"hook": ""})
-    from agents.render import render_draft
+    from nmo.render import render_draft
 
     revised = writer.write(
         DraftBrief(platform="douyin", topic="办公室没有冰箱怎么冷泡"),
@@ -172,7 +172,7 @@ def test_a_deleted_required_hook_comes_back_in_revision(writer: KnowledgeWriter)
 
 
 def test_a_topic_the_knowledge_base_knows_nothing_about_says_so() -> None:
-    from agents.schemas import Passage
+    from nmo.schemas import Passage
 
     kb = MemoryKnowledgeBase([Passage(id="x", text="## 配送\n\n下单后 48 小时内发货。", source_path="brand/faq.md",
                                       title="FAQ", kind="competitor")])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from nmo.checks.gate import build_gate
+from nmo.config import Settings
+from nmo.prompts import PromptLibrary
+from nmo.render import render_draft
+from nmo.schemas import DraftBrief, RevisionRequest
+from nmo.writer import KnowledgeWriter
 
-from agents.checks.gate import build_gate
-from agents.config import Settings
-from agents.prompts import PromptLibrary
-from agents.render import render_draft
-from agents.schemas import DraftBrief, RevisionRequest
-from agents.writer import KnowledgeWriter
 from tests.unit.planwrite_fakes import KNOWLEDGE, folder_knowledge_base
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from nmo.composer.formats import CitedSentence, ScriptShot, ShortVideoScript, XiaohongshuNote
+from nmo.errors import LLMMalformedAnswer
+from nmo.prompts import PromptLibrary
+from nmo.schemas import DraftBrief, Finding, Passage, RevisionRequest, Variant
+from nmo.writer import KnowledgeWriter, revision_model
 from pydantic import BaseModel
 
-from agents.composer.formats import CitedSentence, ScriptShot, ShortVideoScript, XiaohongshuNote
-from agents.errors import LLMMalformedAnswer
-from agents.prompts import PromptLibrary
-from agents.schemas import DraftBrief, Finding, Passage, RevisionRequest, Variant
-from agents.writer import KnowledgeWriter, revision_model
 from tests.unit.planwrite_fakes import folder_knowledge_base, passage_script
 
 KB = folder_knowledge_base()

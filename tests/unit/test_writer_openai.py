@@ -6,12 +6,13 @@ import json
 import re
 from typing import Any
 
-from agents.config import Settings
-from agents.llm import OpenAIStructuredLLM
-from agents.prompts import PromptLibrary
-from agents.schemas import DraftBrief
-from agents.scripted_server import ScriptedReply, ScriptedServer
-from agents.writer import KnowledgeWriter
+from nmo.config import Settings
+from nmo.llm import OpenAIStructuredLLM
+from nmo.prompts import PromptLibrary
+from nmo.schemas import DraftBrief
+from nmo.scripted_server import ScriptedReply, ScriptedServer
+from nmo.writer import KnowledgeWriter
+
 from tests.unit.planwrite_fakes import folder_knowledge_base
 
 PASSAGE = re.compile(r'<passage id="([^"]+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)

@@ -1,0 +1,79 @@
+"""Personal data in a draft: mainland mobiles, ID-card numbers (checksum), emails, WeChat IDs, bank cards."""
+
+from __future__ import annotations
+
+import re
+
+from nmo.schemas import Finding
+
+# Each pattern opens with a character class (or a look-ahead for one) so `re` jumps between digits
+# instead of trying a look-behind at every character of a long text.
+_MOBILE = re.compile(r"(?=[+81])(?<![\d])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_ID_CARD = re.compile(
+    r"[1-9](?<![\dA-Za-z][1-9])\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![A-Za-z])")
+_WECHAT = re.compile(
+    r"(?:微信号?|v信|V信|薇信|威信|VX|vx|Vx|wx|WX|weixin|wechat|WeChat|加v|加V|＋v|\+v|\+V)"
+    r"\s*[:：]?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+)
+_CARD = re.compile(r"\d(?<!\d\d)(?:[ -]?\d){15,18}(?!\d)")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_card_valid(number: str) -> bool:
+    """True when an 18-digit resident ID number's last character matches its ISO 7064 checksum."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when a card number passes the Luhn check."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def pii_findings(text: str) -> list[Finding]:
+    """Findings for personal data that should not be published."""
+    out: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, rule: str, severity: str, message: str) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        out.append(
+            Finding.in_text(
+                text, start, end, rule_id=f"pii.{rule}", category="pii", severity=severity,  # type: ignore[arg-type]
+                message=message, suggestion="删除或打码（如 138****0000）",
+            )
+        )
+
+    for match in _ID_CARD.finditer(text):
+        if id_card_valid(match.group()):
+            add(match.start(), match.end(), "id_card", "blocking", "身份证号码（校验位有效），不得公开")
+    for match in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if 16 <= len(digits) <= 19 and luhn_valid(digits) and not id_card_valid(digits):
+            add(match.start(), match.end(), "bank_card", "blocking", "银行卡号（Luhn 校验有效），不得公开")
+    for match in _MOBILE.finditer(text):
+        add(match.start(), match.end(), "mobile", "warning", "手机号码：确认是否为公开的客服电话，否则删除")
+    for match in _EMAIL.finditer(text) if "@" in text else ():
+        add(match.start(), match.end(), "email", "warning", "电子邮箱：确认是否可以公开")
+    for match in _WECHAT.finditer(text):
+        add(
+            match.start("id"),
+            match.end("id"),
+            "wechat_id",
+            "warning",
+            "微信号：个人联系方式，且多数平台视为站外引流",
+        )
+    return out

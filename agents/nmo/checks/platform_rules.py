@@ -1,0 +1,266 @@
+"""Platform rules from agents/nmo/data/platforms.yaml: part lengths, folds, hashtags, required parts, links."""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from nmo.checks.lexicon import LexiconRule
+from nmo.platforms import PlatformSpec, platform_table
+from nmo.schemas import DraftContent, Finding, Severity
+
+_URL = re.compile(
+    r"https?://[^\s，。！？）)\]】>\"'“”]+|www\.[^\s，。！？）)\]】]+"
+    r"|(?<![@\w.])[a-z0-9-]+\.(?:com|cn|net|org|io|cc|top|xyz)(?:/[^\s，。！？）)]*)?(?![\w])"
+)
+_QR = re.compile(r"二维码|扫码|扫一扫|长按识别|识别图中|扫描下方")
+_PAIRED_TAG = re.compile(r"#([^#\s]{1,40})#")
+_PREFIX_TAG = re.compile(r"(?<![#\w])#([^#\s，。！？,.!?]{1,40})(?=[\s，。！？,.!?]|$)")
+
+
+def forbidden_rules() -> list[LexiconRule]:
+    """Every platform's forbidden phrases as platform-scoped lexicon rules (category platform_rule)."""
+    rules: list[LexiconRule] = []
+    for key, spec in platform_table().platforms.items():
+        for item in spec.forbidden:
+            rules.append(
+                LexiconRule(
+                    term=item.term,
+                    category="platform_rule",
+                    severity="blocking",
+                    message=f"{spec.name}：{item.message}",
+                    group=f"{key}.forbidden",
+                    source="platforms.yaml",
+                    platforms=[key],
+                    suggestion="删除",
+                )
+            )
+    return rules
+
+
+def _severity(value: str, default: Severity = "info") -> Severity:
+    return cast(Severity, value) if value in ("blocking", "warning", "info") else default
+
+
+def link_findings(text: str, spec: PlatformSpec | None) -> list[Finding]:
+    """External links and QR-code wording, graded by the platform's link policy."""
+    severity = _severity(spec.links.get("external", "info")) if spec else "info"
+    note = spec.links.get("note", "") if spec else ""
+    where = f"{spec.name}：" if spec else ""
+    out: list[Finding] = []
+    for m in _URL.finditer(text):
+        out.append(
+            Finding(
+                rule_id="link.external",
+                category="link",
+                severity=severity,
+                start=m.start(),
+                end=m.end(),
+                text=m.group(),
+                message=f"{where}外部链接。{note}".strip(),
+                suggestion="删除链接，或按平台规则放在允许的位置",
+            )
+        )
+    for m in _QR.finditer(text):
+        out.append(
+            Finding(
+                rule_id="link.qr_code",
+                category="link",
+                severity=severity,
+                start=m.start(),
+                end=m.end(),
+                text=m.group(),
+                message=f"{where}二维码引流用语。{note}".strip(),
+                suggestion="删除",
+            )
+        )
+    return out
+
+
+def offsite_contact_findings(pii: list[Finding], spec: PlatformSpec | None) -> list[Finding]:
+    """WeChat IDs on platforms that penalise steering users off the platform (link policy above info)."""
+    if spec is None or _severity(spec.links.get("external", "info")) == "info":
+        return []
+    severity = _severity(spec.links["external"])
+    return [
+        Finding(
+            rule_id="link.offsite_contact",
+            category="link",
+            severity=severity,
+            start=f.start,
+            end=f.end,
+            text=f.text,
+            message=f"{spec.name}：留微信号属于站外引流。{spec.links.get('note', '')}".strip(),
+            suggestion="删除",
+        )
+        for f in pii
+        if f.rule_id == "pii.wechat_id"
+    ]
+
+
+def _locate(text: str, part: str) -> tuple[int, int]:
+    index = text.find(part) if part else -1
+    return (index, index + len(part)) if index >= 0 else (0, 0)
+
+
+def _part_finding(
+    text: str, part_text: str, rule: str, severity: Severity, message: str, suggestion: str | None = None
+) -> Finding:
+    start, end = _locate(text, part_text)
+    return Finding.in_text(
+        text, start, end, rule_id=f"platform_rule.{rule}", category="platform_rule", severity=severity,
+        message=message, suggestion=suggestion,
+    )
+
+
+def _hashtag_findings(text: str, spec: PlatformSpec, tags: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    style = spec.hashtag.style
+    limit = spec.limit("hashtags") or spec.hashtag.max
+    if style == "none" and tags:
+        out.append(
+            _part_finding(
+                text,
+                "",
+                "hashtag_unused",
+                "warning",
+                f"{spec.name}不使用话题标签（hashtags），发布时会原样显示",
+            )
+        )
+    elif limit and len(tags) > limit:
+        out.append(
+            _part_finding(
+                text,
+                "",
+                "hashtag_count",
+                "blocking",
+                f"{spec.name}话题最多 {limit} 个，当前 {len(tags)} 个",
+                f"保留最重要的 {limit} 个",
+            )
+        )
+    each = spec.limit("hashtag_each")
+    for tag in tags:
+        bare = tag.strip().strip("#")
+        if each and len(bare) > each:
+            out.append(
+                _part_finding(
+                    text,
+                    bare,
+                    "hashtag_length",
+                    "blocking",
+                    f"{spec.name}每个标签最多 {each} 字，“{bare}”有 {len(bare)} 字",
+                )
+            )
+        if re.search(r"\s", bare):
+            out.append(
+                _part_finding(
+                    text,
+                    tag,
+                    "hashtag_syntax",
+                    "warning",
+                    f"话题“{tag}”含空格，会被截断",
+                    spec.format_hashtag(bare.replace(" ", "")),
+                )
+            )
+    return out
+
+
+def _text_hashtag_style(text: str, spec: PlatformSpec) -> list[Finding]:
+    """Hashtags written in the body in the wrong syntax for the platform."""
+    out: list[Finding] = []
+    if spec.hashtag.style == "paired":
+        paired_spans = [(m.start(), m.end()) for m in _PAIRED_TAG.finditer(text)]
+        for m in _PREFIX_TAG.finditer(text):
+            if not any(s <= m.start() < e for s, e in paired_spans):
+                out.append(
+                    Finding(
+                        rule_id="platform_rule.hashtag_syntax",
+                        category="platform_rule",
+                        severity="warning",
+                        start=m.start(),
+                        end=m.end(),
+                        text=m.group(),
+                        message=f"{spec.name}话题需写成 #话题#（成对井号）",
+                        suggestion=spec.format_hashtag(m.group(1)),
+                    )
+                )
+    elif spec.hashtag.style == "prefix":
+        for m in _PAIRED_TAG.finditer(text):
+            out.append(
+                Finding(
+                    rule_id="platform_rule.hashtag_syntax",
+                    category="platform_rule",
+                    severity="info",
+                    start=m.start(),
+                    end=m.end(),
+                    text=m.group(),
+                    message=f"{spec.name}话题写法为 #话题（只用前井号）",
+                    suggestion=spec.format_hashtag(m.group(1)),
+                )
+            )
+    return out
+
+
+def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | None) -> list[Finding]:
+    """Length limits, display folds, required parts and hashtag rules for one platform."""
+    out = _text_hashtag_style(text, spec)
+    parts: dict[str, str] = {"body": content.body if content else text}
+    if content:
+        parts.update(title=content.title, digest=content.digest, hook=content.hook, cta=content.cta)
+    labels = {"title": "标题", "body": "正文", "digest": "摘要", "hook": "开头钩子", "cta": "行动号召"}
+    for part, value in parts.items():
+        limit = spec.limit(part)
+        if limit is not None and len(value) > limit:
+            out.append(
+                _part_finding(
+                    text,
+                    value,
+                    f"{part}_length",
+                    "blocking",
+                    f"{spec.name}{labels.get(part, part)}最多 {limit} 字，当前 {len(value)} 字",
+                    f"删减到 {limit} 字以内",
+                )
+            )
+    if content and spec.key == "wechat" and "\n" in content.title:
+        out.append(_part_finding(text, content.title, "title_linebreak", "blocking", "公众号标题不能换行"))
+    body = parts["body"]
+    fold = spec.folds.get("body")
+    if fold and len(body) > fold.at:
+        out.append(
+            Finding(
+                rule_id="platform_rule.fold",
+                category="platform_rule",
+                severity="warning",
+                start=0,
+                end=0,
+                text="",
+                message=f"{spec.name}信息流约 {fold.at} 字后折叠（当前 {len(body)} 字）："
+                f"把要点放在前 {fold.at} 字",
+            )
+        )
+    digest_fold = spec.folds.get("digest_fallback")
+    if digest_fold and content is not None and not content.digest.strip():
+        out.append(
+            _part_finding(
+                text,
+                "",
+                "digest_fallback",
+                "warning",
+                f"{spec.name}未填摘要：将显示正文前 {digest_fold.at} 字（“{body[: digest_fold.at]}”）",
+                "补写一句摘要",
+            )
+        )
+    if content is not None:
+        for required in spec.requires:
+            if not getattr(content, required, None):
+                out.append(
+                    _part_finding(
+                        text,
+                        "",
+                        f"requires_{required}",
+                        "blocking",
+                        f"{spec.name}稿件缺少必需部分：{labels.get(required, required)}",
+                    )
+                )
+        out.extend(_hashtag_findings(text, spec, list(content.hashtags)))
+    return out

@@ -1,0 +1,48 @@
+"""Reading user text safely: binary input, invalid UTF-8 and oversized files become clear user errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from nmo.errors import NotFoundError, UserInputError
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text from bytes (BOM dropped); binary or non-UTF-8 input is a user error saying what to do."""
+    if len(raw) > MAX_INPUT_BYTES:
+        raise UserInputError(
+            f"{name} is {len(raw) // (1024 * 1024)} MB; the limit is {MAX_INPUT_BYTES // (1024 * 1024)} MB.",
+            "Split the text into smaller files.",
+        )
+    if b"\x00" in raw[:8192]:
+        raise UserInputError(
+            f"{name} looks like a binary file, not text.",
+            "Pass a UTF-8 text or Markdown file (export the document as .md or .txt first).",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserInputError(
+            f"{name} is not valid UTF-8 (bad byte at offset {error.start}).",
+            f"Convert it first, e.g. `iconv -f GBK -t UTF-8 {name} > fixed.txt`.",
+        ) from error
+
+
+def read_text_file(path: Path) -> str:
+    """Read a user's file as UTF-8 text, '-' meaning standard input."""
+    if str(path) == "-":
+        return decode_text(sys.stdin.buffer.read(), "standard input")
+    if not path.exists():
+        raise NotFoundError(f"{path} does not exist.", "Check the path, or pass - to read standard input.")
+    if path.is_dir():
+        raise UserInputError(f"{path} is a folder.", "Pass one text or Markdown file.")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UserInputError(
+            f"Cannot read {path}: {error.strerror}.", "Check the file's permissions."
+        ) from error
+    return decode_text(raw, str(path))

@@ -1,0 +1,1 @@
+"""The `nmo` command line: one module per command group, registered in nmo.cli.main."""

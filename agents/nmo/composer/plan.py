@@ -1,0 +1,583 @@
+"""The offline plan composer: a content calendar from the marketing calendar, pillars, past performance,
+competitor gaps and hot topics, with every item's reason and the passages it rests on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from nmo.calendar import fitting_nodes, marketing_nodes
+from nmo.composer.brand import BrandProfile, BrandVoice, Gap, Pillar
+from nmo.composer.facts import table_rows
+from nmo.composer.sentences import shorten
+from nmo.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
+from nmo.platforms import get_platform
+from nmo.ports import KnowledgeBase
+from nmo.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
+
+CANDIDATE_BATCH = 8
+WITHIN_PLAN_WINDOW = 30  # earlier topics of the same platform a new one is compared with
+SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
+RECENT_DAYS = 90
+PLATFORM_ANGLES: dict[str, str] = {
+    "wechat": "长文分小标题讲透，结尾给明确行动",
+    "weibo": "前140字说清要点，带话题引导互动",
+    "xiaohongshu": "第一人称分点分享，配图清单",
+    "douyin": "开头三秒抛问题，一镜一个要点",
+    "kuaishou": "口语化实拍，讲给身边人听",
+    "bilibili": "分章节讲解，有实验有结论",
+    "zhihu": "先给结论，再摆依据和亲身经验",
+    "poster": "一句主张加一个行动",
+}
+PILLAR_ANGLES: dict[str, str] = {
+    "tutorial": "讲步骤和常见误区",
+    "lifestyle": "从一个具体场景和时间点切入",
+    "promo": "写清产品、规格与活动规则",
+    "story": "真实{community}的一段经历（发布前取得授权）",
+    "origin": "产地、采收与工艺的细节",
+}
+GOAL_ANGLES: dict[str, str] = {
+    "awareness": "讲清是什么、为什么",
+    "engagement": "结尾抛问题引导评论和收藏",
+    "conversion": "写清规格、价格与活动规则（只用资料中的数字）",
+}
+FORMAT_BY_PILLAR: dict[str, tuple[str, ...]] = {
+    "tutorial": ("教程", "科普", "知识科普", "清单", "回答", "口播"),
+    "lifestyle": ("图文笔记", "vlog", "清单", "故事", "图文", "剧情"),
+    "promo": ("新品发布", "活动海报", "开箱", "直播预告", "抽奖", "话题互动", "主视觉", "图文笔记"),
+    "story": ("故事", "剧情", "vlog", "图文笔记", "文章", "图文"),
+    "origin": ("深度长文", "知识科普", "vlog", "文章", "故事"),
+    "general": ("图文笔记", "图文", "文章", "口播"),
+}
+TOPIC_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "tutorial": ("{subject}怎么{prepare}才对", "关于{subject}，常被问到的几个问题", "{scene}｜{subject}篇"),
+    "lifestyle": ("{scene}的{serving}{subject}", "把{subject}带去{scene}", "{scene}时光｜{subject}"),
+    "promo": ("{subject}：规格、价格与购买方式", "{subject}｜现在入手看这篇", "一图看懂{subject}"),
+    "story": ("{community}来信：{scene}里的{subject}", "一位{community}和{subject}的故事", "评论区里的{subject}故事"),
+    "origin": ("{subject}的产地之旅", "{subject}背后的原料与工艺", "从产地到手中：{subject}"),
+    "general": ("{subject}：你想知道的都在这里", "聊聊{subject}"),
+}
+NODE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "commerce": ("{node}｜{subject}怎么买更划算", "{node}清单：{subject}"),
+    "statutory": ("{node}假期，带上{subject}", "{node}的{serving}{subject}"),
+    "lunar": ("{node}，和家人分享{subject}", "{node}限定心意：{subject}"),
+    "social": ("{node}，把{subject}送给在乎的人", "{node}｜{serving}{subject}的心意"),
+    "season": ("{node}到了，换一种方式{consume}{subject}", "{node}｜时令{serving}{subject}"),
+    "solar_term": ("{node}｜时令{serving}{subject}", "{node}时节，{subject}这样{consume}"),
+    "hot_topic": ("{node}｜{subject}", "从{node}聊到{subject}"),
+}
+# The brand's own campaigns (a dated table in its marketing calendar) read by what they do.
+CAMPAIGN_TEMPLATES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("预热", "预告", "预约"), ("{subject}要来了，先来认识它", "先睹为快：{subject}即将上市")),
+    (("上市", "上新", "首发", "新品"), ("{node}｜{subject}来了", "新品{subject}今天上市，先来认识它")),
+)
+NODE_PILLAR_KIND: dict[str, tuple[str, ...]] = {
+    "commerce": ("promo", "lifestyle"),
+    "statutory": ("lifestyle", "story", "promo"),
+    "lunar": ("story", "lifestyle", "promo"),
+    "social": ("story", "lifestyle", "promo"),
+    "season": ("tutorial", "lifestyle"),
+    "solar_term": ("lifestyle", "tutorial"),
+    "hot_topic": ("lifestyle", "tutorial", "general"),
+}
+
+
+@dataclass
+class Slot:
+    """One posting slot before it gets a topic."""
+
+    day: date
+    time: str
+    platform: str
+    node: MarketingNode | None = None
+    pillar: Pillar | None = None
+
+
+@dataclass
+class Campaign:
+    """A dated campaign from the brand's own marketing calendar and the product it pushes ("" = 全店)."""
+
+    node: MarketingNode
+    subject: str = ""
+
+    def templates(self) -> tuple[str, ...]:
+        """Topic templates that fit what the campaign does (a preview, a launch), else none."""
+        if not self.subject:
+            return ()
+        for words, templates in CAMPAIGN_TEMPLATES:
+            if any(word in self.node.name for word in words):
+                return templates
+        return ()
+
+
+_CAMPAIGN_DATES = re.compile(
+    r"(20\d{2})-(\d{1,2})-(\d{1,2})(?:\s*(?:至|到|~|～|–)\s*(?:(20\d{2})-)?(\d{1,2})-(\d{1,2}))?\s*(起)?"
+)
+
+
+def _campaign_span(cell: str) -> tuple[date, date | None] | None:
+    """The dates of a campaign cell: 2026-12-08 至 12-12 → both ends; 2026-11-25 起 → open end (None)."""
+    match = _CAMPAIGN_DATES.search(cell)
+    if not match:
+        return None
+    year, month, day, end_year, end_month, end_day, open_end = match.groups()
+    try:
+        start = date(int(year), int(month), int(day))
+        if end_month:
+            return start, date(int(end_year or year), int(end_month), int(end_day))
+    except ValueError:
+        return None
+    return (start, None) if open_end else (start, start)
+
+
+def brand_campaigns(profile: BrandProfile) -> list[Campaign]:
+    """Campaigns from the brand's dated marketing-calendar tables (columns like 日期 | 节点 | 主推 | 规则)."""
+    found: list[tuple[date, date | None, dict[str, str]]] = []
+    for row in table_rows(profile.brand_text):
+        keys = list(row)
+        when = next((k for k in keys if "日期" in k or "时间" in k), None)
+        name = next((k for k in keys if any(w in k for w in ("节点", "活动", "名称"))), None)
+        span = _campaign_span(row[when]) if when else None
+        if span and name and row[name]:
+            found.append((span[0], span[1], row))
+    found.sort(key=lambda x: x[0])
+    names = [n for n in profile.product_short_names() if n]
+    campaigns: list[Campaign] = []
+    for index, (start, end, row) in enumerate(found):
+        if end is None:  # "… 起": runs until the next campaign starts, a week at most
+            following = found[index + 1][0] if index + 1 < len(found) else start + timedelta(days=7)
+            end = max(start, min(following, start + timedelta(days=7)) - timedelta(days=1))
+        keys = list(row)
+        name = next(row[k] for k in keys if any(w in k for w in ("节点", "活动", "名称")))
+        focus = next((row[k] for k in keys if "主推" in k or "产品" in k), "")
+        rules = next((row[k] for k in keys if "规则" in k or "要点" in k), "")
+        subject = next((n for n in names if n in focus), "")
+        note = "品牌营销日历" + (f"：主推{focus}" if focus else "") + (f"；{rules}" if rules else "")
+        node = MarketingNode(name=name, start=start, end=end, kind="commerce", note=note)
+        campaigns.append(Campaign(node=node, subject=subject))
+    return campaigns
+
+
+def _with_campaigns(
+    nodes: list[MarketingNode], campaigns: list[Campaign], start: date, end: date
+) -> tuple[list[MarketingNode], list[MarketingNode]]:
+    """Calendar nodes with the brand's campaign notes added, and the campaigns the calendar lacks."""
+    extra: list[MarketingNode] = []
+    notes: dict[str, str] = {}
+    names = {n.name for n in nodes}
+    for campaign in campaigns:
+        node = campaign.node
+        if node.end < start or node.start > end:
+            continue
+        if node.name in names:
+            notes[node.name] = node.note
+        else:
+            extra.append(node)
+    # Copies, not edits: the calendar's nodes may be shared between plans.
+    merged = [
+        n.model_copy(update={"note": "；".join(x for x in (n.note, notes[n.name]) if x)}) if n.name in notes else n
+        for n in nodes
+    ]
+    return merged, extra
+
+
+def _in_brief(campaign: Campaign | None, brief: str) -> bool:
+    """Whether the operator's brief asks for a campaign: its name, its product or a word of its name."""
+    if campaign is None:
+        return False
+    name = campaign.node.name
+    words = {name[i : i + 2] for i in range(len(name) - 1)} - {"活动", "限定", "上市", "预热"}
+    return name in brief or bool(campaign.subject and campaign.subject in brief) or any(w in brief for w in words)
+
+
+@dataclass
+class PlanInsights:
+    """What the analyst found works best per platform: posting times, weekdays (0 = Monday), pillars."""
+
+    best_slots: dict[str, list[str]] = field(default_factory=dict)
+    best_weekdays: dict[str, list[int]] = field(default_factory=dict)
+    best_pillars: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, insights: object | None) -> PlanInsights:
+        """Take the fields the planner uses from the analyst's insights object (any shape; missing = none)."""
+
+        def mapping(name: str) -> dict[str, list[Any]]:
+            value = getattr(insights, name, None)
+            if isinstance(insights, dict):
+                value = insights.get(name)
+            return {str(k): list(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+        return cls(
+            best_slots={k: [str(x) for x in v] for k, v in mapping("best_slots").items()},
+            best_weekdays={k: [int(x) for x in v] for k, v in mapping("best_weekdays").items()},
+            best_pillars={k: [str(x) for x in v] for k, v in mapping("best_pillars").items()},
+        )
+
+
+@dataclass
+class PlanDraft:
+    """The composed items with the nodes and warnings of the window."""
+
+    items: list[PlanItem]
+    nodes: list[MarketingNode]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _preferred_day(day: date, weekdays: list[int], used: set[date], first: date, last: date) -> date:
+    """The day itself, or the nearest free day within three days that falls on a preferred weekday."""
+    if not weekdays or day.weekday() in weekdays:
+        return day
+    for shift in (1, -1, 2, -2, 3, -3):
+        candidate = day + timedelta(days=shift)
+        if first <= candidate <= last and candidate not in used and candidate.weekday() in weekdays:
+            return candidate
+    return day
+
+
+def _slots(request: PlanRequest, insights: PlanInsights) -> list[Slot]:
+    slots: list[Slot] = []
+    first, last = request.start, request.start + timedelta(days=request.days - 1)
+    for platform in request.platforms:
+        spec = get_platform(platform)
+        count = max(1, round(request.posts_per_week * request.days / 7))
+        times = insights.best_slots.get(spec.key) or spec.default_slots or ["12:00"]
+        weekdays = insights.best_weekdays.get(spec.key, [])
+        used: set[date] = set()
+        for index in range(count):
+            offset = min(request.days - 1, int((index + 0.5) * request.days / count))
+            day = _preferred_day(request.start + timedelta(days=offset), weekdays, used, first, last)
+            while day in used and day < last:
+                day += timedelta(days=1)
+            used.add(day)
+            slots.append(Slot(day=day, time=times[index % len(times)], platform=spec.key))
+    return slots
+
+
+def _node_day(node: MarketingNode, request: PlanRequest) -> date:
+    """The best posting day for a node inside the window: a warm-up day before a sale, the day itself else."""
+    end = request.start + timedelta(days=request.days - 1)
+    target = node.end - timedelta(days=2) if node.kind == "commerce" and node.end > node.start else node.start
+    return min(max(target, request.start, node.start), end, node.end)
+
+
+def _assign_nodes(slots: list[Slot], nodes: list[MarketingNode], request: PlanRequest) -> list[str]:
+    warnings: list[str] = []
+    node_count: dict[str, int] = {p: 0 for p in request.platforms}
+    for node in nodes:
+        day = _node_day(node, request)
+        free = [s for s in slots if s.node is None]
+        if not free:
+            spec = get_platform(request.platforms[len(slots) % len(request.platforms)])
+            slot = Slot(day=day, time=(spec.default_slots or ["12:00"])[0], platform=spec.key)
+            slots.append(slot)
+            warnings.append(f"{node.name} 在窗口内但排期已满，额外加了一条 {spec.name} 内容。")
+        else:
+            has_node = {s.platform for s in slots if s.node is not None and s.node.name == node.name}
+            slot = min(
+                free,
+                key=lambda s: (s.platform in has_node, node_count[s.platform], abs((s.day - day).days), s.platform),
+            )
+        slot.node = node
+        slot.day = day
+        node_count[slot.platform] += 1
+    return warnings
+
+
+def _pillar_sequence(
+    profile: BrandProfile, platform: str, count: int, favoured: list[str] | None = None
+) -> list[Pillar]:
+    """Pillars for a platform's slots: brand shares weighted up by past engagement and the analyst's picks."""
+    pillars = profile.pillars
+    if not pillars:
+        return []
+    best = profile.best(platform)
+    top = best[0].rate if best else 0.0
+    weights: dict[str, float] = {}
+    for pillar in pillars:
+        base = pillar.share or 1.0 / len(pillars)
+        rate = next((b.rate for b in best if b.pillar == pillar.name), None)
+        boost = 1.0 + (rate / top if rate is not None and top else 0.0)
+        weights[pillar.name] = base * boost * (1.5 if pillar.name in (favoured or []) else 1.0)
+    total = sum(weights.values())
+    credit = dict.fromkeys(weights, 0.0)
+    sequence: list[Pillar] = []
+    for _ in range(count):
+        for name in credit:
+            credit[name] += weights[name] / total
+        chosen = max(credit, key=lambda n: (credit[n], n))
+        credit[chosen] -= 1.0
+        sequence.append(next(p for p in pillars if p.name == chosen))
+    return sequence
+
+
+def _node_pillar(node: MarketingNode, profile: BrandProfile) -> Pillar | None:
+    for kind in NODE_PILLAR_KIND.get(node.kind, ("general",)):
+        found = next((p for p in profile.pillars if p.kind == kind), None)
+        if found:
+            return found
+    return profile.pillars[0] if profile.pillars else None
+
+
+def _subjects(request: PlanRequest, profile: BrandProfile, seed: int) -> list[str]:
+    """Products to write about: those the brief names first (on two slots of three), the others rotated."""
+    names = profile.product_short_names()
+    in_brief = sorted((n for n in names if n and n in request.brief), key=request.brief.find)
+    rest = [n for n in names if n not in in_brief]
+    if rest:
+        shift = seed % len(rest)
+        rest = rest[shift:] + rest[:shift]
+    return in_brief + rest if in_brief and seed % 3 else rest + in_brief
+
+
+@dataclass
+class _Choice:
+    topic: str
+    subject: str
+    template: str
+
+
+def _topic_candidates(
+    slot: Slot,
+    pillar: Pillar,
+    subjects: list[str],
+    seed: int,
+    brand_voice: BrandVoice,
+    campaign_templates: tuple[str, ...] = (),
+) -> list[_Choice]:
+    scenes = pillar.scenes or ["日常"]
+    voice = asdict(brand_voice)
+    node_templates = campaign_templates or (NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ())
+    pillar_templates = TOPIC_TEMPLATES.get(pillar.kind, TOPIC_TEMPLATES["general"])
+    node = slot.node.name if slot.node else ""
+    out: list[_Choice] = []
+    # Node templates first (a node slot must read as that node), then the pillar's; subjects in order.
+    for group in (node_templates, pillar_templates):
+        for index in range(len(group)):
+            template = group[(seed // 7 + index) % len(group)]
+            for subject in subjects or [pillar.name]:
+                scene = scenes[(seed + len(out)) % len(scenes)]
+                out.append(
+                    _Choice(
+                        topic=template.format(subject=subject, scene=scene, node=node, **voice),
+                        subject=subject,
+                        template=template,
+                    )
+                )
+    # Long plans run out of these: every scene of the pillar's scene templates comes last.
+    seen = {c.topic for c in out}
+    for template in (t for t in pillar_templates if "{scene}" in t):
+        for subject in subjects or [pillar.name]:
+            for scene in scenes:
+                topic = template.format(subject=subject, scene=scene, node=node, **voice)
+                if topic not in seen:
+                    seen.add(topic)
+                    out.append(_Choice(topic=topic, subject=subject, template=template))
+    examples = [e for e in pillar.examples if not slot.node and not _dated_elsewhere(e, slot.day)]
+    for index, example in enumerate(examples):
+        out.insert(min(len(out), 1 + index * 2), _Choice(topic=example, subject="", template="example"))
+    return out
+
+
+_YEAR = re.compile(r"(20\d{2})\s*年?")
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _dated_elsewhere(text: str, day: date) -> bool:
+    """True when an example topic names a year or a date more than a month away from the posting day."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    if years and day.year not in years:
+        return True
+    for month, dom in _MONTH_DAY.findall(text):
+        try:
+            named = date(day.year, int(month), int(dom))
+        except ValueError:
+            return True
+        if abs((named - day).days) > 31:
+            return True
+    return False
+
+
+def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap], used: dict[str, int]) -> Gap | None:
+    """The competitor gap that speaks most to this pillar and platform, preferring ones not cited yet."""
+    name = get_platform(platform).name
+
+    def relevance(gap: Gap) -> float:
+        return overlap(pillar.name, gap.text) + overlap(name, gap.text)
+
+    relevant = [g for g in gaps if relevance(g) > 0]
+    if not relevant:
+        return None
+    best = min(relevant, key=lambda g: (used.get(g.text, 0), -relevance(g), g.source_path, g.text))
+    used[best.text] = used.get(best.text, 0) + 1
+    return best
+
+
+def compose_plan(
+    request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile, insights: object | None = None
+) -> PlanDraft:
+    """The offline plan: slots per platform, fitting marketing nodes placed first, then pillars and topics."""
+    learned = PlanInsights.read(insights)
+    end = request.start + timedelta(days=request.days - 1)
+    nodes, warnings = marketing_nodes(request.start, end)
+    campaigns = {c.node.name: c for c in brand_campaigns(profile)}
+    nodes, own = _with_campaigns(nodes, list(campaigns.values()), request.start, end)
+    hot = [
+        MarketingNode(name=topic, start=request.start, end=end, kind="hot_topic", note="热点（运营提供）")
+        for topic in request.hot_topics
+    ]
+    for node in nodes:
+        if node.risk:
+            warnings.append(f"{node.start.isoformat()} {node.name}：{node.note}")
+    must = fitting_nodes(nodes, profile.brand_text) + own + hot
+    skipped = [n.name for n in nodes if n not in must and not n.risk]
+    if skipped:
+        warnings.append(f"未排期的节点（品牌资料里没有相关内容）：{'、'.join(skipped)}")
+    # A node the operator names in the brief gets an item on every platform, not just one.
+    focus = [n for n in must if n.name in request.brief or _in_brief(campaigns.get(n.name), request.brief)]
+    must = [n for n in focus for _ in request.platforms] + [n for n in must if n not in focus]
+    slots = _slots(request, learned)
+    warnings += _assign_nodes(slots, must, request)
+    by_platform: dict[str, list[Slot]] = {}
+    for slot in slots:
+        by_platform.setdefault(slot.platform, []).append(slot)
+    for platform, platform_slots in by_platform.items():
+        sequence = _pillar_sequence(profile, platform, len(platform_slots), learned.best_pillars.get(platform))
+        for index, slot in enumerate(sorted(platform_slots, key=lambda s: s.day)):
+            slot.pillar = _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
+    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    search = CachedSearch(kb)
+    items: list[PlanItem] = []
+    taken: dict[str, list[str]] = {p: [] for p in request.platforms}
+    for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
+        pillar = slot.pillar or Pillar(name="品牌日常", kind="general")
+        seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
+        # Within a plan a topic must not repeat on its platform; the same topic on two platforms is 一稿多发.
+        recent_here = taken[slot.platform][-WITHIN_PLAN_WINDOW:]
+        subjects = _subjects(request, profile, seed)
+        campaign = campaigns.get(slot.node.name) if slot.node else None
+        if campaign and campaign.subject:
+            # A campaign's item is about the product it pushes.
+            subjects = [campaign.subject] + [s for s in subjects if s != campaign.subject]
+        extra = campaign.templates() if campaign else ()
+        choice = _pick_topic(slot, pillar, subjects, seed, recent, recent_here, profile.voice, extra)
+        taken[slot.platform].append(choice.topic)
+        item = _item(request, plan_id, len(items) + 1, slot, pillar, choice, profile, search)
+        if slot.time in learned.best_slots.get(slot.platform, []):
+            item.reason += f"；数据分析：{get_platform(slot.platform).name}在 {slot.time} 发布表现最好"
+        items.append(item)
+    return PlanDraft(items=items, nodes=nodes + own + hot, warnings=warnings)
+
+
+def _pick_topic(
+    slot: Slot,
+    pillar: Pillar,
+    subjects: list[str],
+    seed: int,
+    recent: TopicMatcher,
+    taken: list[str],
+    voice: BrandVoice,
+    campaign_templates: tuple[str, ...] = (),
+) -> _Choice:
+    """The first candidate that repeats neither recent content nor a topic already in the plan."""
+    candidates = _topic_candidates(slot, pillar, subjects, seed, voice, campaign_templates)
+
+    def inside(topic: str) -> float:
+        return max((similarity(topic, old) for old in taken), default=0.0)
+
+    fresh = [c for c in candidates if inside(c.topic) < SIMILARITY_THRESHOLD]
+    # Compare with past content a few candidates at a time: the first batch almost always has a fit.
+    for start in range(0, len(fresh), CANDIDATE_BATCH):
+        batch = fresh[start : start + CANDIDATE_BATCH]
+        for choice, (score, _) in zip(batch, recent.scores([c.topic for c in batch]), strict=True):
+            if score < recent.threshold:
+                return choice
+    scored = zip(candidates, recent.scores([c.topic for c in candidates]), strict=True)
+    ranked = sorted(
+        scored, key=lambda pair: pair[1][0] / recent.threshold + inside(pair[0].topic) / SIMILARITY_THRESHOLD
+    )
+    return ranked[0][0]
+
+
+class CachedSearch:
+    """Knowledge search with repeated queries answered from memory (plans ask the same things often)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._memo: dict[tuple[str, int, str | None], list[str]] = {}
+        self.gaps_used: dict[str, int] = {}
+
+    def ids(self, query: str, k: int, kind: Kind | None = None) -> list[str]:
+        """IDs of the top passages for a query."""
+        key = (query, k, kind)
+        if key not in self._memo:
+            self._memo[key] = [p.id for p in self.kb.search(query, k=k, kind=kind)]
+        return self._memo[key]
+
+
+def _item(
+    request: PlanRequest,
+    plan_id: str,
+    number: int,
+    slot: Slot,
+    pillar: Pillar,
+    choice: _Choice,
+    profile: BrandProfile,
+    search: CachedSearch,
+) -> PlanItem:
+    spec = get_platform(slot.platform)
+    formats = [f for f in FORMAT_BY_PILLAR.get(pillar.kind, ()) if f in spec.formats] or spec.formats or ["图文"]
+    item_format = formats[number % len(formats)] if pillar.kind != "promo" else formats[0]
+    reasons: list[str] = []
+    citations: list[str] = []
+    if slot.node:
+        span = slot.node.start.isoformat() + (
+            f"～{slot.node.end.isoformat()}" if slot.node.end != slot.node.start else ""
+        )
+        reasons.append(
+            f"营销节点「{slot.node.name}」（{span}）在窗口内" + (f"：{slot.node.note}" if slot.node.note else "")
+        )
+        citations += search.ids(f"{slot.node.name} {choice.subject}", k=1)
+    best = profile.best(slot.platform)
+    rank = next((i for i, b in enumerate(best) if b.pillar == pillar.name), None)
+    if rank is not None:
+        perf = best[rank]
+        reasons.append(
+            f"「{pillar.name}」在{spec.name}的历史平均互动率 {perf.rate:.1%}（{perf.pieces} 篇），"
+            f"在该平台支柱中排第 {rank + 1}"
+        )
+    elif pillar.share:
+        reasons.append(f"品牌内容支柱「{pillar.name}」建议占比 {pillar.share:.0%}")
+    gap = _gap_for(pillar, slot.platform, profile.gaps, search.gaps_used)
+    angle = "；".join(
+        x
+        for x in (
+            PILLAR_ANGLES.get(pillar.kind, "").format(**asdict(profile.voice)),
+            PLATFORM_ANGLES.get(spec.key, ""),
+            GOAL_ANGLES[request.goal],
+        )
+        if x
+    )
+    if gap:
+        reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60).rstrip('。')}")
+        citations += search.ids(gap.text, k=1, kind="competitor")
+    if choice.template == "example":
+        reasons.append("来自品牌支柱的示例选题，近期未发过")
+    citations += search.ids(f"{pillar.name} {pillar.description}", k=1)
+    if choice.subject:
+        citations += search.ids(f"{choice.subject} 产品", k=1, kind="brand")
+    return PlanItem(
+        id=f"{plan_id}-{number:02d}",
+        date=slot.day,
+        slot=slot.time,
+        platform=spec.key,
+        pillar=pillar.name,
+        topic=choice.topic,
+        angle=angle,
+        format=item_format,
+        reason="；".join(reasons) or "保持发布节奏",
+        node=slot.node.name if slot.node else None,
+        citations=list(dict.fromkeys(citations)),
+    )

@@ -1,0 +1,109 @@
+"""The composition root: builds the knowledge base, gate, LLMs, planner, writer and service from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from nmo.config import Role, Settings
+from nmo.prompts import PromptLibrary
+from nmo.telemetry import disable_telemetry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nmo.graph import WorkflowContext
+    from nmo.llm import OpenAIStructuredLLM
+    from nmo.ports import Gate, KnowledgeBase
+    from nmo.schemas import Finding
+    from nmo.service import WorkflowService
+
+
+def build_llm(settings: Settings, role: Role) -> OpenAIStructuredLLM | None:
+    """The role's LLM, or None when the offline composer answers."""
+    if not settings.uses_llm:
+        return None
+    from nmo.llm import OpenAIStructuredLLM
+
+    return OpenAIStructuredLLM(settings.llm_target(role), role)
+
+
+def build_knowledge(settings: Settings) -> KnowledgeBase:
+    """The configured knowledge base (embedded Chroma, or a Chroma server when NMO_CHROMA_URL is set)."""
+    from nmo.knowledge import open_knowledge_base
+
+    return open_knowledge_base(settings)
+
+
+def build_gate(settings: Settings) -> Gate:
+    """The deterministic gate with the brand's and the user's lexicons."""
+    from nmo.checks import build_gate as build
+
+    gate: Gate = build(settings)
+    return gate
+
+
+def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> WorkflowContext:
+    """Everything the graph's nodes need, built once per process."""
+    from nmo.graph import WorkflowContext
+    from nmo.planner import KnowledgePlanner
+    from nmo.writer import KnowledgeWriter
+
+    prompts = prompts or PromptLibrary.load(settings.prompts_dir)
+    kb = build_knowledge(settings)
+    planner_llm = build_llm(settings, "planner")
+    writer_llm = build_llm(settings, "writer")
+    proofreader_llm = build_llm(settings, "proofreader")
+    return WorkflowContext(
+        planner=KnowledgePlanner(kb, planner_llm, prompts, clock=settings.clock, insights_loader=_insights(settings)),
+        writer=KnowledgeWriter(kb, writer_llm, prompts),
+        gate=build_gate(settings),
+        max_revisions=settings.max_revisions,
+        proofreader=_proofreader(proofreader_llm, prompts) if settings.llm_proofreader else None,
+        knowledge=kb,
+        usage_sources=tuple(llm for llm in (planner_llm, writer_llm, proofreader_llm) if llm is not None),
+    )
+
+
+def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Callable[[str], list[Finding]] | None:
+    """The optional LLM proofreader pass, adding findings on top of the deterministic gate."""
+    if llm is None:
+        return None
+    from nmo.checks.proofreader import llm_findings
+
+    return lambda text: llm_findings(text, llm, prompts)
+
+
+def _insights(settings: Settings):  # type: ignore[no-untyped-def]
+    """A loader for the analyst's latest insights, when the analyst is installed."""
+    try:
+        from nmo.analyst import latest_insights
+    except ImportError:
+        return None
+    return lambda: latest_insights(settings)
+
+
+@contextmanager
+def open_service(settings: Settings) -> Iterator[WorkflowService]:
+    """The workflow service over the configured checkpointer; prompts are validated up front."""
+    disable_telemetry()
+    from nmo.audit import AuditLog
+    from nmo.checkpoints import open_checkpointer
+    from nmo.graph import compile_graph
+    from nmo.registry import Registry
+    from nmo.service import WorkflowService
+    from nmo.users import desk_db_path
+
+    prompts = PromptLibrary.load(settings.prompts_dir)
+    with open_checkpointer(settings) as saver:
+        service = WorkflowService(
+            compile_graph(saver),
+            Registry(settings.registry_path),
+            lambda: build_context(settings, prompts),
+            settings.home / "locks",
+            four_eyes=settings.four_eyes,
+            clock=settings.clock,
+        )
+        AuditLog(desk_db_path(settings.home)).attach(service)  # CLI and web decisions land in one log
+        yield service

@@ -1,0 +1,373 @@
+"""The review desk: what the web pages and REST API do, over the one WorkflowService.
+
+It adds people to the workflow: role checks, the four-eyes rule, idempotent approvals, conflict answers
+that carry the draft's current state, suggestions applied as edits, exports, and the audit trail.
+Route handlers only translate HTTP to these calls.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from nmo.audit import MAX_NOTE_CHARS, AuditEntry, AuditLog
+from nmo.editing import (
+    DiffOp,
+    Segment,
+    apply_suggestion,
+    highlight_segments,
+    mark_citations,
+    replacement_for,
+    revision_diff,
+)
+from nmo.errors import ConflictError, NotFoundError, UserInputError
+from nmo.exports import Export, ExportFormat, export_draft
+from nmo.platforms import get_platform
+from nmo.registry import DraftSummary, RequestSummary, record_version
+from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision
+from nmo.service import MAX_EDIT_CHARS, ProgressCallback, RunOutcome, WorkflowService, new_request_id
+from nmo.state import WorkflowRequest
+from nmo.users import AuthenticationError, PermissionDenied, User, UserStore
+
+
+class StaleDecision(ConflictError):
+    """A decision that lost a race or came from an outdated page; carries the draft as it is now."""
+
+    def __init__(self, problem: str, fix: str, current: DraftRecord) -> None:
+        super().__init__(problem, fix)
+        self.current = current
+
+
+class DecisionInput(BaseModel):
+    """A reviewer's action as the API receives it (the reviewer's name comes from their token)."""
+
+    action: Literal["approve", "edit", "reject"]
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+    text: str | None = Field(default=None, max_length=MAX_EDIT_CHARS)
+    expected_version: int | None = Field(default=None, ge=0, description="The version the reviewer saw.")
+    then_approve: bool = Field(
+        default=True, description="For an edit: approve when nothing blocking remains (false: back to review)."
+    )
+
+
+class SubmitInput(BaseModel):
+    """An operator's request: a plan (optionally drafting its first items), drafts, or an adaptation."""
+
+    kind: Literal["plan", "draft", "adapt"]
+    plan: PlanRequest | None = None
+    draft_first: int = Field(default=0, ge=0, le=20)
+    briefs: list[DraftBrief] = Field(default_factory=list, max_length=20)
+    plan_items: list[str] = Field(
+        default_factory=list, max_length=20, description="For kind=draft: plan item IDs to draft (e.g. P1a2b3c-03)."
+    )
+
+
+class FindingView(BaseModel):
+    """A finding with its index (what apply-suggestion takes) and what one click would put in its place."""
+
+    index: int
+    finding: Finding
+    replacement: str | None = Field(description="Text apply-suggestion inserts ('' deletes); null = advice only.")
+
+
+class CitedPassage(BaseModel):
+    """A passage the draft rests on; `number` is its `[^n]` marker in the text (None when not cited by number)."""
+
+    number: int | None
+    passage: Passage
+
+
+class DraftView(BaseModel):
+    """A draft as the review page shows it: the record, its version, highlight segments and findings."""
+
+    draft: DraftRecord
+    version: int
+    segments: list[Segment]
+    findings: list[FindingView]
+    cited: list[CitedPassage]
+    exportable: bool
+
+
+class RequestView(BaseModel):
+    """A submitted request with its drafts and their review status."""
+
+    request: RequestSummary
+    drafts: list[DraftSummary]
+
+
+def draft_view(record: DraftRecord) -> DraftView:
+    """Everything the review page needs about one draft."""
+    findings = list(record.check.findings) if record.check else []
+    citations = record.content.citations if record.content else []
+    cited = [
+        CitedPassage(number=number, passage=passage)
+        for number, passage in enumerate((record.resolve(c) for c in citations), start=1)
+        if passage is not None
+    ] or [CitedPassage(number=None, passage=p) for p in record.passages]
+    return DraftView(
+        draft=record,
+        version=record_version(record),
+        segments=mark_citations(highlight_segments(record.text, findings)),
+        findings=[FindingView(index=i, finding=f, replacement=replacement_for(f)) for i, f in enumerate(findings)],
+        cited=cited,
+        exportable=record.status == "approved",
+    )
+
+
+class ReviewDesk:
+    """Role-checked review and operator actions over the workflow service, recorded in the audit log."""
+
+    def __init__(self, service: WorkflowService, users: UserStore, audit: AuditLog) -> None:
+        self.service = service
+        self.users = users
+        self.audit = audit
+        audit.attach(service)
+
+    @property
+    def four_eyes(self) -> bool:
+        """Whether requesters are barred from approving their own drafts (NMO_FOUR_EYES)."""
+        return self.service.four_eyes
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def drafts(self, user: User, status: str | None = None, request_id: str | None = None) -> list[DraftSummary]:
+        """Drafts, oldest first; status=pending_review is the review queue."""
+        user.require("read")
+        return self.service.list_drafts(status=status, request_id=request_id)
+
+    def draft(self, user: User, draft_id: str) -> DraftView:
+        """One draft with highlights, findings and its cited passages."""
+        user.require("read")
+        return draft_view(self.service.get_draft(draft_id))
+
+    def next_pending(self, user: User, after: str | None = None) -> str | None:
+        """The draft to review after `after` (wrapping round the queue), skipping drafts the user may not approve."""
+        queue = [d for d in self.drafts(user, status="pending_review") if d.id != after]
+        if self.four_eyes:
+            queue = [d for d in queue if d.requested_by != user.name] or queue
+        later = [d for d in queue if after is None or d.id > after]
+        pick = (later or queue)[:1]
+        return pick[0].id if pick else None
+
+    def diff(self, user: User, draft_id: str, old: int | None = None, new: int | None = None) -> list[DiffOp]:
+        """The diff between two revisions (default: the previous and the latest)."""
+        user.require("read")
+        record = self.service.get_draft(draft_id)
+        last = len(record.revisions)
+        return revision_diff(record, old if old is not None else max(1, last - 1), new if new is not None else last)
+
+    def passage(self, user: User, draft_id: str, passage_id: str) -> Passage:
+        """A passage the draft rests on, resolved to its source."""
+        user.require("read")
+        found = self.service.get_draft(draft_id).resolve(passage_id)
+        if found is None:
+            raise NotFoundError(
+                f"Draft {draft_id} cites no passage '{passage_id}'.", "The draft view lists the passages it cites."
+            )
+        return found
+
+    def export(self, user: User, draft_id: str, fmt: ExportFormat) -> Export:
+        """An approved draft as WeChat HTML, Markdown or plain text."""
+        user.require("read")
+        return export_draft(self.service.get_draft(draft_id), fmt)
+
+    def requests(self, user: User, limit: int = 50) -> list[RequestSummary]:
+        """Recent requests, newest first."""
+        user.require("read")
+        return self.service.registry.list_requests(limit=limit)
+
+    def request(self, user: User, request_id: str) -> RequestView:
+        """One request with its drafts."""
+        user.require("read")
+        summary = self.service.registry.get_request(request_id)
+        if summary is None:
+            raise NotFoundError(f"No request '{request_id}'.", "The operator page lists recent requests.")
+        return RequestView(request=summary, drafts=self.service.list_drafts(request_id=request_id))
+
+    def plan(self, user: User, plan_id: str) -> Plan:
+        """A stored plan."""
+        user.require("read")
+        return self.service.get_plan(plan_id)
+
+    def audit_entries(
+        self, user: User, *, draft_id: str | None = None, actor: str | None = None, limit: int = 200
+    ) -> list[AuditEntry]:
+        """The audit log, newest first (admins only)."""
+        user.require("admin")
+        return self.audit.entries(draft_id=draft_id, actor=actor, limit=limit)
+
+    def login(self, token: str) -> User:
+        """The user a token belongs to; 401 otherwise."""
+        user = self.users.authenticate(token)
+        if user is None:
+            raise AuthenticationError("This token belongs to nobody.", "Check it, or ask an admin for a new one.")
+        return user
+
+    def list_users(self, user: User) -> list[User]:
+        """All users (admins only)."""
+        user.require("admin")
+        return self.users.list_users()
+
+    def add_user(self, user: User, name: str, role: str) -> tuple[User, str]:
+        """Create a user (admins only); returns the token, shown once. The creation is audited."""
+        user.require("admin")
+        created, token = self.users.add(name, role)
+        self.audit.append(user.name, "user_add", note=f"{created.name} as {created.role}")
+        return created, token
+
+    # ---- acting --------------------------------------------------------------------------------
+
+    def decide(self, user: User, draft_id: str, decision: DecisionInput) -> DraftView:
+        """Approve, edit (then approve) or reject a draft; exactly one of two racing decisions wins.
+
+        A retried approval that already went through returns the approved draft; any other decision
+        on a draft that moved on raises StaleDecision carrying the draft as it is now.
+        """
+        user.require("review")
+        record = self.service.get_draft(draft_id)
+        if self.four_eyes and decision.action in ("approve", "edit") and record.requested_by == user.name:
+            raise PermissionDenied(
+                f"{user.name} requested draft {draft_id} and cannot also approve it (four-eyes rule).",
+                "Ask another reviewer; an admin can relax the rule with NMO_FOUR_EYES=false.",
+            )
+        review = ReviewDecision(
+            action=decision.action, by=user.name, note=decision.note.strip(), text=decision.text,
+            then_approve=decision.then_approve,
+        )
+        try:
+            after = self.service.decide(draft_id, review, expected_version=decision.expected_version)
+        except ConflictError as error:
+            current = self.service.get_draft(draft_id)
+            last = current.decisions[-1] if current.decisions else None
+            if (
+                decision.action == "approve" and current.status == "approved"
+                and last is not None and last.action == "approve" and last.by == user.name
+            ):
+                return draft_view(current)
+            raise StaleDecision(error.problem, error.fix, current) from error
+        return draft_view(after)
+
+    def apply_suggestion(
+        self, user: User, draft_id: str, index: int, expected_version: int | None = None
+    ) -> DraftView:
+        """Replace one finding's span with its suggestion, as an edit that the gate re-checks.
+
+        The draft comes back to review with the new text and its new findings; approving stays a
+        separate, deliberate action.
+        """
+        user.require("review")
+        record = self.service.get_draft(draft_id)
+        if expected_version is not None and record_version(record) != expected_version:
+            raise StaleDecision(
+                f"Draft {draft_id} changed since you loaded it (version {expected_version}, "
+                f"now {record_version(record)}).",
+                "Reload the draft and decide again.",
+                record,
+            )
+        text = apply_suggestion(record, index)
+        finding = record.check.findings[index] if record.check else None
+        note = ""
+        if finding is not None:
+            note = f"采纳建议：{finding.text} → {replacement_for(finding) or '（删除）'}（{finding.rule_id}）"
+        return self.decide(
+            user, draft_id,
+            DecisionInput(
+                action="edit", text=text, note=note, expected_version=record_version(record), then_approve=False
+            ),
+        )
+
+    def accept(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
+        """Check a submission, record it (audit log, and the request index as running) and return it to run."""
+        request = self._build_request(user, submitted)
+        self.service.validate(request)
+        self.audit.append(user.name, "submit", request_id=request.id, note=describe_request(request))
+        self.service.registry.save_request(request.id, request.kind, request.requested_by, "running")
+        return request
+
+    def _build_request(self, user: User, submitted: SubmitInput) -> WorkflowRequest:
+        user.require("submit")
+        if submitted.kind == "plan":
+            if submitted.plan is None:
+                raise UserInputError("A plan request needs its plan parameters.", "Send `plan` with brief, "
+                                     "platforms and start.")
+            plan = submitted.plan.model_copy(
+                update={"platforms": [get_platform(p).key for p in submitted.plan.platforms]}
+            )
+            return WorkflowRequest(id=new_request_id(), kind="plan", requested_by=user.name, plan=plan,
+                                   draft_first=submitted.draft_first)
+        from nmo.planner import brief_from_plan_item
+
+        briefs = [b.model_copy(update={"platform": get_platform(b.platform).key}) for b in submitted.briefs]
+        for item_id in submitted.plan_items if submitted.kind == "draft" else []:
+            stored_plan, _ = self.service.find_plan_item(item_id)
+            briefs.append(brief_from_plan_item(stored_plan, item_id))
+        if not briefs:
+            raise UserInputError(
+                f"A {submitted.kind} request needs at least one brief.",
+                "Send `briefs` with platform and topic (or `plan_items` with plan item IDs).",
+            )
+        if submitted.kind == "adapt" and not all(b.source_text.strip() for b in briefs):
+            raise UserInputError("An adaptation needs the original piece.", "Put it in each brief's `source_text`.")
+        return WorkflowRequest(id=new_request_id(), kind=submitted.kind, requested_by=user.name, briefs=briefs)
+
+    def run(self, request: WorkflowRequest, on_progress: ProgressCallback | None = None) -> RunOutcome:
+        """Run an accepted request until its drafts wait for review."""
+        return self.service.submit(request, on_progress)
+
+    def check_resumable(self, user: User, request_id: str) -> None:
+        """Refuse, before any work starts, to resume a request that did not fail."""
+        user.require("submit")
+        summary = self.request(user, request_id).request
+        if summary.status != "failed":
+            raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.")
+
+    def resume(self, user: User, request_id: str, on_progress: ProgressCallback | None = None) -> RunOutcome:
+        """Continue a failed run from its last checkpoint."""
+        user.require("submit")
+        self.audit.append(user.name, "resume", request_id=request_id)
+        return self.service.resume_request(request_id, on_progress)
+
+
+def describe_request(request: WorkflowRequest) -> str:
+    """A one-line summary of a request for the audit log and progress page."""
+    if request.plan is not None:
+        plan = request.plan
+        return f"plan: {plan.brief[:60]} · {','.join(plan.platforms)} · {plan.start:%Y-%m-%d}+{plan.days}d"
+    topics = "; ".join(f"{b.platform}:{b.topic[:30]}" for b in request.briefs)
+    return f"{request.kind}: {topics}"
+
+
+NODE_LABELS = {
+    "route": "已接收请求",
+    "planner": "选题计划",
+    "writer": "写作",
+    "gate": "检查",
+    "review": "审核",
+    "apply_edit": "应用人工修改",
+    "finalize": "定稿",
+    "__interrupt__": "等待审核",
+}
+
+
+def progress_event(namespace: str, node: str, update: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-able progress event for one node update (what the operator page shows line by line)."""
+    detail = ""
+    plan = update.get("plan")
+    if isinstance(plan, Plan):
+        detail = f"{len(plan.items)} 条选题"
+    revisions = update.get("revisions")
+    if node == "writer" and isinstance(revisions, list) and revisions:
+        detail = f"第 {revisions[-1].number} 版（{revisions[-1].reason}）"
+    check = update.get("check")
+    if node == "gate" and check is not None:
+        counts = check.counts()
+        detail = f"阻断 {counts['blocking']} · 警告 {counts['warning']} · 提示 {counts['info']}"
+    drafts = update.get("drafts")
+    if node == "finalize" and isinstance(drafts, dict):
+        detail = "、".join(drafts)
+    return {
+        "type": "node", "namespace": namespace, "node": node, "label": NODE_LABELS.get(node, node),
+        "detail": detail, "at": datetime.now().isoformat(timespec="seconds"),
+    }

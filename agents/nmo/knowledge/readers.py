@@ -1,0 +1,121 @@
+"""Turn a file (Markdown, plain text, Word .docx, text PDF) into Markdown-ish text, or say why not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nmo.errors import UserInputError
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+
+
+class UnreadableFile(UserInputError):
+    """A file whose bytes cannot be turned into text; the message names the cause and the fix."""
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A file's text plus facts about how it was read."""
+
+    text: str
+    encoding: str
+    title: str | None = None
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), falling back to GB18030; binary data is refused."""
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile(
+            "This looks like a binary file, not text.",
+            "Ingest only .md, .txt, .docx or .pdf files; move other files out of the knowledge folder.",
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), encoding.replace("-sig", "")
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(
+        "The text is neither UTF-8 nor GB18030.",
+        "Re-save the file as UTF-8 (e.g. `iconv -f BIG5 -t UTF-8 in.txt > out.txt`).",
+    )
+
+
+def read_docx(data: bytes) -> RawText:
+    """Paragraphs and tables of a Word file as Markdown; Word headings become `#` headings."""
+    import io
+    import zipfile
+
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as error:  # pragma: no cover - dependency is declared
+        raise UnreadableFile("python-docx is not installed.", "Run `pip install python-docx`.") from error
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableFile(
+            f"Word file is corrupt or not a .docx ({type(error).__name__}).",
+            "Open it in Word or WPS and save it again as .docx, or export it to Markdown.",
+        ) from None
+    blocks: list[str] = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        style = paragraph.style.name if paragraph.style is not None else ""
+        match = _HEADING_STYLE.match(style or "")
+        if match:
+            blocks.append("#" * max(1, min(6, int(match.group(1)))) + " " + text)
+        elif (style or "").lower() == "title":
+            blocks.append("# " + text)
+        else:
+            blocks.append(text)
+    for table in document.tables:
+        rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
+        blocks.append("\n".join(row for row in rows if row.strip(" |")))
+    title = (document.core_properties.title or "").strip() or None
+    return RawText("\n\n".join(blocks), "docx", title)
+
+
+def read_pdf(data: bytes) -> RawText:
+    """Text layer of a PDF, page by page; scanned PDFs without text are refused."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        title = None
+        if reader.metadata is not None and reader.metadata.title:
+            title = str(reader.metadata.title).strip() or None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise UnreadableFile(
+            f"PDF is corrupt or encrypted ({type(error).__name__}).",
+            "Open it and export a new PDF (or save the text as .md), then ingest again.",
+        ) from None
+    text = "\n\n".join(page for page in pages if page)
+    if not text.strip():
+        raise UnreadableFile(
+            "The PDF has no text layer (scanned pages?).",
+            "Run OCR on it (e.g. `ocrmypdf in.pdf out.pdf`) or paste its text into a .md file.",
+        )
+    return RawText(text, "pdf", title)
+
+
+def read_source(path: Path, data: bytes) -> RawText:
+    """Turn a supported file's bytes into text; raises UnreadableFile with the cause and a fix."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return read_docx(data)
+    if suffix == ".pdf":
+        return read_pdf(data)
+    text, encoding = decode_text(data)
+    return RawText(text.replace("\r\n", "\n").replace("\r", "\n"), encoding)

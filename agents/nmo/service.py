@@ -1,0 +1,295 @@
+"""The one service layer over the graph, checkpointer and registry, shared by the CLI and the web app.
+
+Runs requests, lists and shows drafts, and applies reviewer decisions with a per-thread lock so
+that two reviewers acting at once get exactly one winner and a clear conflict for the other.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from nmo.clock import Clock
+from nmo.errors import ConflictError, GateFailed, LLMError, NotFoundError, UserInputError
+from nmo.graph import WorkflowContext
+from nmo.llm import LLMCall
+from nmo.registry import DraftSummary, Registry, record_version
+from nmo.schemas import DraftRecord, Plan, PlanItem, ReviewDecision
+from nmo.state import WorkflowRequest
+
+MAX_EDIT_CHARS = 100_000
+ProgressCallback = Callable[[str, str, dict[str, Any]], None]
+DecisionObserver = Callable[[DraftRecord, ReviewDecision, DraftRecord], None]
+
+
+class RunOutcome(BaseModel):
+    """What a run produced: the plan (if any), its drafts, and the LLM usage."""
+
+    request_id: str
+    status: str
+    plan: Plan | None = None
+    drafts: list[DraftRecord] = Field(default_factory=list)
+    usage: list[LLMCall] = Field(default_factory=list)
+
+
+def new_request_id() -> str:
+    """A short random request ID (drafts and plans derive theirs from it)."""
+    return secrets.token_hex(3)
+
+
+class WorkflowService:
+    """Submit requests, read drafts and plans, and apply review decisions."""
+
+    def __init__(
+        self,
+        graph: Any,
+        registry: Registry,
+        context_factory: Callable[[], WorkflowContext],
+        locks_dir: Path,
+        *,
+        four_eyes: bool = True,
+        clock: Clock | None = None,
+    ) -> None:
+        self.graph = graph
+        self.registry = registry
+        self._context_factory = context_factory
+        self._context: WorkflowContext | None = None
+        self.locks_dir = locks_dir
+        self.four_eyes = four_eyes
+        self.clock = clock or Clock()
+        self.decision_observers: list[DecisionObserver] = []  # e.g. the audit log: (before, decision, after)
+
+    @property
+    def context(self) -> WorkflowContext:
+        """The run dependencies, built on first need (review listing never needs them)."""
+        if self._context is None:
+            self._context = self._context_factory()
+        return self._context
+
+    @contextmanager
+    def _lock(self, thread_id: str) -> Iterator[None]:
+        """An exclusive lock per thread, across processes (flock) and threads."""
+        self.locks_dir.mkdir(parents=True, exist_ok=True)
+        with (self.locks_dir / f"{thread_id}.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @staticmethod
+    def _config(thread_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_id}}
+
+    # ---- running -----------------------------------------------------------------------------
+
+    def validate(self, request: WorkflowRequest) -> None:
+        """Refuse a request that cannot run, before anything is stored: the one check the CLI and web share."""
+        from nmo.planner import validate_plan_request
+        from nmo.platforms import get_platform
+        from nmo.writer import require_knowledge
+
+        if request.kind == "plan":
+            if request.plan is None:
+                raise UserInputError("A plan request needs its plan parameters.",
+                                     "Give the brief, the platforms and the first day.")
+            validate_plan_request(request.plan, self.clock.today())
+        elif not request.briefs:
+            raise UserInputError(f"A {request.kind} request needs at least one brief.",
+                                 "Give a platform and a topic (or plan item IDs).")
+        for brief in request.briefs:
+            get_platform(brief.platform)
+            if request.kind == "adapt" and not brief.source_text.strip():
+                raise UserInputError("An adaptation needs the original piece.", "Pass the file to adapt.")
+        if self.context.knowledge is not None:
+            require_knowledge(self.context.knowledge)
+
+    def submit(self, request: WorkflowRequest, on_progress: ProgressCallback | None = None) -> RunOutcome:
+        """Check a request, then run it until every draft waits for review (or the run ends)."""
+        self.validate(request)
+        self.registry.save_request(request.id, request.kind, request.requested_by, "running")
+        return self._run(request.id, {"request": request}, on_progress)
+
+    def resume_request(self, request_id: str, on_progress: ProgressCallback | None = None) -> RunOutcome:
+        """Continue a request whose run failed (e.g. the LLM endpoint was down) from its last checkpoint."""
+        summary = self.registry.get_request(request_id)
+        if summary is None:
+            raise NotFoundError(f"No request '{request_id}'.", "See `nmo review list` for existing drafts.")
+        if summary.status != "failed":
+            raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.")
+        return self._run(request_id, None, on_progress)
+
+    def _run(
+        self, request_id: str, payload: Any, on_progress: ProgressCallback | None
+    ) -> RunOutcome:
+        config = self._config(request_id)
+        summary = self.registry.get_request(request_id)
+        kind = summary.kind if summary else "draft"
+        by = summary.requested_by if summary else "unknown"
+        with self._lock(request_id):
+            try:
+                self._stream(payload, config, on_progress)
+            except LLMError as error:
+                self._end_failed(request_id, kind, by, str(error))
+                error.fix = (error.fix + f" Then run `nmo resume {request_id}` to continue where it stopped.")
+                raise
+            except (Exception, KeyboardInterrupt) as error:  # whatever stopped the run, the request ends failed
+                self._end_failed(request_id, kind, by, str(error) or type(error).__name__)
+                raise
+            outcome = self.sync(request_id)
+        self.registry.save_request(request_id, kind, by, outcome.status)
+        return outcome
+
+    def _end_failed(self, request_id: str, kind: str, by: str, error: str) -> None:
+        """Mark a stopped run failed with its error, keeping the drafts it had already made."""
+        try:
+            self.sync(request_id)
+        finally:
+            self.registry.save_request(request_id, kind, by, "failed", error)
+
+    def _stream(self, payload: Any, config: dict[str, Any], on_progress: ProgressCallback | None) -> None:
+        """Run the graph, reporting each node's update (namespace, node, update) as it happens."""
+        for namespace, update in self.graph.stream(
+            payload, config, context=self.context, stream_mode="updates", subgraphs=True
+        ):
+            if on_progress is None:
+                continue
+            for node, value in update.items():
+                on_progress("/".join(namespace), node, value if isinstance(value, dict) else {})
+
+    def sync(self, request_id: str) -> RunOutcome:
+        """Project the thread's checkpointed state into the registry and return it."""
+        state = self.graph.get_state(self._config(request_id), subgraphs=True)
+        values = state.values or {}
+        pending = [DraftRecord.model_validate(i.value) for i in state.interrupts if isinstance(i.value, dict)]
+        finished: dict[str, DraftRecord] = dict(values.get("drafts", {}))
+        plan: Plan | None = values.get("plan")
+        if plan is not None:
+            self.registry.save_plan(plan, request_id)
+        drafts = sorted([*pending, *finished.values()], key=lambda r: r.draft_id)
+        for record in drafts:
+            self.registry.save_draft(record)
+        status = "pending_review" if pending else "done"
+        # Drafts still in their branch (waiting for review) have not handed their usage to the request yet.
+        usage = list(values.get("usage", []))
+        for task in state.tasks:
+            if task.state is not None and not isinstance(task.state, dict):
+                usage.extend(task.state.values.get("usage", []))
+        return RunOutcome(request_id=request_id, status=status, plan=plan, drafts=drafts, usage=usage)
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def list_drafts(self, status: str | None = None, request_id: str | None = None) -> list[DraftSummary]:
+        """The review queue (status=pending_review) or any drafts."""
+        return self.registry.list_drafts(status=status, request_id=request_id)
+
+    def get_draft(self, draft_id: str) -> DraftRecord:
+        """One draft with its text, findings, history and decisions."""
+        record = self.registry.get_draft(draft_id)
+        if record is None:
+            raise NotFoundError(
+                f"No draft with ID '{draft_id}'.", "Run `nmo review list` to see the IDs of existing drafts."
+            )
+        return record
+
+    def get_plan(self, plan_id: str) -> Plan:
+        """A stored plan."""
+        plan = self.registry.get_plan(plan_id)
+        if plan is None:
+            raise NotFoundError(f"No plan with ID '{plan_id}'.", "Run `nmo plan list` to see stored plans.")
+        return plan
+
+    def find_plan_item(self, item_id: str) -> tuple[Plan, PlanItem]:
+        """A plan item by its ID (plan ID + '-' + number)."""
+        from nmo.planner import find_plan_item
+
+        plan = self.get_plan(item_id.rsplit("-", 1)[0])
+        return plan, find_plan_item(plan, item_id)
+
+    # ---- deciding ----------------------------------------------------------------------------
+
+    def decide(
+        self,
+        draft_id: str,
+        decision: ReviewDecision,
+        *,
+        expected_version: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> DraftRecord:
+        """Apply a reviewer's decision to a draft waiting in review; returns the draft afterwards.
+
+        Raises ConflictError when the draft is not pending (already decided) or changed since
+        `expected_version`; GateFailed when approving open blocking findings without a note.
+        """
+        record = self.get_draft(draft_id)
+        self._validate(record, decision)
+        with self._lock(record.request_id):
+            config = self._config(record.request_id)
+            state = self.graph.get_state(config)
+            pending = next(
+                (i for i in state.interrupts if isinstance(i.value, dict) and i.value.get("draft_id") == draft_id),
+                None,
+            )
+            current = DraftRecord.model_validate(pending.value) if pending else self.get_draft(draft_id)
+            if pending is None:
+                last = current.decisions[-1] if current.decisions else None
+                who = f" by {last.by} at {last.at:%Y-%m-%d %H:%M}" if last else ""
+                raise ConflictError(
+                    f"Draft {draft_id} is {current.status}{who}; it is not waiting for review.",
+                    "Run `nmo review show " + draft_id + "` to see its current state.",
+                )
+            if expected_version is not None and record_version(current) != expected_version:
+                raise ConflictError(
+                    f"Draft {draft_id} changed since you loaded it (version {expected_version}, "
+                    f"now {record_version(current)}).",
+                    "Reload the draft and decide again.",
+                )
+            self._validate(current, decision)
+            from langgraph.types import Command
+
+            self._stream(Command(resume={pending.id: decision.model_dump(mode="json")}), config, on_progress)
+            self.sync(record.request_id)
+            after = self.get_draft(draft_id)
+            for observer in self.decision_observers:
+                observer(current, decision, after)
+        return after
+
+    def _validate(self, record: DraftRecord, decision: ReviewDecision) -> None:
+        if record.status != "pending_review":
+            last = record.decisions[-1] if record.decisions else None
+            who = f" by {last.by}" if last else ""
+            raise ConflictError(
+                f"Draft {record.draft_id} is already {record.status}{who}.",
+                f"Nothing to do; `nmo review show {record.draft_id}` shows it.",
+            )
+        if self.four_eyes and decision.action in ("approve", "edit") and decision.by == record.requested_by:
+            raise ConflictError(
+                f"{decision.by} requested draft {record.draft_id} and cannot also approve it (four-eyes rule).",
+                "Ask another reviewer, or an admin can set NMO_FOUR_EYES=false.",
+            )
+        if decision.action == "reject" and not decision.note.strip():
+            raise UserInputError(
+                "A rejection needs a note telling the writer what to change.", 'Add --note "…".'
+            )
+        if decision.action == "edit":
+            text = (decision.text or "").strip()
+            if not text:
+                raise UserInputError("The edited text is empty.", "Pass a file with the full edited draft.")
+            if len(text) > MAX_EDIT_CHARS:
+                raise UserInputError(
+                    f"The edited text has {len(text):,} characters; the limit is {MAX_EDIT_CHARS:,}.",
+                    "Check that you passed the right file.",
+                )
+        if decision.action == "approve" and record.check and not record.check.passed and not decision.note:
+            blocking = record.check.counts()["blocking"]
+            raise GateFailed(
+                f"Draft {record.draft_id} still has {blocking} blocking finding(s).",
+                "Fix them with `nmo review edit`, send it back with `nmo review reject`, or approve with "
+                '--note "why this is acceptable" to record an override.',
+            )

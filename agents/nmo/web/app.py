@@ -1,0 +1,184 @@
+"""The app factory: one FastAPI app serving the REST API, the review pages and their local assets."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nmo import __version__
+from nmo.audit import AuditLog
+from nmo.config import Settings
+from nmo.desk import ReviewDesk, StaleDecision, draft_view
+from nmo.errors import NmoError, StorageError
+from nmo.service import WorkflowService
+from nmo.users import UserStore, desk_db_path
+from nmo.web.runs import RunBoard
+
+logger = logging.getLogger(__name__)
+ServiceFactory = Callable[[], AbstractContextManager[WorkflowService]]
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 1_000_000
+
+
+def default_service_factory(settings: Settings) -> ServiceFactory:
+    """The real workflow service from the composition root (graph, checkpointer, knowledge, gate, agents)."""
+
+    def factory() -> AbstractContextManager[WorkflowService]:
+        try:
+            composition = importlib.import_module("nmo.composition")
+        except ImportError as error:
+            raise StorageError(
+                "The workflow composition (nmo.composition) is not available in this install.",
+                "Reinstall nmo: `pip install -e .`.",
+            ) from error
+        opened: AbstractContextManager[WorkflowService] = composition.open_service(settings)
+        return opened
+
+    return factory
+
+
+class BodyLimit:
+    """Refuse request bodies over a size limit with 413 before any handler sees them."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413, "PayloadTooLarge", f"The request body is larger than {self.limit // 1_000_000} MB.",
+            "Send less: an edited draft is limited to 100,000 characters.",
+        )
+        await response(scope, receive, send)
+
+
+def error_response(status: int, kind: str, problem: str, fix: str = "", **extra: Any) -> JSONResponse:
+    """The one error shape every API answer uses: {"error": {type, problem, fix, …}}."""
+    return JSONResponse({"error": {"type": kind, "problem": problem, "fix": fix, **extra}}, status_code=status)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Errors become a clear JSON answer (or page) with what to do next; never a stack trace."""
+    from nmo.web.pages import error_page
+
+    @app.exception_handler(NmoError)
+    async def nmo_error(request: Request, error: NmoError) -> Response:
+        if _wants_html(request):
+            return error_page(request, error.http_status, error.problem, error.fix)
+        response = error_response(error.http_status, type(error).__name__, error.problem, error.fix)
+        if isinstance(error, StaleDecision):
+            current = draft_view(error.current).model_dump(mode="json")
+            response = JSONResponse(
+                {"error": {"type": "Conflict", "problem": error.problem, "fix": error.fix}, "current": current},
+                status_code=409,
+            )
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        fields = [
+            {"field": ".".join(str(part) for part in item.get("loc", ())), "message": item.get("msg", "")}
+            for item in error.errors()
+        ]
+        names = ", ".join(f["field"] for f in fields[:5])
+        return error_response(422, "ValidationError", f"The request is not valid: {names}.",
+                              "Correct the named field(s); /docs shows every endpoint's schema.", fields=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        problem = "No such page or endpoint." if error.status_code == 404 else str(error.detail)
+        if _wants_html(request):
+            return error_page(request, error.status_code, problem, "")
+        return error_response(error.status_code, "HTTPError", problem, "See /docs for the API.")
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, error: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "InternalError", "Something went wrong on the server; nothing was changed "
+                              "by the failed step.", "Retry; if it persists, send the server log to an admin.")
+
+
+def create_app(settings: Settings, service_factory: ServiceFactory | None = None) -> FastAPI:
+    """Build the app: REST API under /api (schema at /docs), pages at /, assets under /static."""
+    from fastapi_offline import FastAPIOffline
+
+    from nmo.web.api import router as api_router
+    from nmo.web.pages import router as page_router
+
+    factory = service_factory or default_service_factory(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = desk_db_path(settings.home)
+        with factory() as service:
+            app.state.desk = ReviewDesk(service, UserStore(db), AuditLog(db))
+            app.state.runs = RunBoard()
+            try:
+                yield
+            finally:
+                app.state.runs.wait_all()
+
+    app = FastAPIOffline(
+        title="nmo review desk",
+        description="Review drafts, submit requests and export approved content. Authenticate with "
+        "`Authorization: Bearer <token>` (tokens come from `nmo user add NAME --role R`).",
+        version=__version__,
+        redoc_url=None,
+        swagger_ui_parameters={"validatorUrl": None},  # the validator badge would call a public server
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodyLimit)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api_router)
+    app.include_router(page_router)
+    return app
