@@ -19,6 +19,11 @@ ROLES: tuple[Role, ...] = ("planner", "writer", "proofreader", "analyst")
 StructuredMode = Literal["auto", "json_schema", "json_object", "text"]
 
 
+def brand_directory(home: Path, collection: str) -> Path:
+    """The data folder's place for one brand (one collection name)."""
+    return home / "brands" / collection
+
+
 def default_home() -> Path:
     """The per-user data folder: $XDG_DATA_HOME/nmo, else ~/.local/share/nmo."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -154,6 +159,11 @@ class Settings(BaseSettings):
     def clock(self) -> Clock:
         """The one clock every part reads today's date from (NMO_TODAY pins it)."""
         return Clock(fixed=self.today)
+
+    @property
+    def brand_path(self) -> Path:
+        """What nmo keeps of the brand (collection) whatever the embedding: its word lists."""
+        return brand_directory(self.home, self.collection)
 
     @property
     def checkpoint_path(self) -> Path:

@@ -111,8 +111,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def lexicon_folders(settings: Settings) -> list[Path]:
-    """Where lexicons live: the brand's (knowledge/lexicons) and the user's imports (home/lexicons)."""
-    return [settings.knowledge_dir / "lexicons", settings.home / "lexicons"]
+    """Where lexicons live: the brand's (stored at ingest) and the user's imports (home/lexicons)."""
+    return [settings.brand_path / "lexicons", settings.home / "lexicons"]
 
 
 def build_lexicon(paths: Sequence[Path]) -> Lexicon:

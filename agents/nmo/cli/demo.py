@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
     @app.command(help=DEMO_HELP)
     def demo(
         knowledge: Annotated[
-            Path | None, typer.Option("--knowledge", help="Knowledge folder (default: NMO_KNOWLEDGE_DIR).")
+            Path | None,
+            typer.Option("--knowledge", help="Knowledge folder (default: NMO_KNOWLEDGE_DIR, else ./knowledge, "
+                         "else the sample brand shipped with nmo)."),
         ] = None,
         platforms: Annotated[str, typer.Option("--platforms", help="Two platforms.")] = "xiaohongshu,wechat",
         brief: Annotated[
@@ -44,6 +46,11 @@ def register(app: typer.Typer) -> None:
         settings = Settings()
         if knowledge is not None:
             settings = settings.model_copy(update={"knowledge_dir": knowledge})
+        elif "knowledge_dir" not in settings.model_fields_set and not settings.knowledge_dir.is_dir():
+            from nmo.resources import sample_brand_folder
+
+            # outside a checkout (an installed wheel) the demo runs on the sample brand nmo ships
+            settings = settings.model_copy(update={"knowledge_dir": sample_brand_folder()})
         first_day = date.fromisoformat(start) if start else settings.clock.today() + timedelta(days=1)
         if not settings.knowledge_dir.is_dir():
             raise KnowledgeError(

@@ -67,6 +67,7 @@ class _RichProgress:
 
 
 def _print_report(report: IngestReport) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from nmo.cli.output import console, err_console
@@ -85,6 +86,8 @@ def _print_report(report: IngestReport) -> None:
         f"{report.seconds:.1f}",
     )
     console.print(table)
+    for lexicon in report.lexicons:
+        console.print(f"[dim]word list for the gate:[/] {escape(lexicon)}")
     for problem in report.failed:
         err_console.print(f"[bold red]failed[/] {problem.describe()}")
     for warning in report.warnings:

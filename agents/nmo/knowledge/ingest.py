@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from nmo.errors import KnowledgeError
+from nmo.knowledge.brand_lexicons import store_brand_lexicons
 from nmo.knowledge.lexical import LEXICAL_VERSION, tokenize
 from nmo.knowledge.models import ChunkRecord, FileProblem, IndexedFile, IngestReport
 from nmo.knowledge.snapshot import Snapshot, build_snapshot, save_snapshot
@@ -127,6 +128,8 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
                     f"Old vectors could not be deleted yet ({error.problem}); they are ignored by search "
                     "and will be removed by the next ingest."
                 )
+        report.lexicons, problems = store_brand_lexicons(found.lexicons, found.roots, kb.brand_directory / "lexicons")
+        report.failed.extend(problems)
     report.seconds = time.perf_counter() - started
     return report
 

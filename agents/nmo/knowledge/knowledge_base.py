@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from nmo.config import brand_directory
 from nmo.errors import KnowledgeError, UserInputError
 from nmo.knowledge.embeddings import Embedder, build_embedder
 from nmo.knowledge.ingest import IngestProgress, SilentProgress, run_ingest
@@ -62,6 +63,7 @@ class BrandKnowledgeBase:
         self.chunk_settings = chunk_settings or ChunkSettings()
         self.collection_name = collection_name(profile, embedder.name)
         self.directory = home / "kb" / self.collection_name
+        self.brand_directory = brand_directory(home, profile)
         self._chroma_path = chroma_path
         self._chroma_url = chroma_url
         self._store: VectorStore | None = None

@@ -183,6 +183,7 @@ class IngestReport(BaseModel):
     failed: list[FileProblem] = Field(default_factory=list)
     skipped: list[FileProblem] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    lexicons: list[str] = Field(default_factory=list, description="The brand word lists the gate now uses.")
     chunks_total: int = 0
     chunks_embedded: int = 0
     chunks_removed: int = 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nmo.errors import UserInputError
+from nmo.knowledge.brand_lexicons import is_lexicon_file
 from nmo.knowledge.chunking import chunk_markdown
 from nmo.knowledge.frontmatter import KIND_ALIASES, FrontMatterError, parse_front_matter
 from nmo.knowledge.models import ChunkRecord, FileProblem, IndexedFile
@@ -34,6 +35,7 @@ class Discovery:
     failed: list[FileProblem] = field(default_factory=list)
     skipped: list[FileProblem] = field(default_factory=list)
     roots: list[Path] = field(default_factory=list)
+    lexicons: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,14 @@ def discover(paths: list[Path]) -> Discovery:
         before = len(found.files)
         for file in sorted(path.rglob("*")):
             relative = file.relative_to(path).parts
-            if any(part.startswith(".") or part in IGNORED_DIRS for part in relative[:-1]):
+            if any(part.startswith(".") or part in ("__pycache__", "node_modules") for part in relative[:-1]):
                 continue
             if not file.is_file() or file.name.startswith((".", "~$")) or file.name.lower() == "readme.md":
+                continue
+            if is_lexicon_file(file):
+                found.lexicons.append(file)
+                continue
+            if any(part in IGNORED_DIRS for part in relative[:-1]):
                 continue
             if file.suffix.lower() not in SUPPORTED_SUFFIXES:
                 found.skipped.append(
@@ -114,7 +121,7 @@ def discover(paths: list[Path]) -> Discovery:
             if file not in seen:
                 seen.add(file)
                 found.files.append(_source_for(file, path))
-        if len(found.files) == before:
+        if len(found.files) == before and not found.lexicons:
             found.failed.append(
                 FileProblem(
                     path=str(given),
