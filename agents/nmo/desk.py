@@ -319,9 +319,7 @@ class ReviewDesk:
     def check_resumable(self, user: User, request_id: str) -> None:
         """Refuse, before any work starts, to resume a request that did not fail."""
         user.require("submit")
-        summary = self.request(user, request_id).request
-        if summary.status != "failed":
-            raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.")
+        self.service.check_resumable(request_id)
 
     def resume(self, user: User, request_id: str, on_progress: ProgressCallback | None = None) -> RunOutcome:
         """Continue a failed run from its last checkpoint."""

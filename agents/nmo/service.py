@@ -10,6 +10,7 @@ import fcntl
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,13 @@ from nmo.clock import Clock
 from nmo.errors import ConflictError, GateFailed, LLMError, NotFoundError, UserInputError
 from nmo.graph import WorkflowContext
 from nmo.llm import LLMCall
-from nmo.registry import DraftSummary, Registry, record_version
+from nmo.registry import DraftSummary, Registry, RequestSummary, record_version
 from nmo.schemas import DraftRecord, Plan, PlanItem, ReviewDecision
 from nmo.state import WorkflowRequest
 
 MAX_EDIT_CHARS = 100_000
+STALE_AFTER_S = 30
+INTERRUPTED = "interrupted: the process running it stopped (killed or crashed)"
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
 DecisionObserver = Callable[[DraftRecord, ReviewDecision, DraftRecord], None]
 
@@ -61,6 +64,7 @@ class WorkflowService:
         self._context_factory = context_factory
         self._context: WorkflowContext | None = None
         self.locks_dir = locks_dir
+        self.stale_after_s = STALE_AFTER_S
         self.four_eyes = four_eyes
         self.clock = clock or Clock()
         self.decision_observers: list[DecisionObserver] = []  # e.g. the audit log: (before, decision, after)
@@ -117,13 +121,39 @@ class WorkflowService:
         return self._run(request.id, {"request": request}, on_progress)
 
     def resume_request(self, request_id: str, on_progress: ProgressCallback | None = None) -> RunOutcome:
-        """Continue a request whose run failed (e.g. the LLM endpoint was down) from its last checkpoint."""
+        """Continue a request whose run failed or was killed (the process died) from its last checkpoint."""
+        summary = self.check_resumable(request_id)
+        if summary.status == "running":
+            self.registry.save_request(request_id, summary.kind, summary.requested_by, "failed", INTERRUPTED)
+        return self._run(request_id, None, on_progress)
+
+    def check_resumable(self, request_id: str) -> RequestSummary:
+        """The request, when it can be resumed: it failed, or it says running but its process is gone."""
         summary = self.registry.get_request(request_id)
         if summary is None:
             raise NotFoundError(f"No request '{request_id}'.", "See `nmo review list` for existing drafts.")
-        if summary.status != "failed":
-            raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.")
-        return self._run(request_id, None, on_progress)
+        if summary.status == "failed" or self._abandoned(summary):
+            return summary
+        if summary.status == "running":
+            raise ConflictError(f"Request {request_id} is still running.",
+                                "Wait for it to finish; a run whose process was killed can be resumed "
+                                f"{STALE_AFTER_S} s after its last step.")
+        raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.")
+
+    def _abandoned(self, summary: RequestSummary) -> bool:
+        """A 'running' request whose process is gone: a live run always holds the request's lock."""
+        if summary.status != "running":
+            return False
+        if (datetime.now() - summary.updated_at.replace(tzinfo=None)).total_seconds() < self.stale_after_s:
+            return False  # just submitted: its run may not have taken the lock yet
+        self.locks_dir.mkdir(parents=True, exist_ok=True)
+        with (self.locks_dir / f"{summary.id}.lock").open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return True
 
     def _run(
         self, request_id: str, payload: Any, on_progress: ProgressCallback | None
@@ -143,7 +173,7 @@ class WorkflowService:
                 self._end_failed(request_id, kind, by, str(error) or type(error).__name__)
                 raise
             outcome = self.sync(request_id)
-        self.registry.save_request(request_id, kind, by, outcome.status)
+            self.registry.save_request(request_id, kind, by, outcome.status)  # under the lock: see _abandoned
         return outcome
 
     def _end_failed(self, request_id: str, kind: str, by: str, error: str) -> None:
