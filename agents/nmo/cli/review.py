@@ -32,7 +32,7 @@ By = Annotated[
 Token = Annotated[
     str | None,
     typer.Option(
-        "--token", envvar="NMO_TOKEN", show_default=False,
+        "--token", envvar="NMO_TOKEN", show_default=False, metavar="TOKEN",
         help="Your desk API token (prefer the NMO_TOKEN variable: a flag stays in shell history).",
     ),
 ]
