@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
 
 from nmo.config import Role, Settings
 from nmo.prompts import PromptLibrary
@@ -84,21 +84,49 @@ def _insights(settings: Settings):  # type: ignore[no-untyped-def]
     return lambda: latest_insights(settings)
 
 
+class GraphOnDemand:
+    """The compiled workflow graph, opened (checkpointer, langgraph import) on first use.
+
+    Listing or showing drafts reads only the registry, so a CLI read should not pay for langgraph's import.
+    Single-threaded use only: the CLI, not the web app.
+    """
+
+    def __init__(self, settings: Settings, resources: ExitStack) -> None:
+        self._settings = settings
+        self._resources = resources
+        self._graph: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._graph is None:
+            from nmo.checkpoints import open_checkpointer
+            from nmo.graph import compile_graph
+
+            self._graph = compile_graph(self._resources.enter_context(open_checkpointer(self._settings)))
+        return getattr(self._graph, name)
+
+
 @contextmanager
-def open_service(settings: Settings) -> Iterator[WorkflowService]:
-    """The workflow service over the configured checkpointer; prompts are validated up front."""
+def open_service(settings: Settings, *, graph_on_demand: bool = False) -> Iterator[WorkflowService]:
+    """The workflow service over the configured checkpointer; prompts are validated up front.
+
+    graph_on_demand opens the checkpointer and graph only when a run or decision needs them (CLI reads).
+    """
     disable_telemetry()
     from nmo.audit import AuditLog
-    from nmo.checkpoints import open_checkpointer
-    from nmo.graph import compile_graph
     from nmo.registry import Registry
     from nmo.service import WorkflowService
     from nmo.users import desk_db_path
 
     prompts = PromptLibrary.load(settings.prompts_dir)
-    with open_checkpointer(settings) as saver:
+    with ExitStack() as resources:
+        graph: Any = GraphOnDemand(settings, resources)
+        if not graph_on_demand:
+            from nmo.checkpoints import open_checkpointer
+            from nmo.graph import compile_graph
+
+            graph = compile_graph(resources.enter_context(open_checkpointer(settings)))
         service = WorkflowService(
-            compile_graph(saver),
+            graph,
             Registry(settings.registry_path),
             lambda: build_context(settings, prompts),
             settings.home / "locks",

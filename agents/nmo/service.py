@@ -12,17 +12,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from nmo.clock import Clock
 from nmo.errors import ConflictError, GateFailed, LLMError, NotFoundError, UserInputError
-from nmo.graph import WorkflowContext
 from nmo.llm import LLMCall
 from nmo.registry import DraftSummary, Registry, RequestSummary, record_version
 from nmo.schemas import DraftRecord, Plan, PlanItem, ReviewDecision
 from nmo.state import WorkflowRequest
+
+if TYPE_CHECKING:
+    from nmo.graph import WorkflowContext  # the graph module imports langgraph; reads must not pay for it
 
 MAX_EDIT_CHARS = 100_000
 STALE_AFTER_S = 30
@@ -235,6 +237,10 @@ class WorkflowService:
             raise NotFoundError(f"No plan with ID '{plan_id}'.", "Run `nmo plan list` to see stored plans.")
         return plan
 
+    def list_plans(self, limit: int = 20) -> list[Plan]:
+        """Stored plans, newest first."""
+        return self.registry.list_plans(limit=limit)
+
     def find_plan_item(self, item_id: str) -> tuple[Plan, PlanItem]:
         """A plan item by its ID (plan ID + '-' + number)."""
         from nmo.planner import find_plan_item
@@ -278,7 +284,8 @@ class WorkflowService:
                 raise ConflictError(
                     f"Draft {draft_id} changed since you loaded it (version {expected_version}, "
                     f"now {record_version(current)}).",
-                    "Reload the draft and decide again.",
+                    f"Look at it again (`nmo review show {draft_id}` shows its version; the web page reloads it) "
+                    "and decide on what it says now.",
                 )
             self._validate(current, decision)
             from langgraph.types import Command

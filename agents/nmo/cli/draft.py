@@ -37,11 +37,11 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         from nmo.cli.running import run_request
+        from nmo.composition import open_service
         from nmo.config import Settings
         from nmo.errors import NotFoundError, UserInputError
         from nmo.planner import brief_from_plan_item
         from nmo.platforms import get_platform
-        from nmo.registry import Registry
         from nmo.schemas import DraftBrief
         from nmo.service import new_request_id
         from nmo.state import WorkflowRequest
@@ -53,12 +53,14 @@ def register(app: typer.Typer) -> None:
         spec = get_platform(platform) if platform else None
         settings = Settings()
         if plan_item is not None:
-            plan = Registry(settings.registry_path).get_plan(plan_item.rsplit("-", 1)[0])
-            if plan is None:
-                raise NotFoundError(
-                    f"No plan item '{plan_item}'.",
-                    "Plan item IDs look like P1a2b3c-03: run `nmo plan list`, then `nmo plan show PLAN_ID`.",
-                )
+            with open_service(settings, graph_on_demand=True) as service:
+                try:
+                    plan = service.get_plan(plan_item.rsplit("-", 1)[0])
+                except NotFoundError:
+                    raise NotFoundError(
+                        f"No plan item '{plan_item}'.",
+                        "Plan item IDs look like P1a2b3c-03: run `nmo plan list`, then `nmo plan show PLAN_ID`.",
+                    ) from None
             brief = brief_from_plan_item(plan, plan_item, variants=variants)
             if spec is not None and spec.key != brief.platform:
                 raise UserInputError(

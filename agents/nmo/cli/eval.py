@@ -114,16 +114,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export an approved draft as a golden case in evals/cases/golden/, so reviewers' decisions grow
         the suite: the gate must keep accepting it (blocking findings the reviewer overrode stay allowed)."""
+        from nmo.composition import open_service
         from nmo.config import Settings
         from nmo.errors import NotFoundError
         from nmo.evals.environment import project_root, resolve_folder
         from nmo.evals.golden import golden_from_record, write_golden
-        from nmo.registry import Registry
 
-        settings = Settings()
-        record = Registry(settings.registry_path).get_draft(draft_id)
-        if record is None:
-            raise NotFoundError(f"No draft with ID '{draft_id}'.", "Run `nmo review list --status approved`.")
+        with open_service(Settings(), graph_on_demand=True) as service:
+            try:
+                record = service.get_draft(draft_id)
+            except NotFoundError as missing:
+                raise NotFoundError(missing.problem, "Run `nmo review list --status approved`.") from None
         case = golden_from_record(record)
         folder = to or resolve_folder(Path("evals"), project_root()) / "cases" / "golden"
         path = write_golden(case, folder, overwrite=force)

@@ -85,11 +85,11 @@ def register(app: typer.Typer) -> None:
     @plan_app.command("list")
     def plan_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """List stored plans, newest first."""
+        from nmo.composition import open_service
         from nmo.config import Settings
-        from nmo.registry import Registry
 
-        settings = Settings()
-        plans = Registry(settings.registry_path).list_plans()
+        with open_service(Settings(), graph_on_demand=True) as service:
+            plans = service.list_plans()
         if as_json:
             print_json(plans)
             return
@@ -102,14 +102,11 @@ def register(app: typer.Typer) -> None:
     def plan_show(plan_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Show one stored plan; draft an item with `nmo draft --plan-item ID`."""
         from nmo.cli.views import plan_view
+        from nmo.composition import open_service
         from nmo.config import Settings
-        from nmo.errors import NotFoundError
-        from nmo.registry import Registry
 
-        settings = Settings()
-        plan = Registry(settings.registry_path).get_plan(plan_id)
-        if plan is None:
-            raise NotFoundError(f"No plan with ID '{plan_id}'.", "Run `nmo plan list` to see stored plans.")
+        with open_service(Settings(), graph_on_demand=True) as service:
+            plan = service.get_plan(plan_id)
         if as_json:
             print_json(plan)
         else:

@@ -3,23 +3,54 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nmo.cli.output import console, print_json
 
+if TYPE_CHECKING:
+    from nmo.cli.deciding import ShellDecision, ShellIdentity
+
 REVIEW_HELP = """Review drafts: every draft waits here after the gate, with its findings.
 
-  nmo review list                         the queue (pending drafts)
-  nmo review show ID                      text with findings highlighted, citations, history
+  nmo review list                         the queue (pending drafts) with each draft's version
+  nmo review show ID                      text with findings highlighted, citations, history, version
   nmo review approve ID --by NAME         approve (add --note to override open blocking findings)
   nmo review edit ID --file f.md --by NAME   replace the text; it is checked again, then approved
-  nmo review reject ID --by NAME --note "…"  send back; the writer revises and it comes back"""
+  nmo review reject ID --by NAME --note "…"  send back; the writer revises and it comes back
 
-By = Annotated[str, typer.Option("--by", help="Your name, recorded in the decision.")]
+Once `nmo user add` has created desk users, decisions need your token instead of --by:
+--token or NMO_TOKEN (reviewers and admins decide; operators cannot; nobody approves their own
+request). Someone with shell access to the data folder may act with --by NAME --local-admin "reason",
+which the audit log records. Add --expected-version N (from `review show`) so a decision lands
+only on the revision you saw."""
+
+By = Annotated[
+    str, typer.Option("--by", help="Your name, recorded in the decision (only when the desk has no users).")
+]
+Token = Annotated[
+    str | None,
+    typer.Option(
+        "--token", envvar="NMO_TOKEN", show_default=False, metavar="TOKEN",
+        help="Your desk API token (prefer the NMO_TOKEN variable: a flag stays in shell history).",
+    ),
+]
+LocalAdmin = Annotated[
+    str | None,
+    typer.Option(
+        "--local-admin", metavar="REASON",
+        help="Act as an admin without a token (shell access to the data folder); the reason goes in the audit log.",
+    ),
+]
+ExpectedVersion = Annotated[
+    int | None,
+    typer.Option(
+        "--expected-version", min=0,
+        help="The version `nmo review show` showed; the decision is refused if the draft changed since.",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the draft as JSON.")]
-
 
 def register(app: typer.Typer) -> None:
     """Add the review command group and `nmo resume`."""
@@ -35,11 +66,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The review queue: pending drafts, oldest first."""
         from nmo.cli.views import queue_table
+        from nmo.composition import open_service
         from nmo.config import Settings
-        from nmo.registry import Registry
 
-        settings = Settings()
-        rows = Registry(settings.registry_path).list_drafts(status=None if status == "all" else status)
+        with open_service(Settings(), graph_on_demand=True) as service:
+            rows = service.list_drafts(status=None if status == "all" else status)
         if as_json:
             print_json(rows)
         elif rows:
@@ -51,16 +82,18 @@ def register(app: typer.Typer) -> None:
     def review_show(draft_id: str, as_json: AsJson = False) -> None:
         """A draft with findings highlighted in place, its citations and its history."""
         from nmo.cli.views import draft_panel, review_commands
+        from nmo.composition import open_service
         from nmo.config import Settings
         from nmo.errors import NotFoundError
-        from nmo.registry import Registry
+        from nmo.registry import record_version
 
-        settings = Settings()
-        record = Registry(settings.registry_path).get_draft(draft_id)
-        if record is None:
-            raise NotFoundError(f"No draft with ID '{draft_id}'.", "Run `nmo review list --status all` for IDs.")
+        with open_service(Settings(), graph_on_demand=True) as service:
+            try:
+                record = service.get_draft(draft_id)
+            except NotFoundError as missing:
+                raise NotFoundError(missing.problem, "Run `nmo review list --status all` for IDs.") from None
         if as_json:
-            print_json(record)
+            print_json({**record.model_dump(mode="json"), "version": record_version(record)})
             return
         console.print(draft_panel(record))
         if record.status == "pending_review":
@@ -69,35 +102,52 @@ def register(app: typer.Typer) -> None:
     @review_app.command("approve")
     def review_approve(
         draft_id: str,
-        by: By,
+        by: By = "",
         note: Annotated[str, typer.Option("--note", help="Why; required to override blocking findings.")] = "",
+        token: Token = None,
+        local_admin: LocalAdmin = None,
+        expected_version: ExpectedVersion = None,
         as_json: AsJson = False,
     ) -> None:
         """Approve a pending draft."""
-        _decide(draft_id, "approve", by, note, None, as_json)
+        from nmo.cli.deciding import ShellDecision, ShellIdentity
+
+        decision = ShellDecision(action="approve", note=note, expected_version=expected_version)
+        _decide(draft_id, decision, ShellIdentity.from_options(by, token, local_admin), as_json)
 
     @review_app.command("edit")
     def review_edit(
         draft_id: str,
         file: Annotated[Path, typer.Option("--file", help="The full edited text (Markdown).")],
-        by: By,
+        by: By = "",
         note: Annotated[str, typer.Option("--note", help="What you changed.")] = "",
+        token: Token = None,
+        local_admin: LocalAdmin = None,
+        expected_version: ExpectedVersion = None,
         as_json: AsJson = False,
     ) -> None:
         """Replace a draft's text; the gate checks it again and a clean edit is approved."""
         from nmo.checks.source_text import read_text_file
+        from nmo.cli.deciding import ShellDecision, ShellIdentity
 
-        _decide(draft_id, "edit", by, note, read_text_file(file), as_json)
+        decision = ShellDecision(action="edit", note=note, text=read_text_file(file), expected_version=expected_version)
+        _decide(draft_id, decision, ShellIdentity.from_options(by, token, local_admin), as_json)
 
     @review_app.command("reject")
     def review_reject(
         draft_id: str,
-        by: By,
         note: Annotated[str, typer.Option("--note", help="What the writer must change (required).")],
+        by: By = "",
+        token: Token = None,
+        local_admin: LocalAdmin = None,
+        expected_version: ExpectedVersion = None,
         as_json: AsJson = False,
     ) -> None:
         """Send a draft back with a note; the writer revises, the gate checks, and it returns to review."""
-        _decide(draft_id, "reject", by, note, None, as_json)
+        from nmo.cli.deciding import ShellDecision, ShellIdentity
+
+        decision = ShellDecision(action="reject", note=note, expected_version=expected_version)
+        _decide(draft_id, decision, ShellIdentity.from_options(by, token, local_admin), as_json)
 
     @app.command("resume")
     def resume(request_id: str, as_json: AsJson = False) -> None:
@@ -111,18 +161,12 @@ def register(app: typer.Typer) -> None:
         print_outcome(outcome, as_json=as_json)
 
 
-def _decide(draft_id: str, action: str, by: str, note: str, text: str | None, as_json: bool) -> None:
+def _decide(draft_id: str, decision: ShellDecision, identity: ShellIdentity, as_json: bool) -> None:
+    from nmo.cli.deciding import decide_from_shell
     from nmo.cli.views import draft_panel, review_commands
-    from nmo.composition import open_service
     from nmo.config import Settings
-    from nmo.errors import UserInputError
-    from nmo.schemas import ReviewDecision
 
-    if not by.strip():
-        raise UserInputError("--by is empty.", "Pass your name: --by 王审核.")
-    decision = ReviewDecision(action=action, by=by.strip(), note=note.strip(), text=text)  # type: ignore[arg-type]
-    with open_service(Settings()) as service:
-        record = service.decide(draft_id, decision)
+    record = decide_from_shell(Settings(), draft_id, decision, identity)
     if as_json:
         print_json(record)
         return

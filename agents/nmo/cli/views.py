@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from nmo.registry import DraftSummary
+from nmo.registry import DraftSummary, record_version
 from nmo.schemas import SEVERITY_ORDER, DraftRecord, Finding, Plan
 
 SEVERITY_STYLE = {"blocking": "bold white on red", "warning": "black on yellow", "info": "black on cyan"}
@@ -71,7 +71,7 @@ def draft_panel(record: DraftRecord) -> Panel:
     parts.append(Text(f"修订：{history}" + (f"\n审核：{decisions}" if decisions else ""), style="dim"))
     counts = record.check.counts() if record.check else {}
     subtitle = " ".join(f"{SEVERITY_LABEL[k]} {v}" for k, v in counts.items())
-    title = f"{record.draft_id} · {record.platform} · {record.topic} · {record.status}"
+    title = f"{record.draft_id} · {record.platform} · {record.topic} · {record.status} · 版本 {record_version(record)}"
     return Panel(Group(*parts), title=title, subtitle=subtitle, title_align="left")
 
 
@@ -91,11 +91,12 @@ def nmo_command() -> str:
 def review_commands(record: DraftRecord) -> str:
     """The exact commands a reviewer types next for a pending draft."""
     nmo = nmo_command()
+    seen = f"--expected-version {record_version(record)}"  # the decision lands only on the text shown here
     return (
         f"  {nmo} review show {record.draft_id}\n"
-        f"  {nmo} review approve {record.draft_id} --by REVIEWER [--note \"…\"]\n"
-        f"  {nmo} review edit {record.draft_id} --file edited.md --by REVIEWER\n"
-        f"  {nmo} review reject {record.draft_id} --by REVIEWER --note \"要修改的地方\""
+        f"  {nmo} review approve {record.draft_id} --by REVIEWER {seen} [--note \"…\"]\n"
+        f"  {nmo} review edit {record.draft_id} --file edited.md --by REVIEWER {seen}\n"
+        f"  {nmo} review reject {record.draft_id} --by REVIEWER {seen} --note \"要修改的地方\""
     )
 
 
@@ -111,11 +112,11 @@ def age(since: datetime) -> str:
 def queue_table(rows: Sequence[DraftSummary]) -> Table:
     """The review queue."""
     table = Table(title="审核队列", expand=True)
-    for column in ("ID", "平台", "选题", "提交人", "状态", "阻断", "警告", "提示", "等待"):
+    for column in ("ID", "版本", "平台", "选题", "提交人", "状态", "阻断", "警告", "提示", "等待"):
         table.add_column(column, overflow="fold")
     for r in rows:
         table.add_row(
-            r.id, r.platform, r.topic, r.requested_by, r.status, str(r.blocking), str(r.warning),
+            r.id, str(r.version), r.platform, r.topic, r.requested_by, r.status, str(r.blocking), str(r.warning),
             str(r.info), age(r.created_at),
         )
     return table
