@@ -32,7 +32,7 @@ MARK_CLOSE = "\U00100000"
 OURS = re.compile("[\U000f0000-\U000ffffd\U00100000]")
 HTML_PIECES = re.compile(r"(<[^>]*>)")
 SENTINELS = re.compile("([\U000f0000-\U000ffffd\U00100000])")
-LINE_PREFIX = re.compile(r"^[ \t]*")
+HEADING_SHIFT = 2
 
 
 @cache
@@ -172,6 +172,9 @@ def draft_html(text: str, segments: Sequence[Segment]) -> Markup:
     tokens = md.parse(source, env)
     lines = _line_starts(source)
     for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            # Inside the page (h1 topic, h2 「正文」) the draft's own title and sections sit two levels down.
+            token.tag = f"h{min(6, int(token.tag[1]) + HEADING_SHIFT)}"
         if token.map is None or token.type not in ("inline", "fence", "code_block"):
             continue
         start, end = lines[token.map[0]], lines[min(token.map[1], len(lines) - 1)]
