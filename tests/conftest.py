@@ -9,8 +9,10 @@ import pytest
 PINNED_TODAY = "2026-11-26"
 
 
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """NMO_TODAY for the test and the processes it starts; a test that needs another date sets its own."""
-    monkeypatch.setenv("NMO_TODAY", PINNED_TODAY)
-    yield PINNED_TODAY
+@pytest.fixture(autouse=True, scope="session")
+def pinned_clock() -> Iterator[str]:
+    """NMO_TODAY for every test, module-scoped servers and the processes tests start; a test that needs
+    another date sets its own with monkeypatch."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NMO_TODAY", PINNED_TODAY)
+        yield PINNED_TODAY

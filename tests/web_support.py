@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,9 +25,17 @@ PASSAGE = Passage(
 
 
 class CitingWriter(EchoWriter):
-    """The echo writer, plus a cited passage and hashtags; it revises the text under review (the reviewer's)."""
+    """The echo writer, plus a cited passage and hashtags; it revises the text under review (the reviewer's).
+
+    `delay_s` makes every draft take that long, like a slow LLM.
+    """
+
+    def __init__(self, first_body: str, delay_s: float = 0.0) -> None:
+        super().__init__(first_body)
+        self.delay_s = delay_s
 
     def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
+        time.sleep(self.delay_s)
         if revision is not None:
             reviewed = revision.previous_text.split("\n\n", 1)[-1]
             revision = revision.model_copy(update={"previous": revision.previous.model_copy(update={"body": reviewed})})
@@ -35,16 +44,20 @@ class CitingWriter(EchoWriter):
         return written.model_copy(update={"content": content, "passages": [PASSAGE]})
 
 
-def fake_service_factory(settings: Settings, blocked: tuple[str, ...] = ("最好", "第一")):  # type: ignore[no-untyped-def]
-    """A factory like nmo.composition.open_service, but with deterministic fake agents."""
+def fake_service_factory(  # type: ignore[no-untyped-def]
+    settings: Settings, blocked: tuple[str, ...] = ("最好", "第一"), *, body: str = FIRST_BODY,
+    writer_delay_s: float = 0.0, knowledge: Any = None,
+):
+    """A factory like nmo.composition.open_service, but with deterministic fake agents (and, optionally,
+    a slow writer, another first draft, or a knowledge base that requests are checked against)."""
 
     @contextmanager
     def factory() -> Iterator[WorkflowService]:
         with open_checkpointer(settings) as saver:
             yield WorkflowService(
                 compile_graph(saver), Registry(settings.registry_path),
-                lambda: WorkflowContext(planner=StaticPlanner(), writer=CitingWriter(FIRST_BODY),
-                                        gate=TermGate(blocked), max_revisions=0),
+                lambda: WorkflowContext(planner=StaticPlanner(), writer=CitingWriter(body, writer_delay_s),
+                                        gate=TermGate(blocked), max_revisions=0, knowledge=knowledge),
                 settings.home / "locks", four_eyes=settings.four_eyes, clock=settings.clock,
             )
 

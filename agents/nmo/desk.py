@@ -27,7 +27,17 @@ from nmo.exports import Export, ExportFormat, export_draft
 from nmo.platforms import get_platform
 from nmo.registry import DraftSummary, RequestSummary, record_version
 from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision
-from nmo.service import MAX_EDIT_CHARS, ProgressCallback, RunOutcome, WorkflowService, new_request_id
+from nmo.service import (
+    FOUR_EYES_FIX_ZH,
+    FOUR_EYES_ZH,
+    MAX_EDIT_CHARS,
+    MOVED_FIX_ZH,
+    MOVED_ZH,
+    ProgressCallback,
+    RunOutcome,
+    WorkflowService,
+    new_request_id,
+)
 from nmo.state import WorkflowRequest
 from nmo.users import AuthenticationError, PermissionDenied, User, UserStore
 
@@ -35,8 +45,8 @@ from nmo.users import AuthenticationError, PermissionDenied, User, UserStore
 class StaleDecision(ConflictError):
     """A decision that lost a race or came from an outdated page; carries the draft as it is now."""
 
-    def __init__(self, problem: str, fix: str, current: DraftRecord) -> None:
-        super().__init__(problem, fix)
+    def __init__(self, problem: str, fix: str, current: DraftRecord, *, zh_problem: str = "", zh_fix: str = "") -> None:
+        super().__init__(problem, fix, zh_problem=zh_problem, zh_fix=zh_fix)
         self.current = current
 
 
@@ -164,7 +174,8 @@ class ReviewDesk:
         found = self.service.get_draft(draft_id).resolve(passage_id)
         if found is None:
             raise NotFoundError(
-                f"Draft {draft_id} cites no passage '{passage_id}'.", "The draft view lists the passages it cites."
+                f"Draft {draft_id} cites no passage '{passage_id}'.", "The draft view lists the passages it cites.",
+                zh_problem=f"稿件 {draft_id} 没有引用 {passage_id}。", zh_fix="稿件页列出了它引用的资料。",
             )
         return found
 
@@ -183,7 +194,8 @@ class ReviewDesk:
         user.require("read")
         summary = self.service.registry.get_request(request_id)
         if summary is None:
-            raise NotFoundError(f"No request '{request_id}'.", "The operator page lists recent requests.")
+            raise NotFoundError(f"No request '{request_id}'.", "The operator page lists recent requests.",
+                                zh_problem=f"没有编号为 {request_id} 的请求。", zh_fix="请在运营页的最近请求里选择。")
         return RequestView(request=summary, drafts=self.service.list_drafts(request_id=request_id))
 
     def plan(self, user: User, plan_id: str) -> Plan:
@@ -231,6 +243,7 @@ class ReviewDesk:
             raise PermissionDenied(
                 f"{user.name} requested draft {draft_id} and cannot also approve it (four-eyes rule).",
                 "Ask another reviewer; an admin can relax the rule with NMO_FOUR_EYES=false.",
+                zh_problem=FOUR_EYES_ZH.format(who=user.name, draft=draft_id), zh_fix=FOUR_EYES_FIX_ZH,
             )
         review = ReviewDecision(
             action=decision.action, by=user.name, note=decision.note.strip(), text=decision.text,
@@ -246,7 +259,8 @@ class ReviewDesk:
                 and last is not None and last.action == "approve" and last.by == user.name
             ):
                 return draft_view(current)
-            raise StaleDecision(error.problem, error.fix, current) from error
+            raise StaleDecision(error.problem, error.fix, current,
+                                zh_problem=error.zh_problem, zh_fix=error.zh_fix) from error
         return draft_view(after)
 
     def apply_suggestion(
@@ -265,6 +279,8 @@ class ReviewDesk:
                 f"now {record_version(record)}).",
                 "Reload the draft and decide again.",
                 record,
+                zh_problem=MOVED_ZH.format(draft=draft_id, seen=expected_version, now=record_version(record)),
+                zh_fix=MOVED_FIX_ZH,
             )
         text = apply_suggestion(record, index)
         finding = record.check.findings[index] if record.check else None
@@ -291,7 +307,8 @@ class ReviewDesk:
         if submitted.kind == "plan":
             if submitted.plan is None:
                 raise UserInputError("A plan request needs its plan parameters.", "Send `plan` with brief, "
-                                     "platforms and start.")
+                                     "platforms and start.",
+                                     zh_problem="选题计划请求缺少计划参数。", zh_fix="请填写需求、平台和开始日期。")
             plan = submitted.plan.model_copy(
                 update={"platforms": [get_platform(p).key for p in submitted.plan.platforms]}
             )
@@ -303,13 +320,6 @@ class ReviewDesk:
         for item_id in submitted.plan_items if submitted.kind == "draft" else []:
             stored_plan, _ = self.service.find_plan_item(item_id)
             briefs.append(brief_from_plan_item(stored_plan, item_id))
-        if not briefs:
-            raise UserInputError(
-                f"A {submitted.kind} request needs at least one brief.",
-                "Send `briefs` with platform and topic (or `plan_items` with plan item IDs).",
-            )
-        if submitted.kind == "adapt" and not all(b.source_text.strip() for b in briefs):
-            raise UserInputError("An adaptation needs the original piece.", "Put it in each brief's `source_text`.")
         return WorkflowRequest(id=new_request_id(), kind=submitted.kind, requested_by=user.name, briefs=briefs)
 
     def run(self, request: WorkflowRequest, on_progress: ProgressCallback | None = None) -> RunOutcome:

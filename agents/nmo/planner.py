@@ -36,18 +36,23 @@ def validate_plan_request(request: PlanRequest, today: date) -> None:
             f"The plan window starts on {request.start.isoformat()}, which is in the past (today is "
             f"{today.isoformat()}).",
             f"Pass --from {today.isoformat()} or a later date.",
+            zh_problem=f"计划的开始日期 {request.start.isoformat()} 已经过去（今天是 {today.isoformat()}）。",
+            zh_fix=f"请把开始日期改为 {today.isoformat()} 或之后。",
         )
     if not 1 <= request.days <= MAX_DAYS:
         raise UserInputError(
             f"A plan covers 1 to {MAX_DAYS} days; {request.days} were asked for.",
             f"Pass --days {MAX_DAYS} or fewer, and plan longer periods in several runs.",
+            zh_problem=f"一份选题计划覆盖 1 到 {MAX_DAYS} 天，这次填的是 {request.days} 天。",
+            zh_fix=f"请把天数改为 {MAX_DAYS} 或更少，更长的周期分几次计划。",
         )
     for platform in request.platforms:
         get_platform(platform)
     ensure_chinese(request.brief, "brief")
     for topic in request.hot_topics:
         if not topic.strip():
-            raise UserInputError("A hot topic is empty.", "Remove empty lines from the hot-topics file.")
+            raise UserInputError("A hot topic is empty.", "Remove empty lines from the hot-topics file.",
+                                 zh_problem="有一个热点话题是空的。", zh_fix="请删掉空的热点话题。")
 
 
 def load_hot_topics(path: Path) -> list[str]:

@@ -107,6 +107,8 @@ def get_platform(name: str) -> PlatformSpec:
     raise UserInputError(
         f"Unknown platform '{name}'.",
         f"Use one of: {', '.join(table)} (Chinese names such as 公众号, 小红书, 抖音 work too).",
+        zh_problem=f"没有「{name}」这个平台。",
+        zh_fix=f"请从这些平台中选择：{'、'.join(spec.name for spec in table.values())}。",
     )
 
 

@@ -43,6 +43,20 @@ class RunOutcome(BaseModel):
     usage: list[LLMCall] = Field(default_factory=list)
 
 
+FOUR_EYES_ZH = "{who} 是稿件 {draft} 的提交人，按四眼原则不能自己通过。"
+FOUR_EYES_FIX_ZH = "请另一位审核通过；你可以退回。"
+MOVED_ZH = "稿件 {draft} 在你打开后改过了（版本 {seen} → {now}）。"
+MOVED_FIX_ZH = "请刷新页面看过新内容后再决定。"
+DECIDED_ZH = {"approved": "通过", "rejected": "退回", "writing": "退回重写", "failed": "失败"}
+
+
+def _decided_zh(record: DraftRecord) -> str:
+    """Who decided a draft and how, in Chinese (「被 lee 通过」)."""
+    last = record.decisions[-1] if record.decisions else None
+    how = DECIDED_ZH.get(record.status, record.status)
+    return f"被 {last.by} {how}" if last else how
+
+
 def new_request_id() -> str:
     """A short random request ID (drafts and plans derive theirs from it)."""
     return secrets.token_hex(3)
@@ -104,15 +118,18 @@ class WorkflowService:
         if request.kind == "plan":
             if request.plan is None:
                 raise UserInputError("A plan request needs its plan parameters.",
-                                     "Give the brief, the platforms and the first day.")
+                                     "Give the brief, the platforms and the first day.",
+                                     zh_problem="选题计划请求缺少计划参数。", zh_fix="请填写需求、平台和开始日期。")
             validate_plan_request(request.plan, self.clock.today())
         elif not request.briefs:
             raise UserInputError(f"A {request.kind} request needs at least one brief.",
-                                 "Give a platform and a topic (or plan item IDs).")
+                                 "Give a platform and a topic (or plan item IDs).",
+                                 zh_problem="请求里没有要写的稿件。", zh_fix="请至少选一个平台并填写选题。")
         for brief in request.briefs:
             get_platform(brief.platform)
             if request.kind == "adapt" and not brief.source_text.strip():
-                raise UserInputError("An adaptation needs the original piece.", "Pass the file to adapt.")
+                raise UserInputError("An adaptation needs the original piece.", "Give the text to adapt.",
+                                     zh_problem="改写需要原文。", zh_fix="请把要改写的原文粘贴到「原文」里。")
         if self.context.knowledge is not None:
             require_knowledge(self.context.knowledge)
 
@@ -133,14 +150,18 @@ class WorkflowService:
         """The request, when it can be resumed: it failed, or it says running but its process is gone."""
         summary = self.registry.get_request(request_id)
         if summary is None:
-            raise NotFoundError(f"No request '{request_id}'.", "See `nmo review list` for existing drafts.")
+            raise NotFoundError(f"No request '{request_id}'.", "See `nmo review list` for existing drafts.",
+                                zh_problem=f"没有编号为 {request_id} 的请求。", zh_fix="请在运营页的最近请求里选择。")
         if summary.status == "failed" or self._abandoned(summary):
             return summary
         if summary.status == "running":
             raise ConflictError(f"Request {request_id} is still running.",
                                 "Wait for it to finish; a run whose process was killed can be resumed "
-                                f"{STALE_AFTER_S} s after its last step.")
-        raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.")
+                                f"{self.stale_after_s} s after its last step.",
+                                zh_problem=f"请求 {request_id} 仍在运行。",
+                                zh_fix="请等它结束；运行它的进程中断后，稍等片刻即可继续。")
+        raise ConflictError(f"Request {request_id} is {summary.status}, not failed.", "Nothing to resume.",
+                            zh_problem=f"请求 {request_id} 没有失败，不需要继续。", zh_fix="刷新页面查看它的状态。")
 
     def _abandoned(self, summary: RequestSummary) -> bool:
         """A 'running' request whose process is gone: a live run always holds the request's lock."""
@@ -170,6 +191,7 @@ class WorkflowService:
             except LLMError as error:
                 self._end_failed(request_id, kind, by, str(error))
                 error.fix = (error.fix + f" Then run `nmo resume {request_id}` to continue where it stopped.")
+                error.zh_fix = f"{error.in_chinese()[1]}模型服务恢复后，可从中断处继续这个请求（{request_id}）。"
                 raise
             except (Exception, KeyboardInterrupt) as error:  # whatever stopped the run, the request ends failed
                 self._end_failed(request_id, kind, by, str(error) or type(error).__name__)
@@ -226,7 +248,8 @@ class WorkflowService:
         record = self.registry.get_draft(draft_id)
         if record is None:
             raise NotFoundError(
-                f"No draft with ID '{draft_id}'.", "Run `nmo review list` to see the IDs of existing drafts."
+                f"No draft with ID '{draft_id}'.", "Run `nmo review list` to see the IDs of existing drafts.",
+                zh_problem=f"没有编号为 {draft_id} 的稿件。", zh_fix="请回到审核队列选择稿件。",
             )
         return record
 
@@ -234,7 +257,9 @@ class WorkflowService:
         """A stored plan."""
         plan = self.registry.get_plan(plan_id)
         if plan is None:
-            raise NotFoundError(f"No plan with ID '{plan_id}'.", "Run `nmo plan list` to see stored plans.")
+            raise NotFoundError(f"No plan with ID '{plan_id}'.", "Run `nmo plan list` to see stored plans.",
+                                zh_problem=f"没有编号为 {plan_id} 的选题计划。",
+                                zh_fix="请在运营页的最近请求里打开计划。")
         return plan
 
     def list_plans(self, limit: int = 20) -> list[Plan]:
@@ -279,6 +304,8 @@ class WorkflowService:
                 raise ConflictError(
                     f"Draft {draft_id} is {current.status}{who}; it is not waiting for review.",
                     "Run `nmo review show " + draft_id + "` to see its current state.",
+                    zh_problem=f"稿件 {draft_id} 已经{_decided_zh(current)}，不在等待审核。",
+                    zh_fix="请刷新页面查看当前状态。",
                 )
             if expected_version is not None and record_version(current) != expected_version:
                 raise ConflictError(
@@ -286,6 +313,8 @@ class WorkflowService:
                     f"now {record_version(current)}).",
                     f"Look at it again (`nmo review show {draft_id}` shows its version; the web page reloads it) "
                     "and decide on what it says now.",
+                    zh_problem=MOVED_ZH.format(draft=draft_id, seen=expected_version, now=record_version(current)),
+                    zh_fix=MOVED_FIX_ZH,
                 )
             self._validate(current, decision)
             from langgraph.types import Command
@@ -304,24 +333,31 @@ class WorkflowService:
             raise ConflictError(
                 f"Draft {record.draft_id} is already {record.status}{who}.",
                 f"Nothing to do; `nmo review show {record.draft_id}` shows it.",
+                zh_problem=f"稿件 {record.draft_id} 已经{_decided_zh(record)}。",
+                zh_fix="无需再处理；刷新页面可看当前状态。",
             )
         if self.four_eyes and decision.action in ("approve", "edit") and decision.by == record.requested_by:
             raise ConflictError(
                 f"{decision.by} requested draft {record.draft_id} and cannot also approve it (four-eyes rule).",
                 "Ask another reviewer, or an admin can set NMO_FOUR_EYES=false.",
+                zh_problem=FOUR_EYES_ZH.format(who=decision.by, draft=record.draft_id), zh_fix=FOUR_EYES_FIX_ZH,
             )
         if decision.action == "reject" and not decision.note.strip():
             raise UserInputError(
-                "A rejection needs a note telling the writer what to change.", 'Add --note "…".'
+                "A rejection needs a note telling the writer what to change.", 'Add --note "…".',
+                zh_problem="退回需要写明修改意见。", zh_fix="请在备注里告诉写作者要改什么。",
             )
         if decision.action == "edit":
             text = (decision.text or "").strip()
             if not text:
-                raise UserInputError("The edited text is empty.", "Pass a file with the full edited draft.")
+                raise UserInputError("The edited text is empty.", "Pass a file with the full edited draft.",
+                                     zh_problem="修改后的正文是空的。", zh_fix="请填入完整的修改稿。")
             if len(text) > MAX_EDIT_CHARS:
                 raise UserInputError(
                     f"The edited text has {len(text):,} characters; the limit is {MAX_EDIT_CHARS:,}.",
                     "Check that you passed the right file.",
+                    zh_problem=f"修改稿有 {len(text):,} 字，超过了 {MAX_EDIT_CHARS:,} 字的上限。",
+                    zh_fix="请确认填入的是这篇稿件。",
                 )
         if decision.action == "approve" and record.check and not record.check.passed and not decision.note:
             blocking = record.check.counts()["blocking"]
@@ -329,4 +365,6 @@ class WorkflowService:
                 f"Draft {record.draft_id} still has {blocking} blocking finding(s).",
                 "Fix them with `nmo review edit`, send it back with `nmo review reject`, or approve with "
                 '--note "why this is acceptable" to record an override.',
+                zh_problem=f"稿件 {record.draft_id} 还有 {blocking} 个阻断问题。",
+                zh_fix="请先修改或退回；确需放行时，在备注里写明理由再按通过，会记录为例外放行。",
             )

@@ -36,12 +36,16 @@ class AuthenticationError(NmoError):
     """No token, or a token that belongs to nobody."""
 
     http_status = 401
+    zh_summary = "没有登录，或令牌无效。"
+    zh_advice = "请重新登录；没有令牌时请管理员生成一个。"
 
 
 class PermissionDenied(NmoError):
     """The user's role does not allow the action, or the four-eyes rule forbids it."""
 
     http_status = 403
+    zh_summary = "你的角色不能做这个操作。"
+    zh_advice = "请让有权限的同事来做，或请管理员调整你的角色。"
 
 
 SCHEMA = """

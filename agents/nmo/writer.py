@@ -40,6 +40,8 @@ def require_knowledge(kb: KnowledgeBase) -> None:
             "The knowledge base is empty, so there is nothing to ground plans and drafts in.",
             "Ingest the brand's files first: `nmo kb ingest knowledge/` (a folder with brand/, content/ "
             "and competitors/), then run the command again.",
+            zh_problem="品牌资料库是空的，选题和稿件没有可依据的资料。",
+            zh_fix="请管理员先导入品牌资料（nmo kb ingest 文件夹），再重新提交。",
         )
 
 

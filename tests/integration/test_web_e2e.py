@@ -49,8 +49,9 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
-def login(browser: Any, base_url: str, token: str) -> Any:
-    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1360, "height": 900})
+def login(browser: Any, base_url: str, token: str, viewport: tuple[int, int] = (1360, 900)) -> Any:
+    context = browser.new_context(accept_downloads=True, locale="zh-CN",
+                                  viewport={"width": viewport[0], "height": viewport[1]})
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto(f"{base_url}/review")
@@ -213,4 +214,105 @@ def test_admin_reads_the_audit_log(browser: Any, desk: tuple[str, dict[str, str]
     assert any("wang" in r and "修改" in r for r in rows)
     assert "完整" in page.inner_text("main")
     page.screenshot(path=str(SCREENSHOTS / "9-admin-audit.png"), full_page=True)
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def slow_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A desk whose writer takes 1.5 s per draft, like a slow LLM."""
+    settings = Settings(home=tmp_path_factory.mktemp("slow") / "home", backend="offline")
+    tokens = add_users(settings)
+    with running_server(create_app(settings, fake_service_factory(settings, writer_delay_s=1.5))) as base_url:
+        yield base_url, tokens
+
+
+def test_a_slow_run_shows_progress_at_once_and_a_double_click_submits_once(
+    browser: Any, slow_desk: tuple[str, dict[str, str]]
+) -> None:
+    base_url, tokens = slow_desk
+    page = login(browser, base_url, tokens["ops"])
+    page.goto(f"{base_url}/operate")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and "/api/requests" in r.url else None)
+    page.fill("#topic", "冷泡茶怎么泡才不苦")
+    disabled = page.evaluate("() => { const b = document.getElementById('submit'); b.click(); b.click(); "
+                             "return b.disabled; }")
+    assert disabled  # pressed twice in the same instant: the second press finds the button disabled
+    page.wait_for_selector("#progress li.queued")
+    assert "已提交" in page.inner_text("#progress") and page.locator("#progress li.done").count() == 0
+    page.wait_for_selector("#progress li:has-text('已接收请求')")
+    assert page.locator("#progress li.done").count() == 0  # node-by-node progress while the writer still works
+    page.wait_for_selector("#progress li.done", timeout=30_000)
+    assert page.is_enabled("#submit") and len(posts) == 1
+    import httpx
+
+    listed = httpx.get(f"{base_url}/api/requests", headers={"Authorization": f"Bearer {tokens['ops']}"}).json()
+    assert len(listed) == 1
+    page.screenshot(path=str(SCREENSHOTS / "10-slow-run-progress.png"), full_page=True)
+    page.context.close()
+
+
+def test_a_refused_submission_is_explained_in_chinese_and_can_be_corrected(
+    browser: Any, slow_desk: tuple[str, dict[str, str]]
+) -> None:
+    base_url, tokens = slow_desk
+    page = login(browser, base_url, tokens["ops"])
+    page.goto(f"{base_url}/operate")
+    page.check("input[name=kind][value=plan]")
+    page.fill("#brief", "双12冷泡茶")
+    today = page.input_value("#start")  # the form starts on the server's today
+    page.fill("#start", "2026-01-01")
+    page.click("#submit")
+    page.wait_for_selector("#submit-error:not([hidden])")
+    message = page.inner_text("#submit-error")
+    assert "已经过去" in message and f"改为 {today}" in message
+    assert "--from" not in message and "Pass" not in message
+    assert page.is_enabled("#submit")  # re-enabled after the error, so the operator can fix and resend
+    page.context.close()
+
+
+def test_queue_operator_and_plan_pages_are_readable_on_a_phone(
+    browser: Any, desk: tuple[str, dict[str, str]]
+) -> None:
+    import httpx
+
+    base_url, tokens = desk
+    headers = {"Authorization": f"Bearer {tokens['ops']}"}
+    drafted = {"kind": "draft", "briefs": [{"platform": "douyin", "topic": "上班族的冷泡茶：三步做出不苦不涩的一整瓶"}]}
+    draft_id = httpx.post(f"{base_url}/api/requests?wait=true", json=drafted, headers=headers, timeout=60).json()[
+        "drafts"][0]["draft_id"]
+    page = login(browser, base_url, tokens["ops"], viewport=(390, 844))
+    page.goto(f"{base_url}/operate")
+    start = page.input_value("#start")  # the server's today
+    plan = {"kind": "plan", "plan": {"brief": "双12冷泡茶", "platforms": ["xiaohongshu"], "start": start}}
+    plan_id = httpx.post(f"{base_url}/api/requests?wait=true", json=plan, headers=headers, timeout=60).json()[
+        "plan"]["id"]
+    # Every piece of text in a table cell: how many lines it takes. Short labels (抖音, 提交人, 刚刚) must
+    # keep to one line, longer text must get at least 6 characters a line (a squeezed CJK column gets 1-3).
+    squeezed = """() => {
+      const found = [];
+      for (const cell of document.querySelectorAll('table td, table th')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const chars = node.textContent.replace(/\\s/g, '').length;
+          if (!chars) continue;
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+          if (lines > 1 && chars / lines < Math.min(chars, 6)) found.push(`${node.textContent.trim()} (${lines})`);
+        }
+      }
+      return found;
+    }"""
+    pages = (("/review", "queue"), ("/operate", "operate"), (f"/plans/{plan_id}", "plan"), (f"/review/{draft_id}", ""))
+    for path, name in pages:
+        page.goto(base_url + path)
+        assert page.locator("table td").count() > 0 or not name, path
+        page.screenshot(path=str(SCREENSHOTS / f"11-phone-{name or 'draft'}.png"), full_page=True)
+        assert page.evaluate(squeezed) == [], path  # no column squeezed to a few characters per line
+        # the page itself does not scroll sideways: wide tables scroll inside their card
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        # cards stack in one column instead of two half-width ones
+        assert all(box["width"] > 300 for box in page.eval_on_selector_all(
+            "main .card", "cards => cards.map((c) => c.getBoundingClientRect().toJSON())")), path
     page.context.close()

@@ -93,13 +93,28 @@ class BodyLimit:
         response = error_response(
             413, "PayloadTooLarge", f"The request body is larger than {self.limit // 1_000_000} MB.",
             "Send less: an edited draft is limited to 100,000 characters.",
+            zh_problem=f"提交的内容超过了 {self.limit // 1_000_000} MB。", zh_fix="请精简：一篇修改稿最多 100,000 字。",
         )
         await response(scope, receive, send)
 
 
-def error_response(status: int, kind: str, problem: str, fix: str = "", **extra: Any) -> JSONResponse:
-    """The one error shape every API answer uses: {"error": {type, problem, fix, …}}."""
-    return JSONResponse({"error": {"type": kind, "problem": problem, "fix": fix, **extra}}, status_code=status)
+def error_response(
+    status: int, kind: str, problem: str, fix: str = "", *, zh_problem: str, zh_fix: str,
+    beside: dict[str, Any] | None = None, **extra: Any,
+) -> JSONResponse:
+    """The one error shape every API answer uses: {"error": {type, problem, fix, zh_problem, zh_fix, …}, …beside}.
+
+    problem/fix are English (scripts, logs); zh_problem/zh_fix are what the Chinese pages show.
+    """
+    body = {"type": kind, "problem": problem, "fix": fix, "zh_problem": zh_problem, "zh_fix": zh_fix, **extra}
+    return JSONResponse({"error": body, **(beside or {})}, status_code=status)
+
+
+def nmo_error_response(error: NmoError, kind: str = "", beside: dict[str, Any] | None = None) -> JSONResponse:
+    """An NmoError in the API's error shape, with its Chinese problem and fix."""
+    zh_problem, zh_fix = error.in_chinese()
+    return error_response(error.http_status, kind or type(error).__name__, error.problem, error.fix,
+                          zh_problem=zh_problem, zh_fix=zh_fix, beside=beside)
 
 
 def _wants_html(request: Request) -> bool:
@@ -113,15 +128,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NmoError)
     async def nmo_error(request: Request, error: NmoError) -> Response:
         if _wants_html(request):
-            return error_page(request, error.http_status, error.problem, error.fix)
-        response = error_response(error.http_status, type(error).__name__, error.problem, error.fix)
+            return error_page(request, error.http_status, *error.in_chinese())
         if isinstance(error, StaleDecision):
-            current = draft_view(error.current).model_dump(mode="json")
-            response = JSONResponse(
-                {"error": {"type": "Conflict", "problem": error.problem, "fix": error.fix}, "current": current},
-                status_code=409,
-            )
-        return response
+            return nmo_error_response(error, "Conflict", {"current": draft_view(error.current).model_dump(mode="json")})
+        return nmo_error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
@@ -131,20 +141,26 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         names = ", ".join(f["field"] for f in fields[:5])
         return error_response(422, "ValidationError", f"The request is not valid: {names}.",
-                              "Correct the named field(s); /docs shows every endpoint's schema.", fields=fields)
+                              "Correct the named field(s); /docs shows every endpoint's schema.",
+                              zh_problem=f"提交的内容不完整或格式不对（{names}）。",
+                              zh_fix="请按提示补全或改正后重新提交。", fields=fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         problem = "No such page or endpoint." if error.status_code == 404 else str(error.detail)
+        zh_problem = "没有这个页面。" if error.status_code == 404 else f"请求没有完成（{error.detail}）。"
         if _wants_html(request):
-            return error_page(request, error.status_code, problem, "")
-        return error_response(error.status_code, "HTTPError", problem, "See /docs for the API.")
+            return error_page(request, error.status_code, zh_problem, "请从首页重新进入。")
+        return error_response(error.status_code, "HTTPError", problem, "See /docs for the API.",
+                              zh_problem=zh_problem, zh_fix="请从首页重新进入。")
 
     @app.exception_handler(Exception)
     async def crash(request: Request, error: Exception) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "InternalError", "Something went wrong on the server; nothing was changed "
-                              "by the failed step.", "Retry; if it persists, send the server log to an admin.")
+                              "by the failed step.", "Retry; if it persists, send the server log to an admin.",
+                              zh_problem="服务器出了问题；出错的这一步没有改动任何内容。",
+                              zh_fix="请重试；一直出错时请把服务器日志交给管理员。")
 
 
 def create_app(settings: Settings, service_factory: ServiceFactory | None = None) -> FastAPI:

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from nmo.platforms import platform_table
 from nmo.users import User
 from nmo.web.auth import Desk, optional_user
+from nmo.web.draft_html import draft_html
 from nmo.web.runs import platform_name
 
 router = APIRouter(include_in_schema=False)
@@ -98,6 +99,7 @@ def draft_page(draft_id: str, request: Request, user: MaybeUser, desk: Desk) -> 
     own = desk.four_eyes and view.draft.requested_by == user.name
     return render(
         request, "draft.html", user, view=view, draft=view.draft, diff=diff, own=own,
+        body_html=draft_html(view.draft.text, view.segments),
         can_review=user.can("review"), next_id=desk.next_pending(user, draft_id),
     )
 

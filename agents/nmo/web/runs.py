@@ -105,8 +105,9 @@ def standing_event(view: RequestView) -> dict[str, Any]:
 
 
 def error_event(error: NmoError) -> dict[str, Any]:
-    """The closing event of a run that failed, with what to do next."""
-    return {"type": "error", "problem": error.problem, "fix": error.fix}
+    """The closing event of a run that failed, with what to do next (in English and Chinese)."""
+    zh_problem, zh_fix = error.in_chinese()
+    return {"type": "error", "problem": error.problem, "fix": error.fix, "zh_problem": zh_problem, "zh_fix": zh_fix}
 
 
 class RunBoard:
@@ -136,7 +137,9 @@ class RunBoard:
             except Exception as error:  # the thread boundary: log it, never leave a stream hanging
                 logger.exception("run %s failed", request_id)
                 run.finish(error_event(NmoError(f"The run stopped unexpectedly: {type(error).__name__}.",
-                                                "See the server log, then resume the request.")))
+                                                "See the server log, then resume the request.",
+                                                zh_problem="运行意外中止。",
+                                                zh_fix="请管理员查看服务器日志，之后可以继续这个请求。")))
 
         thread = threading.Thread(target=target, name=f"nmo-run-{request_id}", daemon=True)
         with self._lock:

@@ -12,19 +12,22 @@ const nmo = {
     try {
       response = await fetch(path, options);
     } catch (err) {
-      return { ok: false, status: 0, data: { error: { problem: "无法连接服务器。", fix: "检查 nmo serve 是否在运行。" } } };
+      return { ok: false, status: 0, data: { error: { zh_problem: "无法连接服务器。", zh_fix: "请检查网络，或请管理员确认审核台服务在运行。" } } };
     }
     let data = null;
     try { data = await response.json(); } catch (err) { data = null; }
     return { ok: response.ok, status: response.status, data };
   },
 
+  // The pages speak Chinese: the API's zh_problem / zh_fix (problem / fix are English, for scripts).
   errorText(result) {
     const error = (result.data && result.data.error) || {};
-    const parts = [error.problem || `请求失败（HTTP ${result.status}）。`];
-    if (error.fix) parts.push(error.fix);
+    const parts = [error.zh_problem || `请求没有完成（HTTP ${result.status}）。`];
+    if (error.zh_fix) parts.push(error.zh_fix);
     return parts.join(" ");
   },
+
+  statusNames: { pending_review: "待审核", approved: "已通过", rejected: "已退回", failed: "失败", writing: "写作中", done: "已完成", running: "运行中" },
 
   show(element, text) {
     element.textContent = text;

@@ -38,10 +38,9 @@
     let message = nmo.errorText(result);
     if (result.status === 409) {
       const current = result.data && result.data.current;
-      message = `冲突：${message}` + (current ? ` 当前状态：${current.draft.status}，版本 ${current.version}。` : "");
-      message += " 刷新页面查看最新内容。";
+      const status = current ? nmo.statusNames[current.draft.status] || current.draft.status : "";
+      message = `冲突：${message}` + (current ? ` 当前状态：${status}，版本 ${current.version}。` : "");
     } else if (result.status === 422 && result.data && result.data.error && result.data.error.type === "GateFailed") {
-      message = `还有阻断问题：${message} 在“备注”里写明理由后再按通过，即记录为例外放行。`;
       if (note) note.focus();
     }
     if (errorBox) nmo.show(errorBox, message); else nmo.toast(message);

@@ -6,7 +6,8 @@
   const progress = document.getElementById("progress");
   const results = document.getElementById("results");
   const runId = document.getElementById("run-id");
-  const statusNames = { pending_review: "待审核", approved: "已通过", rejected: "已退回", failed: "失败", writing: "写作中", done: "已完成", running: "运行中" };
+  const statusNames = nmo.statusNames;
+  const fieldNames = { topic: "选题", angle: "角度", source_text: "原文", brief: "需求", platforms: "平台", platform: "平台", start: "开始日期", days: "天数", draft_first: "直接写前几条", briefs: "平台和选题" };
 
   const line = (label, detail, cls) => {
     const li = document.createElement("li");
@@ -45,16 +46,22 @@
     results.append(list);
   };
 
-  const follow = (requestId) => {
+  // started() runs once, at the run's first event (or its end): the operator page then lets a new request go.
+  const follow = (requestId, started = () => {}) => {
     progress.replaceChildren();
     results.replaceChildren();
     runId.textContent = requestId;
+    line("已提交", "正在排队/运行…", "queued");
     const source = new EventSource(`/api/requests/${encodeURIComponent(requestId)}/events`);
+    let begun = false;
+    const begin = () => { if (!begun) { begun = true; started(); } };
     source.addEventListener("node", (event) => {
+      begin();
       const e = JSON.parse(event.data);
       line(e.branch ? `稿件${e.branch} · ${e.label}` : e.label, e.detail);
     });
     source.addEventListener("done", (event) => {
+      begin();
       const e = JSON.parse(event.data);
       line("完成", statusNames[e.status] || e.status, "done");
       showDrafts(e.drafts, e.status);
@@ -68,9 +75,12 @@
       source.close();
     });
     source.addEventListener("error", (event) => {
+      begin();
       if (event.data) {
         const e = JSON.parse(event.data);
-        line("出错", `${e.problem} ${e.fix}`, "error");
+        line("出错", `${e.zh_problem} ${e.zh_fix}`, "error");
+      } else {
+        line("进度中断", "与服务器的连接断开了；刷新页面可查看这个请求的结果。", "error");
       }
       source.close();
     });
@@ -83,8 +93,18 @@
     form.querySelectorAll("input[name=kind]").forEach((r) => r.addEventListener("change", sync));
     sync();
 
+    const submitButton = document.getElementById("submit");
+    let inFlight = false;
+    const setBusy = (busy) => {
+      inFlight = busy;
+      submitButton.disabled = busy;
+      submitButton.textContent = busy ? "提交中…" : "提交";
+    };
+
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (inFlight) return;  // a second click or Enter while the first submission is on its way
+      setBusy(true);
       const error = document.getElementById("submit-error");
       nmo.show(error, "");
       progress.replaceChildren();
@@ -103,10 +123,12 @@
       const result = await nmo.api("POST", "/api/requests", body);
       if (!result.ok) {
         const fields = (result.data && result.data.error && result.data.error.fields) || [];
-        nmo.show(error, nmo.errorText(result) + fields.map((f) => ` [${f.field}: ${f.message}]`).join(""));
+        const named = fields.map((f) => fieldNames[f.field.split(".").filter((p) => !/^\d+$/.test(p)).pop()]).filter(Boolean);
+        nmo.show(error, fields.length ? `请检查：${[...new Set(named)].join("、") || "填写的内容"}。` : nmo.errorText(result));
+        setBusy(false);
         return;
       }
-      follow(result.data.request_id);
+      follow(result.data.request_id, () => setBusy(false));
     });
   }
 
