@@ -96,6 +96,10 @@ class DraftView(BaseModel):
     version: int
     segments: list[Segment]
     findings: list[FindingView]
+    whole_draft: list[FindingView] = Field(
+        default_factory=list,
+        description="整篇: findings about the whole draft (a missing part, the length), shown above the text.",
+    )
     cited: list[CitedPassage]
     exportable: bool
 
@@ -116,11 +120,15 @@ def draft_view(record: DraftRecord) -> DraftView:
         for number, passage in enumerate((record.resolve(c) for c in citations), start=1)
         if passage is not None
     ] or [CitedPassage(number=None, passage=p) for p in record.passages]
+    views = [FindingView(index=i, finding=f, replacement=replacement_for(f)) for i, f in enumerate(findings)]
+    # A finding with no text to point at is listed as 整篇 rather than marked as an empty highlight.
+    marked = [f.model_copy(update={"start": 0, "end": 0}) if f.whole_draft else f for f in findings]
     return DraftView(
         draft=record,
         version=record_version(record),
-        segments=mark_citations(highlight_segments(record.text, findings)),
-        findings=[FindingView(index=i, finding=f, replacement=replacement_for(f)) for i, f in enumerate(findings)],
+        segments=mark_citations(highlight_segments(record.text, marked)),
+        findings=views,
+        whole_draft=[view for view in views if view.finding.whole_draft],
         cited=cited,
         exportable=record.status == "approved",
     )

@@ -1,12 +1,15 @@
-"""Exports of approved drafts: WeChat-ready HTML with inline styles, Markdown, and plain text with hashtags.
+"""Exports of approved drafts: WeChat-ready HTML and draft-API JSON, Markdown, and plain text with hashtags.
 
 Drafts are stored as Markdown. The WeChat editor drops <style> blocks, classes and scripts, so the HTML
 export styles every element inline and escapes all text; hashtags are rewritten in the platform's syntax.
+公众号 takes the title and the digest (摘要) as fields of their own, so the WeChat exports carry them apart
+from the article body. Every export is the approved text and nothing else: no part the reviewer did not see.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Literal
 
@@ -14,11 +17,11 @@ from pydantic import BaseModel
 
 from nmo.errors import ConflictError, UserInputError
 from nmo.platforms import PlatformSpec, get_platform
-from nmo.render import strip_citation_markers
+from nmo.render import DIGEST_PREFIX, TITLE_PREFIX, strip_citation_markers
 from nmo.schemas import DraftRecord
 
-ExportFormat = Literal["wechat", "markdown", "text"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("wechat", "markdown", "text")
+ExportFormat = Literal["wechat", "wechat_api", "markdown", "text"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("wechat", "wechat_api", "markdown", "text")
 
 FONT = "-apple-system,BlinkMacSystemFont,'PingFang SC','Hiragino Sans GB','Microsoft YaHei',sans-serif"
 STYLES = {
@@ -39,6 +42,9 @@ STYLES = {
     "td": "border:1px solid #dcdcdc;padding:6px 8px;vertical-align:top;",
     "th": "border:1px solid #dcdcdc;padding:6px 8px;background:#f3f5f4;font-weight:bold;text-align:left;",
     "strong": "font-weight:bold;color:#2b6e50;",
+    "fields": f"font-family:{FONT};font-size:14px;line-height:1.6;color:#555;margin:0 0 24px;padding:10px 14px;"
+    "border:1px dashed #c8c8c8;",
+    "field": "margin:0 0 6px;",
 }
 HASHTAG_LINE = re.compile(r"^\s*(#[^#\s]+#?\s*)+$")
 TAG_LINE_PREFIX = "标签："
@@ -54,6 +60,14 @@ class Export(BaseModel):
     body: str
 
 
+class WechatArticle(BaseModel):
+    """A 公众号 article as the platform takes it: title, digest (摘要) and content are separate fields."""
+
+    title: str
+    digest: str
+    content: str
+
+
 def export_draft(record: DraftRecord, fmt: ExportFormat) -> Export:
     """Export an approved draft in one format; other drafts are refused (they may still change)."""
     if record.status != "approved":
@@ -64,6 +78,9 @@ def export_draft(record: DraftRecord, fmt: ExportFormat) -> Export:
     if fmt == "wechat":
         return Export(filename=f"{record.draft_id}.html", media_type="text/html; charset=utf-8",
                       body=wechat_html(record))
+    if fmt == "wechat_api":
+        return Export(filename=f"{record.draft_id}.wechat.json", media_type="application/json; charset=utf-8",
+                      body=wechat_api_json(record))
     if fmt == "markdown":
         return Export(filename=f"{record.draft_id}.md", media_type="text/markdown; charset=utf-8",
                       body=markdown(record))
@@ -86,8 +103,9 @@ def publishable(record: DraftRecord) -> tuple[str, list[str]]:
 
     Review-only parts go: `[^n]` citation markers, the 「引用」 list and the A/B variants section; hashtag
     lines are taken out wherever they are, so the export can write them once, in the platform's syntax.
+    Topics come from the text only: ones the reviewer deleted are not added back from the writer's draft.
     """
-    tags: list[str] = list(record.content.hashtags) if record.content else []
+    tags: list[str] = []
     kept: list[str] = []
     skipping = False
     for line in strip_citation_markers(record.text).splitlines():
@@ -128,10 +146,20 @@ def _with_tags(record: DraftRecord, body: str, tags: list[str]) -> str:
 # ---- Markdown and plain text ---------------------------------------------------------------------
 
 
+_QUOTE_MARKERS = re.compile(r"^(\s*(?:>\s?)*)(.*)$")
+
+
+def _neutralise_html(line: str) -> str:
+    """Escape angle brackets so no raw HTML survives, keeping the `>` markers that make a blockquote."""
+    match = _QUOTE_MARKERS.match(line)
+    markers, rest = (match.group(1), match.group(2)) if match else ("", line)
+    return markers + rest.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def markdown(record: DraftRecord) -> str:
     """The approved Markdown with raw HTML neutralised and hashtags in the platform's syntax."""
     body, tags = publishable(record)
-    return _with_tags(record, body.replace("<", "&lt;").replace(">", "&gt;"), tags)
+    return _with_tags(record, "\n".join(_neutralise_html(line) for line in body.splitlines()), tags)
 
 
 INLINE_MARKS = re.compile(r"(\*\*|__|`)")
@@ -178,9 +206,74 @@ def _table(rows: list[str]) -> str:
     return _tag("table", out)
 
 
-def wechat_html(record: DraftRecord) -> str:
-    """A self-contained HTML fragment for the 公众号 editor: one <section>, every element styled inline."""
+def wechat_parts(record: DraftRecord) -> tuple[str, str, str]:
+    """The approved text split as 公众号 takes it: title, digest (摘要) and the article body (Markdown).
+
+    The title is the text's first line when that is a `# ` heading and the digest its `> 摘要：` line;
+    a text without them (e.g. a reviewer deleted the digest) has none.
+    """
     body, _ = publishable(record)
+    lines = body.splitlines()
+    title = ""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].startswith(TITLE_PREFIX):
+        title = lines.pop(first).removeprefix(TITLE_PREFIX).strip()
+    digest_at = next((i for i, line in enumerate(lines) if line.strip().startswith(DIGEST_PREFIX)), None)
+    digest = lines.pop(digest_at).strip().removeprefix(DIGEST_PREFIX).strip() if digest_at is not None else ""
+    return title, digest, re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def wechat_api_json(record: DraftRecord) -> str:
+    """The article as the 公众号 draft API (draft/add) takes it: `{"articles": [{title, digest, content}]}`.
+
+    The API's limits are stricter than the editor's; an article over them is refused here with what to
+    change, rather than cut (an export is the approved text, whole).
+    """
+    title, digest, body = wechat_parts(record)
+    if not title:
+        raise UserInputError(
+            f"Draft {record.draft_id} has no title line, and the 公众号 draft API needs a title.",
+            "Start the text with `# 标题` in review, or export `wechat` (HTML) and type the title in the editor.",
+        )
+    article = WechatArticle(title=title, digest=digest, content=_article_html(body))
+    spec = _spec(record)
+    for field, value in (("title", title), ("digest", digest), ("content", article.content)):
+        limit = spec.limit(f"api_{field}") if spec else None
+        if limit is not None and len(value) > limit:
+            raise UserInputError(
+                f"Draft {record.draft_id}: the {field} is {len(value)} characters; the 公众号 draft API takes "
+                f"at most {limit}.",
+                f"Shorten the {field} in review (edit, then approve again), or export `wechat` (HTML) for the web "
+                "editor, whose limits are looser.",
+            )
+    return json.dumps({"articles": [article.model_dump()]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def wechat_html(record: DraftRecord) -> str:
+    """A page for the 公众号 editor: the title and digest as fields of their own, then the article.
+
+    Only the <section> is the article body to paste; the title and 摘要 above it go into the editor's own
+    fields (and sit in <title> and <meta name="description">), so the digest never lands in the body.
+    """
+    title, digest, body = wechat_parts(record)
+    fields = (
+        f'<header id="wechat-fields" data-part="fields" style="{STYLES["fields"]}">'
+        f'<p style="{STYLES["field"]}">标题（填入编辑器的「标题」栏）：'
+        f'<span data-field="title">{html.escape(title)}</span></p>'
+        f'<p style="{STYLES["field"]}">摘要（填入「摘要」栏，不属于正文）：'
+        f'<span data-field="digest">{html.escape(digest)}</span></p>'
+        "</header>"
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title or record.topic)}</title>"
+        f'<meta name="description" content="{html.escape(digest, quote=True)}"></head><body>\n'
+        f"{fields}\n{_article_html(body)}\n</body></html>\n"
+    )
+
+
+def _article_html(body: str) -> str:
+    """The article body as one <section> with every element styled inline (what the editor keeps)."""
     blocks: list[str] = []
     lines = body.splitlines()
     i = 0
@@ -225,9 +318,4 @@ def wechat_html(record: DraftRecord) -> str:
                 para.append(_inline(line))
                 i += 1
             blocks.append(_tag("p", "<br>".join(para)))
-    title = html.escape(record.topic)
-    section = f'<section style="{STYLES["section"]}">' + "".join(blocks) + "</section>"
-    return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        f"<title>{title}</title></head><body>\n{section}\n</body></html>\n"
-    )
+    return f'<section style="{STYLES["section"]}">' + "".join(blocks) + "</section>"

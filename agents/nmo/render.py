@@ -14,6 +14,8 @@ from nmo.platforms import get_platform
 from nmo.schemas import DraftContent, Shot, Variant
 
 CITATION_MARKER = re.compile(r"\[\^(\d+)\]")
+TITLE_PREFIX = "# "
+DIGEST_PREFIX = "> 摘要："
 FieldPath = tuple[str | int, ...]
 
 
@@ -64,11 +66,12 @@ def render_with_spans(content: DraftContent, platform: str) -> RenderedDraft:
     """Render a draft and record where each part landed."""
     spec = get_platform(platform)
     out = RenderedDraft()
-    out.add("# ")
-    out.add_field(("title",), content.title)
-    out.add("\n\n")
+    if "title" in spec.parts:  # a 微博 post has no title: none is shown, so none is published
+        out.add(TITLE_PREFIX)
+        out.add_field(("title",), content.title)
+        out.add("\n\n")
     if content.digest:
-        out.add("> 摘要：")
+        out.add(DIGEST_PREFIX)
         out.add_field(("digest",), content.digest)
         out.add("\n\n")
     if content.hook:
@@ -101,7 +104,7 @@ def render_with_spans(content: DraftContent, platform: str) -> RenderedDraft:
                 out.add("、" if spec.hashtag.style == "tag" else " ")
             out.add_field(("hashtags", index), spec.format_hashtag(tag))
         out.add("\n\n")
-    if content.cta:
+    if content.cta and not said_already(content.cta, content):
         out.add("**")
         out.add_field(("cta",), content.cta)
         out.add("**\n\n")
@@ -123,6 +126,28 @@ def render_with_spans(content: DraftContent, platform: str) -> RenderedDraft:
     return out
 
 
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_TRAILING = "。！？!?，,～~… "
+
+
+def _sentences(text: str) -> set[str]:
+    plain = CITATION_MARKER.sub("", text)
+    return {s.strip().rstrip(_TRAILING) for s in _SENTENCE.findall(plain) if s.strip()}
+
+
+def said_already(line: str, content: DraftContent) -> bool:
+    """True when a line (the call to action) is already a whole sentence of the caption or a shot.
+
+    Scripts often end their caption or last shot with the call to action; printing it again as its own
+    line would show and publish it twice.
+    """
+    wanted = CITATION_MARKER.sub("", line).strip().rstrip(_TRAILING)
+    said = _sentences(content.body)
+    for shot in content.shots:
+        said |= _sentences(shot.voiceover) | _sentences(shot.onscreen)
+    return bool(wanted) and wanted in said
+
+
 def render_draft(content: DraftContent, platform: str) -> str:
     """The draft as Markdown: title, digest, hook, shots table, body, hashtags, CTA, variants, 「引用」."""
     return render_with_spans(content, platform).text
@@ -134,7 +159,7 @@ _FOOTNOTE = re.compile(r"^\[\^(\d+)\]:\s*(\S+)\s*$")
 _BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*].*?)\*\*$")
 
 
-def _hashtags(line: str) -> list[str] | None:
+def hashtag_topics(line: str) -> list[str] | None:
     """The topics on a line made only of hashtags (#a# #b#, #a #b, or 标签：a、b), else None."""
     stripped = line.strip()
     if stripped.startswith("标签："):
@@ -157,8 +182,8 @@ def parse_draft(text: str, fallback: DraftContent) -> DraftContent:
     body: list[str] = []
     section = "body"
     for index, line in enumerate(lines):
-        if index == 0 and line.startswith("# "):
-            title = line[2:].strip()
+        if index == 0 and line.startswith(TITLE_PREFIX):
+            title = line.removeprefix(TITLE_PREFIX).strip()
         elif line.startswith("## 引用"):
             section = "citations"
         elif line.startswith("## A/B 测试版本"):
@@ -169,15 +194,15 @@ def parse_draft(text: str, fallback: DraftContent) -> DraftContent:
             variants.append(Variant(label=match["label"], title=match["title"], hook=match["hook"] or ""))
         elif section in ("citations", "variants") and not line.strip():
             continue
-        elif line.startswith("> 摘要："):
-            digest = line.removeprefix("> 摘要：").strip()
+        elif line.startswith(DIGEST_PREFIX):
+            digest = line.removeprefix(DIGEST_PREFIX).strip()
         elif line.startswith(_HOOK_PREFIXES):
             hook = line.split("：", 1)[1].strip()
         elif line.startswith("|"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if len(cells) == 4 and cells[0] not in ("时间", "---"):
                 shots.append(Shot(time=cells[0], visual=cells[1], voiceover=cells[2], onscreen=cells[3]))
-        elif (tags := _hashtags(line)) is not None:
+        elif (tags := hashtag_topics(line)) is not None:
             hashtags = tags
         else:
             section = "body"

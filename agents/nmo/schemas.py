@@ -58,10 +58,28 @@ class Finding(BaseModel):
     message: str
     suggestion: str | None = None
     source: Literal["rules", "llm"] = "rules"
+    scope: Literal["span", "draft"] = Field(
+        default="span", description="draft: about the whole draft (a missing part, the overall length), no span."
+    )
 
     @property
     def blocking(self) -> bool:
         return self.severity == "blocking"
+
+    @property
+    def whole_draft(self) -> bool:
+        """True for a finding with nothing to point at in the text, shown in the 整篇 list instead."""
+        return self.scope == "draft" or self.end <= self.start
+
+    @classmethod
+    def on_draft(
+        cls, *, rule_id: str, category: Category, severity: Severity, message: str, suggestion: str | None = None,
+    ) -> Finding:
+        """A finding about the whole draft rather than a piece of its text."""
+        return cls(
+            rule_id=rule_id, category=category, severity=severity, start=0, end=0, text="", message=message,
+            suggestion=suggestion, scope="draft",
+        )
 
     @classmethod
     def in_text(

@@ -7,6 +7,7 @@ from typing import cast
 
 from nmo.checks.lexicon import LexiconRule
 from nmo.platforms import PlatformSpec, platform_table
+from nmo.render import hashtag_topics
 from nmo.schemas import DraftContent, Finding, Severity
 
 _URL = re.compile(
@@ -98,17 +99,36 @@ def offsite_contact_findings(pii: list[Finding], spec: PlatformSpec | None) -> l
     ]
 
 
-def _locate(text: str, part: str) -> tuple[int, int]:
+def _locate(text: str, part: str) -> tuple[int, int] | None:
     index = text.find(part) if part else -1
-    return (index, index + len(part)) if index >= 0 else (0, 0)
+    return (index, index + len(part)) if index >= 0 else None
+
+
+def _hashtag_line(text: str) -> tuple[int, int] | None:
+    """Where the draft's line of topics is (#a# #b#, #a #b or 标签：a、b), if it has one."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if hashtag_topics(line):
+            stripped = line.rstrip("\r\n")
+            return offset, offset + len(stripped)
+        offset += len(line)
+    return None
 
 
 def _part_finding(
-    text: str, part_text: str, rule: str, severity: Severity, message: str, suggestion: str | None = None
+    text: str, where: str | tuple[int, int] | None, rule: str, severity: Severity, message: str,
+    suggestion: str | None = None,
 ) -> Finding:
-    start, end = _locate(text, part_text)
+    """A platform-rule finding on a part of the text (given as its text or span), or on the whole draft
+    when the part is not in the text (a missing part, topics the platform does not show)."""
+    span = _locate(text, where) if isinstance(where, str) else where
+    if span is None:
+        return Finding.on_draft(
+            rule_id=f"platform_rule.{rule}", category="platform_rule", severity=severity, message=message,
+            suggestion=suggestion,
+        )
     return Finding.in_text(
-        text, start, end, rule_id=f"platform_rule.{rule}", category="platform_rule", severity=severity,
+        text, span[0], span[1], rule_id=f"platform_rule.{rule}", category="platform_rule", severity=severity,
         message=message, suggestion=suggestion,
     )
 
@@ -121,7 +141,7 @@ def _hashtag_findings(text: str, spec: PlatformSpec, tags: list[str]) -> list[Fi
         out.append(
             _part_finding(
                 text,
-                "",
+                _hashtag_line(text),
                 "hashtag_unused",
                 "warning",
                 f"{spec.name}不使用话题标签（hashtags），发布时会原样显示",
@@ -131,7 +151,7 @@ def _hashtag_findings(text: str, spec: PlatformSpec, tags: list[str]) -> list[Fi
         out.append(
             _part_finding(
                 text,
-                "",
+                _hashtag_line(text),
                 "hashtag_count",
                 "blocking",
                 f"{spec.name}话题最多 {limit} 个，当前 {len(tags)} 个",
@@ -227,13 +247,10 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
     fold = spec.folds.get("body")
     if fold and len(body) > fold.at:
         out.append(
-            Finding(
+            Finding.on_draft(
                 rule_id="platform_rule.fold",
                 category="platform_rule",
                 severity="warning",
-                start=0,
-                end=0,
-                text="",
                 message=f"{spec.name}信息流约 {fold.at} 字后折叠（当前 {len(body)} 字）："
                 f"把要点放在前 {fold.at} 字",
             )
@@ -243,7 +260,7 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
         out.append(
             _part_finding(
                 text,
-                "",
+                body[: digest_fold.at],  # what readers will see in the digest's place
                 "digest_fallback",
                 "warning",
                 f"{spec.name}未填摘要：将显示正文前 {digest_fold.at} 字（“{body[: digest_fold.at]}”）",
@@ -256,7 +273,7 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
                 out.append(
                     _part_finding(
                         text,
-                        "",
+                        None,  # a missing part has no text to point at
                         f"requires_{required}",
                         "blocking",
                         f"{spec.name}稿件缺少必需部分：{labels.get(required, required)}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from nmo.composer.brand import BrandProfile, BrandVoice, pillar_type
 from nmo.composer.facts import Fact, rank_facts, short_name
 from nmo.composer.limits import enforce_limits
-from nmo.composer.sentences import NUMBER_WITH_UNIT, end_sentence, first_clause, numbers_in, shorten
+from nmo.composer.sentences import NUMBER_RANGE_WITH_UNIT, end_sentence, first_clause, numbers_in, shorten
 from nmo.platforms import PlatformSpec, get_platform
 from nmo.ports import KnowledgeBase
 from nmo.schemas import DraftBrief, DraftContent, Passage, Shot, Variant, text_hash
@@ -126,12 +126,15 @@ def topic_product(topic: str, profile: BrandProfile) -> str:
 
 
 def safe_topic(topic: str, supported: set[str]) -> str:
-    """The topic with any number the knowledge does not support (e.g. a made-up price) removed."""
+    """The topic with any number the knowledge does not support (e.g. a made-up price) removed.
+
+    A range goes whole when one of its ends is unsupported, so no 「5–」 is left behind.
+    """
 
     def keep(match: re.Match[str]) -> str:
         return match.group(0) if numbers_in(match.group(0)) <= supported else ""
 
-    return re.sub(r"\s{2,}", " ", NUMBER_WITH_UNIT.sub(keep, topic)).strip(" ，,、")
+    return re.sub(r"\s{2,}", " ", NUMBER_RANGE_WITH_UNIT.sub(keep, topic)).strip(" ，,、")
 
 
 def compose_draft(
@@ -407,7 +410,7 @@ def _weibo(m: Material) -> DraftContent:
             lines.append(m.cite.mark(fact))
     if len("\n".join([*lines, closing])) <= room:
         lines.append(closing)
-    return DraftContent(title=shorten(m.brief.topic, 30), body="\n".join(lines))
+    return DraftContent(title="", body="\n".join(lines))  # a 微博 post has no title
 
 
 def _short_video(m: Material) -> DraftContent:
@@ -439,7 +442,7 @@ def _short_video(m: Material) -> DraftContent:
             time=f"{cursor}-{cursor + 3}s",
             visual="收尾：产品全家福",
             voiceover=_cta(m),
-            onscreen=_cta(m)[:14],
+            onscreen=shorten(_cta(m), 14),
         )
     )
     caption = f"{m.brief.topic}。" + (m.cite.mark(facts[0]) if facts else "") + _closing_question(m)

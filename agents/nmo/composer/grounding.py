@@ -99,8 +99,8 @@ def to_content(answer: object, grounder: Grounder, variants: int) -> DraftConten
     if isinstance(answer, WeiboPost):
         point = g.sentence(answer.point) or ""
         body = "\n".join([point, *g.sentences(answer.details)]).strip()
-        title = CITATION_MARKER.sub("", point)[:30] or "微博"
-        content = DraftContent(title=title, body=body, hashtags=_tags(answer.hashtags))
+        # A 微博 post has no title: its point leads the body, and no title is made up from it.
+        content = DraftContent(title="", body=body, hashtags=_tags(answer.hashtags))
         return _finish(content, answer.variants, g, variants)
     if isinstance(answer, ShortVideoScript):
         shots = [

@@ -27,8 +27,8 @@ def fit_body(text: str, limit: int) -> str:
         if len(out) + len(unit) > limit:
             break
         out += unit
-    if not out.strip():
-        out = CITATION_MARKER.sub("", text)[:limit]
+    if not out.strip():  # not even the first sentence fits: whole clauses of it, never half a word
+        out = shorten(CITATION_MARKER.sub("", text), limit)
     return out.rstrip()
 
 

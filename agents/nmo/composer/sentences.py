@@ -8,12 +8,15 @@ SENTENCE_END = "。！？!?；;"
 _MARKDOWN_NOISE = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|^[-*+]\s+|^\d+\.\s+)", re.MULTILINE)
 _LIST_MARKER = re.compile(r"^(?:\d\ufe0f?\u20e3\s*|[^\w「“（(]+|\d+[.、]\s+)")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n+")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_UNIT = r"\s*(?:元|块|ml|mL|毫升|g|克|kg|袋|盒|颗|瓶|%|折|天|小时|分钟|个月|月|日|号|年|℃|°C|岁|万|倍)?"
+NUMBER = re.compile(_NUMBER)
 # A number with the unit that makes it a price, size, duration or date.
-NUMBER_WITH_UNIT = re.compile(
-    r"\d+(?:[.,]\d+)*\s*(?:元|块|ml|mL|毫升|g|克|kg|袋|盒|颗|瓶|%|折|天|小时|分钟|个月|月|日|号|年|℃|°C|岁|万|倍)?"
-)
-_CLAUSE_END = re.compile(r"[，,、：:。！？!?；;]")
+NUMBER_WITH_UNIT = re.compile(_NUMBER + _UNIT)
+# The same, or a whole range of them (4–6 小时, 59~79元): a range stands or goes as one piece.
+NUMBER_RANGE_WITH_UNIT = re.compile(_NUMBER + _UNIT + r"(?:\s*[–—~～-]\s*" + _NUMBER + _UNIT + ")?")
+# Where a clause ends; a half-width comma or colon between digits (1,000 or 12:30) is part of a number.
+_CLAUSE_END = re.compile(r"[，、：。！？!?；;]|(?<!\d)[,:]|[,:](?!\d)")
 
 
 def clean_markdown(text: str) -> str:
@@ -48,15 +51,18 @@ def end_sentence(text: str) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """Cut a one-line text to at most `limit` characters, at a clause boundary when there is one."""
+    """The longest run of whole clauses within `limit` characters; the whole text when no clause ends there.
+
+    A cut anywhere else would split a word or a number range (「5–」), so a text with no clause boundary
+    in reach stays whole and the gate reports its length instead.
+    """
     text = text.strip()
     if len(text) <= limit:
         return text
-    cut = text[:limit]
-    ends = [m.end() for m in _CLAUSE_END.finditer(cut) if m.end() >= limit // 2]
-    if ends:
-        return cut[: ends[-1]].rstrip("，,、：:")
-    return cut
+    # A clause ending right at the limit still fits once its comma is dropped; a full stop stays.
+    clauses = (text[: m.end()].rstrip("，,、：:；; ") for m in _CLAUSE_END.finditer(text[: limit + 1]))
+    fitting = [c for c in clauses if c and len(c) <= limit]
+    return fitting[-1] if fitting else text
 
 
 def first_clause(text: str, limit: int) -> str:
