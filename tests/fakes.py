@@ -92,8 +92,9 @@ class MemoryKB:
 class TermGate:
     """A gate that blocks on given terms (real gate tests live with the checks)."""
 
-    def __init__(self, blocked: Sequence[str] = ("最好",)) -> None:
+    def __init__(self, blocked: Sequence[str] = ("最好",), whole_draft: str | None = None) -> None:
         self.blocked = list(blocked)
+        self.whole_draft = whole_draft  # a warning about the whole draft, with no span, when set
         self.checked: list[str] = []
 
     def check(self, text: str, *, platform: str | None = None, content: DraftContent | None = None) -> CheckResult:
@@ -105,6 +106,9 @@ class TermGate:
                 findings.append(Finding(rule_id=f"test.{term}", category="ad_law", severity="blocking",
                                         start=start, end=start + len(term), text=term,
                                         message="absolute term", suggestion="很好"))
+        if self.whole_draft:
+            findings.append(Finding.on_draft(rule_id="test.whole", category="platform_rule", severity="warning",
+                                             message=self.whole_draft))
         return CheckResult(findings=findings, text_hash=text_hash(text), platform=platform)
 
 

@@ -46,7 +46,7 @@ class CitingWriter(EchoWriter):
 
 def fake_service_factory(  # type: ignore[no-untyped-def]
     settings: Settings, blocked: tuple[str, ...] = ("最好", "第一"), *, body: str = FIRST_BODY,
-    writer_delay_s: float = 0.0, knowledge: Any = None,
+    writer_delay_s: float = 0.0, knowledge: Any = None, whole_draft: str | None = None,
 ):
     """A factory like nmo.composition.open_service, but with deterministic fake agents (and, optionally,
     a slow writer, another first draft, or a knowledge base that requests are checked against)."""
@@ -57,7 +57,8 @@ def fake_service_factory(  # type: ignore[no-untyped-def]
             yield WorkflowService(
                 compile_graph(saver), Registry(settings.registry_path),
                 lambda: WorkflowContext(planner=StaticPlanner(), writer=CitingWriter(body, writer_delay_s),
-                                        gate=TermGate(blocked), max_revisions=0, knowledge=knowledge),
+                                        gate=TermGate(blocked, whole_draft), max_revisions=0,
+                                        knowledge=knowledge),
                 settings.home / "locks", four_eyes=settings.four_eyes, clock=settings.clock,
             )
 

@@ -602,3 +602,18 @@ def test_plan_items_are_drafted_by_id_and_the_plan_page_tracks_them(
     page = client.get(f"/plans/{plan['id']}").text
     assert item["topic"] in page and f'/review/{drafted["draft_id"]}' in page
     assert page.count('class="small draft-item"') == len(plan["items"]) - 1
+
+
+def test_a_whole_draft_finding_is_listed_above_the_text_not_as_an_empty_highlight(
+    settings: Settings, tokens: dict[str, str]
+) -> None:
+    factory = fake_service_factory(settings, whole_draft="开头三秒没有钩子")
+    with TestClient(create_app(settings, factory)) as client:
+        body = {"kind": "draft", "briefs": [{"platform": "douyin", "topic": "冷泡茶"}]}
+        draft_id = client.post("/api/requests?wait=true", json=body, headers=auth(tokens, "ops")).json()[
+            "drafts"][0]["draft_id"]
+        client.post("/api/session", json={"token": tokens["lee"]})
+        page = client.get(f"/review/{draft_id}").text
+    listed = page.split('id="whole-draft"', 1)[1].split("</ul>", 1)[0]
+    assert "整篇" in listed and "开头三秒没有钩子" in listed
+    assert '<span class="pos mono">整篇</span>' in page
