@@ -136,12 +136,21 @@ def test_invalid_campaign_file_is_a_user_error(app: typer.Typer, tmp_path: Path)
 def test_charts_fall_back_with_a_warning_when_no_chinese_font(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from matplotlib import font_manager
     from nmo.analyst import charts
 
-    monkeypatch.setattr(charts, "chinese_font", lambda: None)
+    def latin_only(entry: font_manager.FontEntry) -> bool:
+        return font_manager.get_font(entry.fname).get_char_index(ord("中")) == 0
+
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [e for e in manager.ttflist if latin_only(e)])
+    monkeypatch.setattr(charts, "CJK_FONT_FILES", ())
+    monkeypatch.setenv("PATH", str(tmp_path / "no-fontconfig"))
     result = runner.invoke(app, ["analyze", exports()[0], "--report", str(tmp_path / "r")])
+    manager._findfont_cached.cache_clear()  # answers found without the CJK fonts must not outlive this test
     assert result.exit_code == 0, result.output
     assert "fonts-wqy-microhei" in result.output
+    assert "fonts-wqy-microhei" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert (tmp_path / "r" / "report.html").read_text(encoding="utf-8").count("data:image/png;base64,") >= 3
 
 
