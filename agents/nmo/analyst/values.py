@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]
         for candidates in (text, None):
             if candidates is None and todo.any():
                 # A zone suffix never matches the plain formats, so only the cells left need looking at.
-                offsets[todo] = _zone_offset_minutes(text[todo].astype(str))
+                offsets[todo] = _zone_offset_minutes([str(cell) for cell in raw[todo]])
                 candidates = _normalize_date_text(text.where(todo, "").astype(str))
             for fmt, with_time in _DATE_FORMATS:
                 positions = np.flatnonzero(todo)
@@ -178,15 +179,18 @@ def _local_natives(cells: np.ndarray) -> list[object]:
     ]
 
 
-def _zone_offset_minutes(text: pd.Series) -> np.ndarray:
+def _zone_offset_minutes(cells: Sequence[str]) -> np.ndarray:
     """Minutes east of UTC named after a time of day ('13:00Z', '13:00+08:00', '1300 +0800'); NaN when none."""
     import numpy as np
 
-    parts = text.str.strip().str.extract(_TZ_OFFSET)
-    named = parts[0].notna()
-    sign = np.where(parts[1] == "-", -1.0, 1.0)
-    minutes = sign * (parts[2].astype(float) * 60 + parts[3].astype(float))
-    return np.where(named, np.where(parts[1].isna(), 0.0, minutes), np.nan)
+    offsets = np.full(len(cells), np.nan)
+    for index, cell in enumerate(cells):
+        match = _TZ_OFFSET.search(cell.strip())
+        if match is None:
+            continue
+        _zone, sign, hours, minutes = match.groups()
+        offsets[index] = 0.0 if sign is None else (-1 if sign == "-" else 1) * (int(hours) * 60 + int(minutes))
+    return offsets
 
 
 def _normalize_date_text(text: pd.Series) -> pd.Series:
