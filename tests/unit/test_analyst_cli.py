@@ -136,12 +136,21 @@ def test_invalid_campaign_file_is_a_user_error(app: typer.Typer, tmp_path: Path)
 def test_charts_fall_back_with_a_warning_when_no_chinese_font(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from matplotlib import font_manager
     from nmo.analyst import charts
 
-    monkeypatch.setattr(charts, "chinese_font", lambda: None)
+    def latin_only(entry: font_manager.FontEntry) -> bool:
+        return font_manager.get_font(entry.fname).get_char_index(ord("中")) == 0
+
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [e for e in manager.ttflist if latin_only(e)])
+    monkeypatch.setattr(charts, "CJK_FONT_FILES", ())
+    monkeypatch.setenv("PATH", str(tmp_path / "no-fontconfig"))
     result = runner.invoke(app, ["analyze", exports()[0], "--report", str(tmp_path / "r")])
+    manager._findfont_cached.cache_clear()  # answers found without the CJK fonts must not outlive this test
     assert result.exit_code == 0, result.output
     assert "fonts-wqy-microhei" in result.output
+    assert "fonts-wqy-microhei" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert (tmp_path / "r" / "report.html").read_text(encoding="utf-8").count("data:image/png;base64,") >= 3
 
 
@@ -161,3 +170,28 @@ def test_sheet_names_tell_the_platform(tmp_path: Path) -> None:
     book.save(tmp_path / "export.xlsx")
     result = analyze_files([tmp_path / "export.xlsx"])
     assert {p.platform: p.totals.views for p in result.platforms} == {"xiaohongshu": 100, "douyin": 300}
+
+
+def report_header(app: typer.Typer, export: Path, out: Path, *window: str) -> str:
+    result = runner.invoke(app, ["analyze", str(export), "--report", str(out), *window])
+    assert result.exit_code == 0, result.output
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    return next(line for line in markdown.splitlines() if line.startswith("生成时间"))
+
+
+def test_report_header_shows_the_dates_the_data_covers_and_the_filter(app: typer.Typer, tmp_path: Path) -> None:
+    export = tmp_path / "notes.csv"
+    export.write_text(
+        "平台,标题,发布时间,阅读量,点赞\n"
+        "小红书,a,2026-09-28 21:00,1000,50\n"
+        "小红书,b,2026-10-03 12:00,1000,40\n"
+        "小红书,c,2026-10-19 08:00,1000,30\n"
+        "小红书,d,2026-11-02 08:00,1000,30\n",
+        encoding="utf-8",
+    )
+    whole = report_header(app, export, tmp_path / "all")
+    assert "2026-09-28 — 2026-11-02" in whole and "最早" not in whole and "筛选" not in whole
+    window = report_header(app, export, tmp_path / "oct", "--from", "2026-10-01", "--to", "2026-10-31")
+    assert "2026-10-03 — 2026-10-19" in window and "筛选 2026-10-01 — 2026-10-31" in window
+    opened = report_header(app, export, tmp_path / "since", "--from", "2026-10-01")
+    assert "2026-10-03 — 2026-11-02" in opened and "筛选 2026-10-01 — 不限" in opened

@@ -106,3 +106,12 @@ def test_platform_filter_and_date_range_exclude_with_counts(tmp_path: Path) -> N
         "excluded: no publish time": 1,
         "excluded: outside date range": 1,
     }
+
+
+def test_best_hours_are_beijing_hours_when_the_export_writes_utc(tmp_path: Path) -> None:
+    rows = []
+    for i in range(3):  # 13:00Z is 21:00 in Beijing: the strong slot; 00:00Z is 08:00
+        rows.append(f"小红书,N{i},t,知识,图文,2026-10-{5 + 7 * i:02d}T13:00Z,,,1000,100,,,,,,")
+        rows.append(f"小红书,M{i},t,活动,图文,2026-10-{6 + 7 * i:02d}T00:00:00+00:00,,,1000,20,,,,,,")
+    p = analyze_files([export(tmp_path, rows)]).platforms[0]
+    assert p.best_hours == ["21:00", "08:00"]

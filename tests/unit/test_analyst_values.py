@@ -79,3 +79,29 @@ def test_dates_in_several_formats_and_excel_cells() -> None:
     assert list(has_time[:8]) == [True, True, True, False, False, True, True, True]
     assert list(bad) == [False] * 8 + [True, False]
     assert pd.isna(stamps[9])
+
+
+def test_zoned_times_are_converted_to_beijing_time_and_naive_ones_kept() -> None:
+    cells = pd.Series(
+        [
+            "2026-10-05T13:00Z",
+            "2026-10-05T13:00+00:00",
+            "2026-10-05T13:00+08:00",
+            "2026-10-05 20:30:15.250 -05:00",
+            "2026-10-05 13:00",
+            pd.Timestamp("2026-10-05 13:00", tz="UTC"),
+            pd.Timestamp("2026-10-05 13:00"),
+        ],
+        dtype=object,
+    )
+    stamps, has_time, bad = parse_datetimes(cells)
+    assert [s.strftime("%Y-%m-%d %H:%M") for s in stamps] == [
+        "2026-10-05 21:00",
+        "2026-10-05 21:00",
+        "2026-10-05 13:00",
+        "2026-10-06 09:30",
+        "2026-10-05 13:00",
+        "2026-10-05 21:00",
+        "2026-10-05 13:00",
+    ]
+    assert has_time.all() and not bad.any()

@@ -67,6 +67,44 @@ def test_small_past_piece_stays_one_chunk() -> None:
     assert len(chunk_markdown(body, chunk_tokens=16, overlap_tokens=0)) == 2
 
 
+STEPS = ["取十克白桃乌龙放入玻璃瓶。", "加入五百毫升常温矿泉水。", "放进冰箱冷藏六到八小时。", "滤出茶叶后尽快饮用。"]
+INTRO = "冷泡茶是夏天门店最受欢迎的饮品之一，做法简单，但有几个细节决定了口感是否清爽回甘。"
+LIST_STYLES = ["{n}. ", "{n}.", "{n}）", "（{n}）", "{n}、"]
+
+
+def numbered(style: str, steps: list[str]) -> list[str]:
+    return [style.format(n=n) + step for n, step in enumerate(steps, 1)]
+
+
+def line_starts(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize("style", LIST_STYLES)
+@pytest.mark.parametrize("between_items", ["\n", "\n\n"])
+def test_a_short_numbered_list_stays_in_one_chunk(style: str, between_items: str) -> None:
+    items = numbered(style, STEPS)
+    assert count_tokens("\n".join(items)) < 100
+    body = f"## 冷泡步骤\n\n{INTRO}\n\n{between_items.join(items)}\n\n{INTRO}"
+    chunks = chunk_markdown(body, chunk_tokens=120, overlap_tokens=16)
+    holding = [c for c in chunks if any(item in c.text for item in items)]
+    assert len(holding) == 1, [c.text for c in chunks]
+    assert [line for line in line_starts(holding[0].text) if line in items] == items
+
+
+@pytest.mark.parametrize("style", LIST_STYLES)
+def test_a_long_numbered_list_is_cut_between_items_never_after_a_number(style: str) -> None:
+    items = numbered(style, [f"{step[:-1]}，第{i}遍。" for i in range(3) for step in STEPS])
+    body = f"## 冷泡步骤\n\n{INTRO}\n" + "\n".join(items)
+    chunks = chunk_markdown(body, chunk_tokens=60, overlap_tokens=12)
+    assert len(chunks) > 2
+    lines = [line for c in chunks for line in line_starts(c.text)]
+    for item in items:
+        assert item in lines, f"{item!r} is not whole on a line of its own"
+    marker_only = [line for line in lines if line.rstrip(".、）)").strip("（(").isdigit()]
+    assert marker_only == []
+
+
 def test_chunk_ids_are_stable_and_change_with_text_or_position() -> None:
     first = chunk_id("knowledge/brand/faq.md", 0, "未开封 18 个月")
     assert first == chunk_id("knowledge/brand/faq.md", 0, "未开封 18 个月")

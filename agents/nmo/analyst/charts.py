@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
+import subprocess
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nmo.analyst.models import AnalysisResult
@@ -24,6 +27,22 @@ CJK_FONTS = (
     "PingFang SC",
     "Heiti SC",
 )
+# Where distributions and operating systems put their Chinese fonts; fontconfig is asked when none is here.
+CJK_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/source-han-sans/SourceHanSansSC-Regular.otf",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+)
+CJK_SAMPLE = "中"
 FONT_HINT = "Install a Chinese font (Debian/Ubuntu: apt-get install fonts-wqy-microhei) for readable labels."
 WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -37,11 +56,41 @@ class Chart:
     png_base64: str
 
 
-def chinese_font() -> str | None:
-    """The first installed CJK font family matplotlib can use, or None."""
+def cjk_font_file() -> Path | None:
+    """The first font file here that has Chinese glyphs: common locations first, then fontconfig's pick."""
+    candidates = [Path(name) for name in CJK_FONT_FILES]
+    fc_match = shutil.which("fc-match")
+    if fc_match:
+        answer = subprocess.run(
+            [fc_match, "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, timeout=10, check=False
+        )
+        if answer.returncode == 0 and answer.stdout.strip():
+            candidates.append(Path(answer.stdout.strip()))
+    # fc-match answers with its fallback font when nothing covers Chinese, so every candidate is checked.
+    return next((path for path in candidates if path.is_file() and _has_chinese_glyphs(path)), None)
+
+
+def _has_chinese_glyphs(path: Path) -> bool:
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
+    try:
+        return font_manager.get_font(path).get_char_index(ord(CJK_SAMPLE)) != 0
+    except (OSError, RuntimeError):  # unreadable or not a font file
+        return False
+
+
+def chinese_font() -> str | None:
+    """The family name of a CJK font registered with matplotlib, or None when the machine has none."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    path = cjk_font_file()
+    if path is not None:
+        # A font cache built before the font was installed does not list it: register the file itself.
+        if not any(Path(entry.fname) == path for entry in manager.ttflist):
+            manager.addfont(path)
+        return str(font_manager.get_font(path).family_name)
+    installed = {font.name for font in manager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
 

@@ -148,8 +148,10 @@ class AnalysisResult(BaseModel):
     """The whole analysis of a set of exports: numbers only, computed in code."""
 
     generated_at: datetime = Field(default_factory=datetime.now)
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: date | None = Field(default=None, description="the --from filter; None when open")
+    date_to: date | None = Field(default=None, description="the --to filter; None when open")
+    first_published: date | None = Field(default=None, description="earliest publish date in the rows used")
+    last_published: date | None = Field(default=None, description="latest publish date in the rows used")
     summary: LoadSummary
     overall: GroupKPIs
     platforms: list[PlatformAnalysis]

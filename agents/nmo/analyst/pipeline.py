@@ -52,9 +52,12 @@ def analyze_files(
         for metric, needs in mapping.missing.items():
             label = f"{mapping.file}[{mapping.sheet}]" if mapping.sheet else mapping.file
             warnings.append(f"{label}: {metric} not computed, missing {', '.join(needs)}")
+    published = data["published_at"].dropna()
     return AnalysisResult(
         date_from=date_from,
         date_to=date_to,
+        first_published=published.min().date() if len(published) else None,
+        last_published=published.max().date() if len(published) else None,
         summary=clean.summary,
         overall=total_kpis(data, "all"),
         platforms=platforms,

@@ -83,16 +83,26 @@ def _piece_table(pieces: list[PieceRef]) -> Block:
     )
 
 
+def _period(result: AnalysisResult) -> str:
+    """The dates the data really covers, and the --from/--to window when the user set one."""
+    if result.first_published and result.last_published:
+        covered = f"数据区间 {result.first_published} — {result.last_published}"
+    else:
+        covered = "数据区间 未知（无发布时间）"
+    if result.date_from or result.date_to:
+        covered += f"（筛选 {result.date_from or '不限'} — {result.date_to or '不限'}）"
+    return covered
+
+
 def build_blocks(
     result: AnalysisResult, charts: list[Chart], postmortem: PostMortem | None = None
 ) -> list[Block]:
     """The report's content, once, for every output format."""
-    period = f"{result.date_from or '最早'} — {result.date_to or '最新'}"
     blocks = [
         Block("h", "内容数据分析报告", level=1),
         Block(
             "p",
-            f"生成时间 {result.generated_at:%Y-%m-%d %H:%M}；统计区间 {period}；"
+            f"生成时间 {result.generated_at:%Y-%m-%d %H:%M}；{_period(result)}；"
             f"叙述来源 {result.narrative_backend}（数字均由代码计算）。",
         ),
     ]

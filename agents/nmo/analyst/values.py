@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,7 +21,10 @@ _DATE_FORMATS: tuple[tuple[str, bool], ...] = (
     ("%Y%m%d", False),
     ("%Y%m%d%H%M", True),
 )
-_TZ_SUFFIX = re.compile(r"(z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_TZ_SUFFIX = re.compile(r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_TZ_OFFSET = re.compile(r"(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(z|utc|gmt|([+-])(\d{2}):?(\d{2}))$", re.IGNORECASE)
+# Chinese platforms' back-ends run on Beijing time: zoned stamps are converted to it, naive ones already are.
+LOCAL_ZONE = "Asia/Shanghai"
 
 
 def parse_number_text(text: str) -> tuple[float | None, bool]:
@@ -123,14 +127,17 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]
     is_text = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=n)
     native = ~is_text & ~blank
     if native.any():
-        stamps = pd.to_datetime(pd.Series(raw[native]), errors="coerce")
+        stamps = pd.to_datetime(pd.Series(_local_natives(raw[native]), dtype=object), errors="coerce")
         result[native] = stamps.to_numpy(dtype="datetime64[ns]")
         has_time[native] = (stamps.dt.hour + stamps.dt.minute > 0).to_numpy()
     todo = is_text & ~blank
+    offsets = np.full(n, np.nan)
     if todo.any():
         text = pd.Series(raw, dtype=object)
         for candidates in (text, None):
             if candidates is None and todo.any():
+                # A zone suffix never matches the plain formats, so only the cells left need looking at.
+                offsets[todo] = _zone_offset_minutes([str(cell) for cell in raw[todo]])
                 candidates = _normalize_date_text(text.where(todo, "").astype(str))
             for fmt, with_time in _DATE_FORMATS:
                 positions = np.flatnonzero(todo)
@@ -150,9 +157,40 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]
                 stamps = pd.to_datetime(serial[ok], unit="D", origin="1899-12-30")
                 result[positions[ok]] = stamps.to_numpy(dtype="datetime64[ns]")
                 has_time[positions[ok]] = (serial[ok] % 1) > 0
+    zoned = ~np.isnan(offsets) & has_time & ~np.isnat(result)
+    if zoned.any():
+        utc = pd.Series(result[zoned]) - pd.to_timedelta(offsets[zoned], unit="m")
+        local = utc.dt.tz_localize("UTC").dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
+        result[zoned] = local.to_numpy(dtype="datetime64[ns]")
     index = values.index
     bad = np.isnat(result) & ~blank
     return (pd.Series(result, index=index), pd.Series(has_time, index=index), pd.Series(bad, index=index))
+
+
+def _local_natives(cells: np.ndarray) -> list[object]:
+    """Spreadsheet cells that are already dates; zoned ones (rare, from JSON or code) moved to local time."""
+    import pandas as pd
+
+    return [
+        pd.Timestamp(cell).tz_convert(LOCAL_ZONE).tz_localize(None)
+        if getattr(cell, "tzinfo", None) is not None
+        else cell
+        for cell in cells
+    ]
+
+
+def _zone_offset_minutes(cells: Sequence[str]) -> np.ndarray:
+    """Minutes east of UTC named after a time of day ('13:00Z', '13:00+08:00', '1300 +0800'); NaN when none."""
+    import numpy as np
+
+    offsets = np.full(len(cells), np.nan)
+    for index, cell in enumerate(cells):
+        match = _TZ_OFFSET.search(cell.strip())
+        if match is None:
+            continue
+        _zone, sign, hours, minutes = match.groups()
+        offsets[index] = 0.0 if sign is None else (-1 if sign == "-" else 1) * (int(hours) * 60 + int(minutes))
+    return offsets
 
 
 def _normalize_date_text(text: pd.Series) -> pd.Series:

@@ -42,9 +42,21 @@ def register(app: typer.Typer) -> None:
             return
         if not entries:
             console.print("No audit entries yet.")
+            return
+        from rich.measure import Measurement
+        from rich.segment import Segments
+        from rich.table import Table
+        from rich.text import Text
+
+        # A rich table measures Chinese names as two cells per character, so the columns stay aligned;
+        # cells are Text, not markup, because actors and notes are typed by users.
+        table = Table("time", "actor", "action", "target", "status", "text hash", "note",
+                      box=None, pad_edge=False, header_style="bold")
         for e in entries:
             hashes = f"{e.hash_before} → {e.hash_after}" if e.hash_after else ""
-            target = e.draft_id or e.request_id or ""
-            status = f"[{e.status_after}]" if e.status_after else ""
-            console.print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<12} {e.action:<12} {target:<14} {status} {hashes}"
-                          + (f"\n    {e.note}" if e.note else ""), markup=False, soft_wrap=True)
+            cells = (e.actor, e.action, e.draft_id or e.request_id or "", e.status_after or "", hashes, e.note)
+            table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", *(Text(cell) for cell in cells))
+        # One line per entry even in a narrow terminal, so the log stays greppable (the terminal wraps it).
+        natural = Measurement.get(console, console.options.update_width(100_000), table).maximum
+        lines = console.render(table, console.options.update_width(max(console.width, natural)))
+        console.print(Segments(lines), soft_wrap=True)

@@ -50,8 +50,15 @@ def register(app: typer.Typer) -> None:
             return
         if not found:
             console.print("No users yet. Add one with `nmo user add NAME --role reviewer`.")
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        # A rich table measures Chinese names as two cells per character, so the columns stay aligned.
+        table = Table("name", "role", "since", box=None, pad_edge=False, header_style="bold")
         for user in found:
-            console.print(f"{user.name:<20} {user.role:<9} since {user.created_at:%Y-%m-%d}")
+            table.add_row(Text(user.name), user.role, f"{user.created_at:%Y-%m-%d}")
+        console.print(table)
 
     @users.command("token")
     def token(

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[.]\s)|\n")
+# Numbered and bulleted list markers: 1. / 1、 / 1） / （1） / ① / - item. "1.5 克" is a number, not a marker.
+_LIST_MARKER = r"(?:\d{1,3}(?:\.(?!\d)|[、．)）])|[（(]\d{1,3}[)）]|[\u2460-\u2473]|[-*+•]\s)"
+LIST_ITEM = re.compile(rf"^\s*{_LIST_MARKER}")
+BARE_LIST_MARKER = re.compile(rf"^\s*{_LIST_MARKER}\s*$")
 HEADING_SEPARATOR = " > "
 
 
@@ -80,8 +84,54 @@ def split_sections(markdown: str) -> list[Section]:
 
 
 def _sentences(paragraph: str) -> list[str]:
-    """Split a paragraph after Chinese/Latin sentence ends and line breaks, keeping the punctuation."""
-    return [part for part in SENTENCE_END.split(paragraph) if part.strip()]
+    """Split a paragraph after Chinese/Latin sentence ends and line breaks, keeping the punctuation.
+
+    A list marker ('1. ') is never a sentence of its own: it stays with the text it numbers.
+    """
+    sentences: list[str] = []
+    marker = ""
+    for part in SENTENCE_END.split(paragraph):
+        if not part.strip():
+            continue
+        if BARE_LIST_MARKER.match(part):
+            marker += part
+            continue
+        sentences.append(marker + part)
+        marker = ""
+    if marker:
+        sentences.append(marker)
+    return sentences
+
+
+def _blocks(body: str) -> list[str]:
+    """Paragraphs, with the items of a list that are separated by blank lines kept in one block."""
+    blocks: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", body):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        if blocks and LIST_ITEM.match(paragraph) and _has_list_item(blocks[-1]):
+            blocks[-1] += "\n\n" + paragraph
+        else:
+            blocks.append(paragraph)
+    return blocks
+
+
+def _has_list_item(block: str) -> bool:
+    return any(LIST_ITEM.match(line) for line in block.split("\n"))
+
+
+def _list_items(block: str) -> list[str]:
+    """A block cut before each list item (an item keeps its continuation lines); a plain paragraph stays whole."""
+    items: list[str] = []
+    for line in block.split("\n"):
+        if not line.strip():
+            continue
+        if items and not LIST_ITEM.match(line):
+            items[-1] += "\n" + line
+        else:
+            items.append(line)
+    return items if len(items) > 1 and _has_list_item(block) else [block]
 
 
 def _hard_split(text: str, max_tokens: int) -> list[str]:
@@ -105,26 +155,30 @@ class _Unit:
     text: str
     tokens: int
     new_paragraph: bool
+    new_line: bool = False  # a list item: on its own line, never run into the text before it
 
 
 def _units(body: str, max_tokens: int) -> list[_Unit]:
-    """Paragraphs that fit; longer paragraphs become sentences, longer sentences become slices."""
+    """Paragraphs and lists that fit; longer ones become items, then sentences, then slices."""
     units: list[_Unit] = []
-    for paragraph in re.split(r"\n\s*\n", body):
-        paragraph = paragraph.strip()
-        if not paragraph:
-            continue
-        tokens = count_tokens(paragraph)
+    for block in _blocks(body):
+        tokens = count_tokens(block)
         if tokens <= max_tokens:
-            units.append(_Unit(paragraph, tokens, True))
+            units.append(_Unit(block, tokens, True))
             continue
         first = True
-        for sentence in _sentences(paragraph):
-            sentence_tokens = count_tokens(sentence)
-            parts = [sentence] if sentence_tokens <= max_tokens else _hard_split(sentence, max_tokens)
-            for part in parts:
-                units.append(_Unit(part, count_tokens(part), first))
+        for item in _list_items(block):
+            item_tokens = count_tokens(item)
+            if item_tokens <= max_tokens:
+                units.append(_Unit(item, item_tokens, first, not first))
                 first = False
+                continue
+            for sentence in _sentences(item):
+                sentence_tokens = count_tokens(sentence)
+                parts = [sentence] if sentence_tokens <= max_tokens else _hard_split(sentence, max_tokens)
+                for part in parts:
+                    units.append(_Unit(part, count_tokens(part), first, not first and bool(LIST_ITEM.match(part))))
+                    first = False
     return units
 
 
@@ -133,9 +187,11 @@ def _join(units: list[_Unit]) -> str:
     for unit in units:
         if text and unit.new_paragraph:
             text += "\n\n"
+        elif text and unit.new_line:
+            text += "\n"
         elif text and not text.endswith("\n") and not unit.text.startswith("\n"):
             text += "" if _is_cjk_boundary(text[-1], unit.text[0]) else "\n"
-        text += unit.text.strip("\n") if unit.new_paragraph else unit.text
+        text += unit.text.strip("\n") if unit.new_paragraph or unit.new_line else unit.text
     return text.strip()
 
 
@@ -153,9 +209,11 @@ def _overlap_tail(units: list[_Unit], overlap_tokens: int) -> list[_Unit]:
         tokens = count_tokens(sentence)
         if tokens > budget:
             break
-        tail.insert(0, _Unit(sentence, tokens, False))
+        tail.insert(0, _Unit(sentence, tokens, False, bool(LIST_ITEM.match(sentence))))
         budget -= tokens
     if not tail:
+        if LIST_ITEM.match(_sentences(units[-1].text)[-1]):
+            return []  # half a list item, without its number, would read as a different item
         # The last sentence alone is longer than the overlap: repeat its end, from a clause boundary if any.
         last = units[-1].text
         size = max(1, int(overlap_tokens / 1.3))
