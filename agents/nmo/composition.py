@@ -13,6 +13,7 @@ from nmo.telemetry import disable_telemetry
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from nmo.analyst.models import Insights
     from nmo.graph import WorkflowContext
     from nmo.llm import OpenAIStructuredLLM
     from nmo.ports import Gate, KnowledgeBase
@@ -75,7 +76,7 @@ def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Cal
     return lambda text: llm_findings(text, llm, prompts)
 
 
-def _insights(settings: Settings):  # type: ignore[no-untyped-def]
+def _insights(settings: Settings) -> Callable[[], Insights | None] | None:
     """A loader for the analyst's latest insights, when the analyst is installed."""
     try:
         from nmo.analyst import latest_insights

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -25,6 +26,9 @@ from nmo.ports import KnowledgeBase, StructuredLLM
 from nmo.prompts import PromptLibrary
 from nmo.schemas import DraftBrief, Plan, PlanItem, PlanRequest
 from nmo.writer import require_knowledge
+
+if TYPE_CHECKING:
+    from nmo.analyst.models import Insights  # typing only: quick commands never load the analyst
 
 MAX_DAYS = 90
 
@@ -262,7 +266,7 @@ class KnowledgePlanner:
         llm: StructuredLLM | None,
         prompts: PromptLibrary,
         clock: Clock,
-        insights_loader: Callable[[], object | None] | None = None,
+        insights_loader: Callable[[], Insights | None] | None = None,
     ) -> None:
         self.kb = kb
         self.llm = llm
