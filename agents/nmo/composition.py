@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from nmo.analyst.models import Insights
+    from nmo.checks.proofreader import Proofreading
     from nmo.graph import WorkflowContext
     from nmo.llm import OpenAIStructuredLLM
     from nmo.ports import Gate, KnowledgeBase
-    from nmo.schemas import Finding
     from nmo.service import WorkflowService
 
 
@@ -63,11 +63,10 @@ def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> W
         max_revisions=settings.max_revisions,
         proofreader=_proofreader(proofreader_llm, prompts) if settings.llm_proofreader else None,
         knowledge=kb,
-        usage_sources=tuple(llm for llm in (planner_llm, writer_llm, proofreader_llm) if llm is not None),
     )
 
 
-def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Callable[[str], list[Finding]] | None:
+def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Callable[[str], Proofreading] | None:
     """The optional LLM proofreader pass, adding findings on top of the deterministic gate."""
     if llm is None:
         return None

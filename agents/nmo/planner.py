@@ -25,6 +25,7 @@ from nmo.platforms import get_platform
 from nmo.ports import KnowledgeBase, StructuredLLM
 from nmo.prompts import PromptLibrary
 from nmo.schemas import DraftBrief, Plan, PlanItem, PlanRequest
+from nmo.usage import LLMCall
 from nmo.writer import require_knowledge
 
 if TYPE_CHECKING:
@@ -284,9 +285,11 @@ class KnowledgePlanner:
         draft = compose_plan(request, plan_id, self.kb, profile, insights)
         warnings = list(draft.warnings)
         items = draft.items
+        calls: list[LLMCall] = []
         if self.llm is not None:
-            items, extra = llm_plan_items(self.llm, self.prompts, self.kb, request, plan_id, profile, draft)
+            items, extra, call = llm_plan_items(self.llm, self.prompts, self.kb, request, plan_id, profile, draft)
             warnings += extra
+            calls.append(call)
         if insights is not None:
             warnings.append("已参考最近一次数据分析的最佳发布时段、星期和内容支柱。")
         return Plan(
@@ -300,6 +303,7 @@ class KnowledgePlanner:
             nodes=draft.nodes,
             warnings=warnings,
             backend="offline" if self.llm is None else "llm",
+            llm_calls=calls,
         )
 
     def profile(self) -> BrandProfile:
@@ -350,15 +354,17 @@ def llm_plan_items(
     plan_id: str,
     profile: BrandProfile,
     draft: PlanDraft,
-) -> tuple[list[PlanItem], list[str]]:
-    """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in."""
+) -> tuple[list[PlanItem], list[str], LLMCall]:
+    """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in;
+    with the usage of the call."""
     end = request.start + timedelta(days=request.days - 1)
     passages = kb.search(request.brief, k=8)
     for item in draft.items:
         passages += [p for c in item.citations if (p := kb.get(c)) is not None]
     passages = list({p.id: p for p in passages}.values())
     messages = prompts.get("planner", "plan").render(**_plan_prompt_variables(request, profile, draft))
-    answer = llm.generate(messages, LLMPlan, passages=passages)
+    reply = llm.generate(messages, LLMPlan, passages=passages)
+    answer = reply.value
     given = {p.id for p in passages}
     recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
     warnings: list[str] = []
@@ -399,4 +405,4 @@ def llm_plan_items(
             warnings.append(f"模型漏掉了营销节点「{item.node}」，已补上离线排期的选题")
     kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
     items = [item.model_copy(update={"id": f"{plan_id}-{n:02d}"}) for n, item in enumerate(kept, start=1)]
-    return items, warnings
+    return items, warnings, reply.call

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nmo.usage import LLMCall
+
 Kind = Literal["brand", "content", "competitor"]
 Severity = Literal["blocking", "warning", "info"]
 Category = Literal[
@@ -139,6 +141,8 @@ class Plan(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     backend: Backend
     created_at: datetime = Field(default_factory=datetime.now)
+    # The run's usage ledger takes these; the stored and exported plan leaves them out.
+    llm_calls: list[LLMCall] = Field(default_factory=list, exclude=True)
 
 
 class Shot(BaseModel):
@@ -261,6 +265,7 @@ class WrittenDraft(BaseModel):
     text: str
     passages: list[Passage] = Field(default_factory=list)
     backend: Backend
+    llm_calls: list[LLMCall] = Field(default_factory=list, exclude=True)  # handed to the run's usage ledger
 
 
 class DraftRecord(BaseModel):

@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 from nmo.clock import Clock
 from nmo.errors import ConflictError, GateFailed, LLMError, NotFoundError, UserInputError
 from nmo.graph import WorkflowContext
-from nmo.llm import LLMCall
 from nmo.registry import DraftSummary, Registry, record_version
 from nmo.schemas import DraftRecord, Plan, PlanItem, ReviewDecision
 from nmo.state import WorkflowRequest
+from nmo.usage import LLMCall
 
 MAX_EDIT_CHARS = 100_000
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
@@ -29,7 +29,7 @@ DecisionObserver = Callable[[DraftRecord, ReviewDecision, DraftRecord], None]
 
 
 class RunOutcome(BaseModel):
-    """What a run produced: the plan (if any), its drafts, and the LLM usage."""
+    """What a run produced: the plan (if any), its drafts, and the LLM calls its own nodes made."""
 
     request_id: str
     status: str

@@ -8,6 +8,7 @@ from nmo.evals.planwrite import evaluate_planwrite, limit_checks
 from nmo.platforms import platform_keys
 from nmo.schemas import DraftContent
 
+from tests.fakes import reply
 from tests.unit.planwrite_fakes import ROOT, folder_knowledge_base
 
 CASES = ROOT / "evals" / "planwrite"
@@ -46,8 +47,8 @@ def test_eval_reports_an_invented_number(tmp_path: Path) -> None:
             from nmo.composer.formats import CitedSentence, WeiboPost
 
             first = passages[0]
-            return WeiboPost(point=CitedSentence(text=f"{first.text[:20]}", cite=[first.id]),
-                             details=[], hashtags=["冷泡茶"])
+            return reply(WeiboPost(point=CitedSentence(text=f"{first.text[:20]}", cite=[first.id]),
+                             details=[], hashtags=["冷泡茶"]))
 
     report = evaluate_planwrite(tmp_path, folder_knowledge_base(), llm_factory=Liar)
     assert report.platforms["weibo"].summary()["citations_resolved"] == 1.0
