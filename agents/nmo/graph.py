@@ -44,6 +44,20 @@ class WorkflowContext:
     knowledge: KnowledgeBase | None = None  # checked for content before a request is accepted
 
 
+# What progress shows for each node's update (CLI and web page alike); "__interrupt__" is a draft pausing.
+NODE_LABELS: dict[str, str] = {
+    "route": "已接收请求",
+    "planner": "选题计划",
+    "draft": "稿件完成",  # a draft branch ended (its subgraph's own nodes report the steps)
+    "writer": "写作",
+    "gate": "校对与合规检查",
+    "review": "审核",
+    "apply_edit": "应用人工修改",
+    "finalize": "定稿",
+    "__interrupt__": "等待审核",
+}
+
+
 def _retryable(error: Exception) -> bool:
     return isinstance(error, LLMError) and error.retryable
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,10 @@ Category = Literal[
 SEVERITY_ORDER: dict[str, int] = {"blocking": 0, "warning": 1, "info": 2}
 Backend = Literal["offline", "llm", "human"]
 Goal = Literal["awareness", "engagement", "conversion"]
+GOALS: tuple[Goal, ...] = get_args(Goal)
+GOAL_LABELS: dict[Goal, str] = {"awareness": "曝光", "engagement": "互动", "conversion": "转化"}
+RetrievalMode = Literal["dense", "lexical", "hybrid"]  # the knowledge base's ways of ranking passages
+RETRIEVAL_MODES: tuple[RetrievalMode, ...] = get_args(RetrievalMode)
 DraftStatus = Literal["writing", "pending_review", "approved", "rejected", "failed"]
 
 

@@ -269,3 +269,11 @@ def test_a_past_plan_window_is_refused_before_anything_is_stored(service: Workfl
     with pytest.raises(UserInputError, match="in the past"):
         service.submit(request)
     assert service.registry.get_request("old001") is None
+
+
+def test_every_node_has_a_progress_label() -> None:
+    from nmo.graph import NODE_LABELS, build_draft_graph, build_graph
+
+    nodes = set(build_graph().nodes) | set(build_draft_graph().nodes)
+    assert {"planner", "writer", "gate", "review"} <= nodes
+    assert nodes - set(NODE_LABELS) == set()

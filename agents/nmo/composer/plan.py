@@ -15,7 +15,7 @@ from nmo.composer.sentences import shorten
 from nmo.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from nmo.platforms import get_platform
 from nmo.ports import KnowledgeBase
-from nmo.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
+from nmo.schemas import Goal, Kind, MarketingNode, PlanItem, PlanRequest, text_hash
 
 if TYPE_CHECKING:
     from nmo.analyst.models import Insights  # typing only: planning never loads the analyst
@@ -41,7 +41,7 @@ PILLAR_ANGLES: dict[str, str] = {
     "story": "真实{community}的一段经历（发布前取得授权）",
     "origin": "产地、采收与工艺的细节",
 }
-GOAL_ANGLES: dict[str, str] = {
+GOAL_ANGLES: dict[Goal, str] = {
     "awareness": "讲清是什么、为什么",
     "engagement": "结尾抛问题引导评论和收藏",
     "conversion": "写清规格、价格与活动规则（只用资料中的数字）",
