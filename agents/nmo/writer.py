@@ -110,6 +110,7 @@ class KnowledgeWriter:
                 angle=brief.angle or "（无）",
                 pillar=brief.pillar or "（无）",
                 format=brief.format or "（平台常用形式）",
+                limits=spec.limits_text(),
                 tone=self._tone(spec.name),
                 examples=self._examples(spec.key),
                 variants=brief.variants,
