@@ -111,7 +111,9 @@ class Settings(BaseSettings):
         default=True, description="With an LLM configured, add an LLM proofreading pass on top of the gate."
     )
     max_revisions: int = Field(default=2, ge=0, le=10, description="Gate → writer rounds before review.")
-    retrieval_k: int = Field(default=6, ge=1, le=50)
+    retrieval_k: int = Field(
+        default=8, ge=1, le=50, description="Passages searched for each draft and LLM plan (the grounding's breadth)."
+    )
     today: date | None = Field(
         default=None,
         description="Pin the product's date (YYYY-MM-DD) for plans, calendars and evals; unset = the machine's date.",

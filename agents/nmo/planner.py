@@ -268,8 +268,11 @@ class KnowledgePlanner:
         prompts: PromptLibrary,
         clock: Clock,
         insights_loader: Callable[[], Insights | None] | None = None,
+        *,
+        k: int = 8,
     ) -> None:
         self.kb = kb
+        self.k = k
         self.llm = llm
         self.prompts = prompts
         self.clock = clock
@@ -287,7 +290,9 @@ class KnowledgePlanner:
         items = draft.items
         calls: list[LLMCall] = []
         if self.llm is not None:
-            items, extra, call = llm_plan_items(self.llm, self.prompts, self.kb, request, plan_id, profile, draft)
+            items, extra, call = llm_plan_items(
+                self.llm, self.prompts, self.kb, request, plan_id, profile, draft, k=self.k
+            )
             warnings += extra
             calls.append(call)
         if insights is not None:
@@ -354,11 +359,13 @@ def llm_plan_items(
     plan_id: str,
     profile: BrandProfile,
     draft: PlanDraft,
+    *,
+    k: int = 8,
 ) -> tuple[list[PlanItem], list[str], LLMCall]:
     """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in;
     with the usage of the call."""
     end = request.start + timedelta(days=request.days - 1)
-    passages = kb.search(request.brief, k=8)
+    passages = kb.search(request.brief, k=k)
     for item in draft.items:
         passages += [p for c in item.citations if (p := kb.get(c)) is not None]
     passages = list({p.id: p for p in passages}.values())
