@@ -197,7 +197,7 @@ def gate(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]
     latest = revisions[-1]
     content = state["written"].content if latest.backend != "human" else None
     check = runtime.context.gate.check(latest.text, platform=state["brief"].platform, content=content)
-    update: dict[str, Any] = {}
+    usage = []
     if runtime.context.proofreader is not None:
         try:
             proofread = runtime.context.proofreader(latest.text)
@@ -205,9 +205,9 @@ def gate(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]
             proofread = None  # the LLM pass is optional: the deterministic result stands on its own
         if proofread is not None:
             check = check.model_copy(update={"findings": [*check.findings, *proofread.findings]})
-            update["usage"] = proofread.llm_calls
+            usage = proofread.llm_calls
     revisions[-1] = latest.model_copy(update={"check": check})
-    return {"check": check, "revisions": revisions, **update}
+    return {"check": check, "revisions": revisions, "usage": usage}
 
 
 def after_gate(

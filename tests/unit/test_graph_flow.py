@@ -172,7 +172,9 @@ def test_llm_proofreader_adds_findings_but_never_removes_the_deterministic_ones(
     prompts = PromptLibrary.load()
     with open_checkpointer(settings) as saver:
         service = _service_with(settings, saver, proofreader=lambda text: llm_findings(text, llm, prompts))
-        record = service.submit(draft_request("weibo")).drafts[0]
+        outcome = service.submit(draft_request("weibo"))
+    record = outcome.drafts[0]
+    assert [c.role for c in outcome.usage] == ["proofreader"]  # the proofreading call counts in the run's usage
     sources = sorted((f.source, f.severity) for f in record.check.findings)  # type: ignore[union-attr]
     assert sources == [("llm", "warning"), ("rules", "blocking")]
     llm.assert_done()
