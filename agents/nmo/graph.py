@@ -5,22 +5,20 @@ writer → gate → (revise, bounded) → review (interrupt) → finalize; edits
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, RetryPolicy, Send, interrupt
 
 from nmo.errors import LLMError
-from nmo.llm import LLMCall
 from nmo.ports import Gate, KnowledgeBase, Planner, Writer
 from nmo.schemas import (
     DraftBrief,
     DraftRecord,
     DraftStatus,
-    Finding,
     ReviewDecision,
     Revision,
     RevisionRequest,
@@ -31,13 +29,7 @@ if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
     from langgraph.graph.state import CompiledStateGraph
 
-
-class UsageSource(Protocol):
-    """Anything that records LLM calls (the LLM seam)."""
-
-    def drain_usage(self) -> list[LLMCall]:
-        """Calls recorded since the last drain."""
-        ...
+    from nmo.checks.proofreader import Proofreading
 
 
 @dataclass(frozen=True)
@@ -48,13 +40,22 @@ class WorkflowContext:
     writer: Writer
     gate: Gate
     max_revisions: int = 2
-    proofreader: Callable[[str], list[Finding]] | None = None
-    usage_sources: tuple[UsageSource, ...] = field(default_factory=tuple)
+    proofreader: Callable[[str], Proofreading] | None = None
     knowledge: KnowledgeBase | None = None  # checked for content before a request is accepted
 
-    def drain_usage(self) -> list[LLMCall]:
-        """All LLM usage recorded since the last drain, for the run's token accounting."""
-        return [call for source in self.usage_sources for call in source.drain_usage()]
+
+# What progress shows for each node's update (CLI and web page alike); "__interrupt__" is a draft pausing.
+NODE_LABELS: dict[str, str] = {
+    "route": "已接收请求",
+    "planner": "选题计划",
+    "draft": "稿件完成",  # a draft branch ended (its subgraph's own nodes report the steps)
+    "writer": "写作",
+    "gate": "校对与合规检查",
+    "review": "审核",
+    "apply_edit": "应用人工修改",
+    "finalize": "定稿",
+    "__interrupt__": "等待审核",
+}
 
 
 def _retryable(error: Exception) -> bool:
@@ -90,7 +91,7 @@ def planner(state: WorkflowState, runtime: Runtime[WorkflowContext]) -> dict[str
         raise ValueError("a plan request without plan parameters")
     plan = runtime.context.planner.plan(request.plan, plan_id=f"P{request.id}")
     briefs = [DraftBrief.for_plan_item(item) for item in plan.items[: request.draft_first]]
-    return {"plan": plan, "briefs": briefs, "usage": runtime.context.drain_usage()}
+    return {"plan": plan, "briefs": briefs, "usage": plan.llm_calls}
 
 
 def dispatch(state: WorkflowState) -> list[Send] | str:
@@ -186,7 +187,7 @@ def writer(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, An
         "revisions": revisions,
         "auto_revisions": auto,
         "pending_note": "",
-        "usage": runtime.context.drain_usage(),
+        "usage": written.llm_calls,
     }
 
 
@@ -196,14 +197,17 @@ def gate(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]
     latest = revisions[-1]
     content = state["written"].content if latest.backend != "human" else None
     check = runtime.context.gate.check(latest.text, platform=state["brief"].platform, content=content)
+    usage = []
     if runtime.context.proofreader is not None:
         try:
-            extra = runtime.context.proofreader(latest.text)
+            proofread = runtime.context.proofreader(latest.text)
         except LLMError:
-            extra = []  # the LLM pass is optional: the deterministic result stands on its own
-        check = check.model_copy(update={"findings": [*check.findings, *extra]})
+            proofread = None  # the LLM pass is optional: the deterministic result stands on its own
+        if proofread is not None:
+            check = check.model_copy(update={"findings": [*check.findings, *proofread.findings]})
+            usage = proofread.llm_calls
     revisions[-1] = latest.model_copy(update={"check": check})
-    return {"check": check, "revisions": revisions, "usage": runtime.context.drain_usage()}
+    return {"check": check, "revisions": revisions, "usage": usage}
 
 
 def after_gate(

@@ -13,8 +13,9 @@ from pydantic import BaseModel, ValidationError
 from nmo.budget import MESSAGE_OVERHEAD, count_tokens, fit_passages, render_passage
 from nmo.config import LLMTarget
 from nmo.errors import LLMMalformedAnswer, LLMRefused, LLMUnavailable
-from nmo.ports import Message, ModelT
+from nmo.ports import LLMReply, Message, ModelT
 from nmo.schemas import Passage
+from nmo.usage import LLMCall
 
 if TYPE_CHECKING:
     import openai
@@ -26,19 +27,6 @@ _FALLBACK: dict[ConcreteMode, ConcreteMode | None] = {
     "text": None,
 }
 _JSON_BLOCK = re.compile(r"\{.*\}", re.DOTALL)
-
-
-class LLMCall(BaseModel):
-    """Usage of one call: which role and model, tokens, latency, attempts and outcome."""
-
-    role: str
-    model: str
-    mode: str
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: float
-    attempts: int
-    ok: bool
 
 
 def knowledge_message(passages: Sequence[Passage]) -> Message:
@@ -81,7 +69,6 @@ class OpenAIStructuredLLM:
         self.role = role
         self._client = client
         self._mode: ConcreteMode = "json_schema" if target.mode == "auto" else target.mode
-        self._calls: list[LLMCall] = []
 
     @property
     def client(self) -> openai.OpenAI:
@@ -97,61 +84,50 @@ class OpenAIStructuredLLM:
             )
         return self._client
 
-    def drain_usage(self) -> list[LLMCall]:
-        """Usage records since the last drain."""
-        calls, self._calls = self._calls, []
-        return calls
-
     def generate(
         self, messages: Sequence[Message], output: type[ModelT], *, passages: Sequence[Passage] = ()
-    ) -> ModelT:
-        """Answer as an instance of `output`; one repair round on a malformed answer, then a typed error."""
+    ) -> LLMReply[ModelT]:
+        """Answer as an instance of `output` with the call's usage; one repair round on a malformed answer,
+        then a typed error."""
         chat = self._with_passages(list(messages), passages)
         started = time.perf_counter()
-        attempts = 0
         prompt_tokens = completion_tokens = 0
         last_error = ""
-        ok = False
-        try:
-            for _round in range(2):
-                attempts += 1
-                raw, usage = self._complete(chat, output)
-                prompt_tokens += usage[0]
-                completion_tokens += usage[1]
-                try:
-                    result = parse_answer(raw, output)
-                    ok = True
-                    return result
-                except ValidationError as error:
-                    last_error = _short_errors(error)
-                    chat = [
-                        *chat,
-                        Message(role="assistant", content=raw[:4000]),
-                        Message(
-                            role="user",
-                            content="Your answer did not validate:\n" + last_error
-                            + "\nAnswer again with only the corrected JSON object.",
-                        ),
-                    ]
-            raise LLMMalformedAnswer(
-                f"The {self.role} model ({self.target.model}) answered twice with output that does not "
-                f"match the expected format: {last_error}",
-                "Try again, pick a stronger model for this role (NMO_"
-                f"{self.role.upper()}__MODEL), or set NMO_LLM_MODE=text for endpoints without JSON mode.",
+        for attempt in (1, 2):
+            raw, usage = self._complete(chat, output)
+            prompt_tokens += usage[0]
+            completion_tokens += usage[1]
+            try:
+                result = parse_answer(raw, output)
+            except ValidationError as error:
+                last_error = _short_errors(error)
+                chat = [
+                    *chat,
+                    Message(role="assistant", content=raw[:4000]),
+                    Message(
+                        role="user",
+                        content="Your answer did not validate:\n" + last_error
+                        + "\nAnswer again with only the corrected JSON object.",
+                    ),
+                ]
+                continue
+            call = LLMCall(
+                role=self.role,
+                model=self.target.model,
+                mode=self._mode,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                attempts=attempt,
+                ok=True,
             )
-        finally:
-            self._calls.append(
-                LLMCall(
-                    role=self.role,
-                    model=self.target.model,
-                    mode=self._mode,
-                    prompt_tokens=prompt_tokens,
-                    completion_tokens=completion_tokens,
-                    latency_ms=round((time.perf_counter() - started) * 1000, 1),
-                    attempts=attempts,
-                    ok=ok,
-                )
-            )
+            return LLMReply(value=result, call=call)
+        raise LLMMalformedAnswer(
+            f"The {self.role} model ({self.target.model}) answered twice with output that does not "
+            f"match the expected format: {last_error}",
+            "Try again, pick a stronger model for this role (NMO_"
+            f"{self.role.upper()}__MODEL), or set NMO_LLM_MODE=text for endpoints without JSON mode.",
+        )
 
     def _with_passages(self, messages: list[Message], passages: Sequence[Passage]) -> list[Message]:
         fixed = sum(count_tokens(m.content) + MESSAGE_OVERHEAD for m in messages) + 200

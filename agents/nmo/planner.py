@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -24,7 +25,11 @@ from nmo.platforms import get_platform
 from nmo.ports import KnowledgeBase, StructuredLLM
 from nmo.prompts import PromptLibrary
 from nmo.schemas import DraftBrief, Plan, PlanItem, PlanRequest
+from nmo.usage import LLMCall
 from nmo.writer import require_knowledge
+
+if TYPE_CHECKING:
+    from nmo.analyst.models import Insights  # typing only: quick commands never load the analyst
 
 MAX_DAYS = 90
 
@@ -267,9 +272,12 @@ class KnowledgePlanner:
         llm: StructuredLLM | None,
         prompts: PromptLibrary,
         clock: Clock,
-        insights_loader: Callable[[], object | None] | None = None,
+        insights_loader: Callable[[], Insights | None] | None = None,
+        *,
+        k: int = 8,
     ) -> None:
         self.kb = kb
+        self.k = k
         self.llm = llm
         self.prompts = prompts
         self.clock = clock
@@ -285,9 +293,13 @@ class KnowledgePlanner:
         draft = compose_plan(request, plan_id, self.kb, profile, insights)
         warnings = list(draft.warnings)
         items = draft.items
+        calls: list[LLMCall] = []
         if self.llm is not None:
-            items, extra = llm_plan_items(self.llm, self.prompts, self.kb, request, plan_id, profile, draft)
+            items, extra, call = llm_plan_items(
+                self.llm, self.prompts, self.kb, request, plan_id, profile, draft, k=self.k
+            )
             warnings += extra
+            calls.append(call)
         if insights is not None:
             warnings.append("已参考最近一次数据分析的最佳发布时段、星期和内容支柱。")
         return Plan(
@@ -301,6 +313,7 @@ class KnowledgePlanner:
             nodes=draft.nodes,
             warnings=warnings,
             backend="offline" if self.llm is None else "llm",
+            llm_calls=calls,
         )
 
     def profile(self) -> BrandProfile:
@@ -351,15 +364,19 @@ def llm_plan_items(
     plan_id: str,
     profile: BrandProfile,
     draft: PlanDraft,
-) -> tuple[list[PlanItem], list[str]]:
-    """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in."""
+    *,
+    k: int = 8,
+) -> tuple[list[PlanItem], list[str], LLMCall]:
+    """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in;
+    with the usage of the call."""
     end = request.start + timedelta(days=request.days - 1)
-    passages = kb.search(request.brief, k=8)
+    passages = kb.search(request.brief, k=k)
     for item in draft.items:
         passages += [p for c in item.citations if (p := kb.get(c)) is not None]
     passages = list({p.id: p for p in passages}.values())
     messages = prompts.get("planner", "plan").render(**_plan_prompt_variables(request, profile, draft))
-    answer = llm.generate(messages, LLMPlan, passages=passages)
+    reply = llm.generate(messages, LLMPlan, passages=passages)
+    answer = reply.value
     given = {p.id for p in passages}
     recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
     warnings: list[str] = []
@@ -400,4 +417,4 @@ def llm_plan_items(
             warnings.append(f"模型漏掉了营销节点「{item.node}」，已补上离线排期的选题")
     kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
     items = [item.model_copy(update={"id": f"{plan_id}-{n:02d}"}) for n, item in enumerate(kept, start=1)]
-    return items, warnings
+    return items, warnings, reply.call

@@ -11,6 +11,16 @@ from pydantic import BaseModel, Field
 
 from nmo.errors import UserInputError
 
+# What a part is called in Chinese, unless the platform names it its own way (part_names in the registry).
+PART_LABELS: dict[str, str] = {
+    "title": "标题",
+    "digest": "摘要",
+    "hook": "开头钩子",
+    "body": "正文",
+    "cta": "行动号召",
+    "hashtags": "话题",
+}
+
 
 class Limit(BaseModel):
     """A hard limit on one part, with how sure we are of it."""
@@ -54,6 +64,7 @@ class PlatformSpec(BaseModel):
     hashtag: Hashtag
     links: dict[str, str] = Field(default_factory=dict)
     requires: list[str] = Field(default_factory=list)
+    part_names: dict[str, str] = Field(default_factory=dict, description="The platform's own word for a part.")
     forbidden: list[Forbidden] = Field(default_factory=list)
     tone: str = ""
     default_slots: list[str] = Field(default_factory=list)
@@ -63,6 +74,30 @@ class PlatformSpec(BaseModel):
         """The hard maximum for a part in characters, or None when the platform sets none."""
         lim = self.limits.get(part)
         return lim.max if lim else None
+
+    def part_label(self, part: str) -> str:
+        """What this platform calls a part (配文, 简介, 主标题 …), in Chinese."""
+        return self.part_names.get(part) or PART_LABELS.get(part, part)
+
+    def limits_text(self) -> str:
+        """The limits, folds and hashtag count as one Chinese sentence, so prompts never restate numbers."""
+        rules = [
+            f"{self.part_label(part)}不超过 {limit.max} 字"
+            for part, limit in self.limits.items()
+            if part not in ("hashtags", "hashtag_each")
+        ]
+        rules += [
+            f"{self.part_label(part)}前 {fold.at} 字要能独立成立（之后会被折叠）"
+            for part, fold in self.folds.items()
+            if part in self.limits
+        ]
+        tags = self.hashtag.max or self.limit("hashtags")
+        if self.hashtag.style != "none" and tags:
+            rules.append(f"{self.part_label('hashtags')}不超过 {tags} 个")
+            each = self.limit("hashtag_each")
+            if each is not None:
+                rules.append(f"每个{self.part_label('hashtags')}不超过 {each} 字")
+        return "；".join(rules)
 
     def format_hashtag(self, topic: str) -> str:
         """Write one topic in the platform's syntax."""

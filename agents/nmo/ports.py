@@ -7,8 +7,9 @@ builds the real implementations from settings, tests pass fakes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -24,6 +25,7 @@ from nmo.schemas import (
     SourceDocument,
     WrittenDraft,
 )
+from nmo.usage import LLMCall
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -73,6 +75,15 @@ class Message(BaseModel):
     content: str
 
 
+@dataclass(frozen=True)
+class LLMReply(Generic[ModelT]):
+    """A model's validated answer with the usage of the call that produced it (returned, never pooled,
+    so concurrent runs sharing one client each count only their own calls)."""
+
+    value: ModelT
+    call: LLMCall
+
+
 class StructuredLLM(Protocol):
     """An LLM that answers with a validated pydantic model, for one agent role."""
 
@@ -80,8 +91,8 @@ class StructuredLLM(Protocol):
 
     def generate(
         self, messages: Sequence[Message], output: type[ModelT], *, passages: Sequence[Passage] = ()
-    ) -> ModelT:
-        """Answer `messages` as an instance of `output`; passages are fitted to the token budget."""
+    ) -> LLMReply[ModelT]:
+        """Answer `messages` as an instance of `output`, with the call's usage; passages fit the token budget."""
         ...
 
 

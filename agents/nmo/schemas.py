@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from nmo.usage import LLMCall
 
 Kind = Literal["brand", "content", "competitor"]
 Severity = Literal["blocking", "warning", "info"]
@@ -17,6 +19,10 @@ Category = Literal[
 SEVERITY_ORDER: dict[str, int] = {"blocking": 0, "warning": 1, "info": 2}
 Backend = Literal["offline", "llm", "human"]
 Goal = Literal["awareness", "engagement", "conversion"]
+GOALS: tuple[Goal, ...] = get_args(Goal)
+GOAL_LABELS: dict[Goal, str] = {"awareness": "曝光", "engagement": "互动", "conversion": "转化"}
+RetrievalMode = Literal["dense", "lexical", "hybrid"]  # the knowledge base's ways of ranking passages
+RETRIEVAL_MODES: tuple[RetrievalMode, ...] = get_args(RetrievalMode)
 DraftStatus = Literal["writing", "pending_review", "approved", "rejected", "failed"]
 
 
@@ -157,6 +163,8 @@ class Plan(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     backend: Backend
     created_at: datetime = Field(default_factory=datetime.now)
+    # The run's usage ledger takes these; the stored and exported plan leaves them out.
+    llm_calls: list[LLMCall] = Field(default_factory=list, exclude=True)
 
 
 class Shot(BaseModel):
@@ -279,6 +287,7 @@ class WrittenDraft(BaseModel):
     text: str
     passages: list[Passage] = Field(default_factory=list)
     backend: Backend
+    llm_calls: list[LLMCall] = Field(default_factory=list, exclude=True)  # handed to the run's usage ledger
 
 
 class DraftRecord(BaseModel):

@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field
 
 from nmo.clock import Clock
 from nmo.errors import ConflictError, GateFailed, LLMError, NotFoundError, UserInputError
-from nmo.llm import LLMCall
 from nmo.registry import DraftSummary, Registry, RequestSummary, record_version
 from nmo.schemas import DraftRecord, Plan, PlanItem, ReviewDecision
 from nmo.state import WorkflowRequest
+from nmo.usage import LLMCall
 
 if TYPE_CHECKING:
     from nmo.graph import WorkflowContext  # the graph module imports langgraph; reads must not pay for it
@@ -34,7 +34,7 @@ DecisionObserver = Callable[[DraftRecord, ReviewDecision, DraftRecord], None]
 
 
 class RunOutcome(BaseModel):
-    """What a run produced: the plan (if any), its drafts, and the LLM usage."""
+    """What a run produced: the plan (if any), its drafts, and the LLM calls its own nodes made."""
 
     request_id: str
     status: str

@@ -7,7 +7,6 @@ from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
-from nmo.llm import LLMCall
 from nmo.schemas import (
     CheckResult,
     DraftBrief,
@@ -18,6 +17,7 @@ from nmo.schemas import (
     Revision,
     WrittenDraft,
 )
+from nmo.usage import LLMCall
 
 
 def merge_records(left: dict[str, DraftRecord], right: dict[str, DraftRecord]) -> dict[str, DraftRecord]:

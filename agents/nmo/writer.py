@@ -19,6 +19,7 @@ from nmo.ports import KnowledgeBase, StructuredLLM
 from nmo.prompts import PromptLibrary
 from nmo.render import render_draft
 from nmo.schemas import DraftBrief, DraftContent, Passage, RevisionRequest, WrittenDraft
+from nmo.usage import LLMCall
 
 EXAMPLE_COUNT = 4
 
@@ -75,8 +76,10 @@ class KnowledgeWriter:
             brief = brief.model_copy(update={"topic": source_topic(brief.source_text) or brief.topic})
         ensure_chinese(brief.topic, "topic")
         require_knowledge(self.kb)
+        calls: list[LLMCall] = []
         if self.llm is not None:
-            content, passages = self._llm_write(self.llm, brief, revision)
+            content, passages, call = self._llm_write(self.llm, brief, revision)
+            calls.append(call)
         elif revision is None:
             content, passages = compose_draft(brief, self.kb, self.profile, k=self.k)
         else:
@@ -86,6 +89,7 @@ class KnowledgeWriter:
             text=render_draft(content, spec.key),
             passages=passages,
             backend="offline" if self.llm is None else "llm",
+            llm_calls=calls,
         )
 
     def _tone(self, platform_name: str) -> str:
@@ -98,7 +102,7 @@ class KnowledgeWriter:
 
     def _llm_write(
         self, llm: StructuredLLM, brief: DraftBrief, revision: RevisionRequest | None
-    ) -> tuple[DraftContent, list[Passage]]:
+    ) -> tuple[DraftContent, list[Passage], LLMCall]:
         spec = get_platform(brief.platform)
         passages = retrieve(self.kb, brief, self.k)
         model = OUTPUT_MODELS[spec.key]
@@ -108,13 +112,14 @@ class KnowledgeWriter:
                 angle=brief.angle or "（无）",
                 pillar=brief.pillar or "（无）",
                 format=brief.format or "（平台常用形式）",
+                limits=spec.limits_text(),
                 tone=self._tone(spec.name),
                 examples=self._examples(spec.key),
                 variants=brief.variants,
                 source_text=brief.source_text or "（无）",
             )
-            answer = llm.generate(messages, model, passages=passages)
-            changes = ""
+            reply = llm.generate(messages, model, passages=passages)
+            answer, call, changes = reply.value, reply.call, ""
         else:
             passages = self.resolve(revision.previous.citations, []) + [
                 p for p in passages if p.id not in revision.previous.citations
@@ -135,8 +140,8 @@ class KnowledgeWriter:
                 tone=self._tone(spec.name),
             )
             revised = llm.generate(messages, revision_model(model), passages=passages)
-            fields = dict(revised)
-            answer, changes = fields["draft"], str(fields["changes"])
+            fields = dict(revised.value)
+            answer, call, changes = fields["draft"], revised.call, str(fields["changes"])
         grounder = Grounder(passages)
         content = to_content(answer, grounder, brief.variants)
         if not content.citations:
@@ -151,7 +156,7 @@ class KnowledgeWriter:
         log += grounder.dropped
         if revision is not None or grounder.dropped:
             content = content.model_copy(update={"changes": "；".join(x for x in log if x)})
-        return content, self.resolve(content.citations, passages)
+        return content, self.resolve(content.citations, passages), call
 
     def _offline_revision(
         self, brief: DraftBrief, revision: RevisionRequest

@@ -11,6 +11,8 @@ from nmo.analyst.narrative import NarrativeDraft, template_narrative, unsupporte
 from nmo.analyst.pipeline import analyze_files
 from nmo.ports import Message
 
+from tests.fakes import reply
+
 FIXTURES = Path(__file__).resolve().parents[2] / "evals" / "analyst" / "fixtures"
 
 
@@ -31,7 +33,7 @@ class ScriptedLLM:
         self, messages: Sequence[Message], output: type[Any], *, passages: Sequence[Any] = ()
     ) -> Any:
         assert output is NarrativeDraft and "JSON" in messages[0].content
-        return self.answers.pop(0)
+        return reply(self.answers.pop(0))
 
 
 def test_template_narrative_only_cites_computed_numbers(result: Any) -> None:

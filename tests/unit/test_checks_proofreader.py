@@ -21,11 +21,13 @@ def test_only_quotes_present_in_the_text_survive_with_recomputed_offsets() -> No
             ]
         )
     ])
-    findings = llm_findings(text, llm)
+    proofread = llm_findings(text, llm)
+    findings = proofread.findings
     assert [(f.start, f.end) for f in findings] == [(12, 14), (17, 19)]
     assert all(text[f.start : f.end] == "清撤" and f.source == "llm" for f in findings)
     assert findings[0].severity == "warning"
     assert "<draft>\n" + text in llm.calls[0][0][-1].content
+    assert len(proofread.llm_calls) == 1
     llm.assert_done()
 
 

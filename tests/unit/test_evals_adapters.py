@@ -122,7 +122,7 @@ def test_a_gate_that_flags_everything_fails_precision_and_false_alarms(
 def test_a_writer_that_overflows_invents_and_miscites_fails_the_planwrite_suite(
     env: EvalEnvironment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nmo.writer
+    from nmo.evals import planwrite
     from nmo.schemas import DraftBrief, RevisionRequest, WrittenDraft
 
     class CarelessWriter:
@@ -134,7 +134,7 @@ def test_a_writer_that_overflows_invents_and_miscites_fails_the_planwrite_suite(
                                    citations=["no-such-passage"])
             return WrittenDraft(content=content, text=f"# {content.title}\n\n{content.body}", backend="llm")
 
-    monkeypatch.setattr(nmo.writer, "KnowledgeWriter", CarelessWriter)
+    monkeypatch.setattr(planwrite, "KnowledgeWriter", CarelessWriter)
     result = external.planwrite_suite(env)
     assert (result.value("limit_adherence") or 1) < 1
     assert (result.value("citations_resolved") or 1) < 1

@@ -3,7 +3,7 @@ with the scripted endpoint on 127.0.0.1 (the writer and gate are small stand-ins
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from nmo.evals.environment import EvalEnvironment, open_environment
 from nmo.evals.workflow import cost_suite, gate_invariant_suite, robustness_suite
 from nmo.graph import WorkflowContext, compile_graph
 from nmo.llm import OpenAIStructuredLLM
-from nmo.ports import Message
 from nmo.registry import Registry
 from nmo.schemas import (
     Category,
@@ -29,7 +28,7 @@ from nmo.schemas import (
 from nmo.scripted_server import ScriptedReply
 from nmo.service import WorkflowService
 
-from tests.fakes import EchoWriter, StaticPlanner, TermGate
+from tests.fakes import EchoWriter, LLMEchoWriter, StaticPlanner, TermGate
 
 LEXICON: dict[str, Category] = {"最好喝": "ad_law", "减肥": "health_claim", "茶小满": "competitor"}
 
@@ -50,19 +49,6 @@ class LexiconGate:
         return CheckResult(findings=findings, text_hash=text_hash(text), platform=platform)
 
 
-class LLMWriter:
-    """A writer that asks the LLM seam for a DraftContent, like the real one."""
-
-    def __init__(self, llm: OpenAIStructuredLLM) -> None:
-        self.llm = llm
-
-    def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
-        messages: Sequence[Message] = [Message(role="system", content="写手"),
-                                       Message(role="user", content=brief.topic)]
-        content = self.llm.generate(messages, DraftContent)
-        return WrittenDraft(content=content, text=f"# {content.title}\n\n{content.body}", backend="llm")
-
-
 class CrashingWriter:
     def write(self, brief: DraftBrief, revision: RevisionRequest | None = None) -> WrittenDraft:
         raise RuntimeError("writer bug")
@@ -72,12 +58,12 @@ def factory(gate: object, writer: str = "llm"):  # type: ignore[no-untyped-def]
     @contextmanager
     def open_fake(settings: Settings) -> Iterator[WorkflowService]:
         llm = OpenAIStructuredLLM(settings.llm_target("writer"), "writer") if settings.uses_llm else None
-        chosen = {"llm": lambda: LLMWriter(llm) if llm else EchoWriter(), "crash": CrashingWriter}[writer]()
+        chosen = {"llm": lambda: LLMEchoWriter(llm) if llm else EchoWriter(), "crash": CrashingWriter}[writer]()
         with open_checkpointer(settings) as saver:
             yield WorkflowService(
                 compile_graph(saver), Registry(settings.registry_path),
                 lambda: WorkflowContext(planner=StaticPlanner(), writer=chosen, gate=gate,  # type: ignore[arg-type]
-                                        max_revisions=1, usage_sources=(llm,) if llm else ()),
+                                        max_revisions=1),
                 settings.home / "locks", clock=settings.clock,
             )
 

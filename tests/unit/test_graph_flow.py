@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,11 +13,11 @@ from nmo.config import Settings
 from nmo.errors import ConflictError, GateFailed, NotFoundError, UserInputError
 from nmo.graph import WorkflowContext, compile_graph
 from nmo.registry import Registry
-from nmo.schemas import DraftBrief, PlanRequest, ReviewDecision
-from nmo.service import WorkflowService
+from nmo.schemas import DraftBrief, DraftContent, PlanRequest, ReviewDecision
+from nmo.service import RunOutcome, WorkflowService
 from nmo.state import WorkflowRequest
 
-from tests.fakes import EchoWriter, StaticPlanner, TermGate
+from tests.fakes import EchoWriter, LLMEchoWriter, ScriptedLLM, StaticPlanner, TermGate
 
 
 @pytest.fixture
@@ -125,8 +127,6 @@ def test_plan_then_draft_first_items(service: WorkflowService) -> None:
 
 
 def test_parallel_decisions_on_one_draft_have_exactly_one_winner(service: WorkflowService) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     service.submit(draft_request("weibo"))
     decisions = [
         ReviewDecision(action="approve", by="lee", note="ok"),
@@ -153,8 +153,8 @@ def _service_with(settings: Settings, saver: object, **context: object) -> Workf
     return WorkflowService(
         compile_graph(saver),  # type: ignore[arg-type]
         Registry(settings.registry_path),
-        lambda: WorkflowContext(planner=StaticPlanner(), writer=EchoWriter(), gate=TermGate(), max_revisions=0,
-                                **context),  # type: ignore[arg-type]
+        lambda: WorkflowContext(**{"planner": StaticPlanner(), "writer": EchoWriter(), "gate": TermGate(),
+                                   "max_revisions": 0, **context}),  # type: ignore[arg-type]
         settings.home / "locks", clock=settings.clock,
     )
 
@@ -172,7 +172,9 @@ def test_llm_proofreader_adds_findings_but_never_removes_the_deterministic_ones(
     prompts = PromptLibrary.load()
     with open_checkpointer(settings) as saver:
         service = _service_with(settings, saver, proofreader=lambda text: llm_findings(text, llm, prompts))
-        record = service.submit(draft_request("weibo")).drafts[0]
+        outcome = service.submit(draft_request("weibo"))
+    record = outcome.drafts[0]
+    assert [c.role for c in outcome.usage] == ["proofreader"]  # the proofreading call counts in the run's usage
     sources = sorted((f.source, f.severity) for f in record.check.findings)  # type: ignore[union-attr]
     assert sources == [("llm", "warning"), ("rules", "blocking")]
     llm.assert_done()
@@ -190,19 +192,39 @@ def test_a_failing_llm_proofreader_leaves_the_deterministic_result(settings: Set
     assert [f.source for f in record.check.findings] == ["rules"]  # type: ignore[union-attr]
 
 
+def _topic_answer(messages: object) -> DraftContent:
+    return DraftContent(title="冷泡茶", body="一杯清爽的冷泡茶。")
+
+
 def test_llm_usage_of_drafts_waiting_for_review_is_reported(settings: Settings) -> None:
-    from nmo.llm import LLMCall
-
-    class OneCallPerDrain:
-        def drain_usage(self) -> list[LLMCall]:
-            return [LLMCall(role="writer", model="m", mode="json_schema", prompt_tokens=100, completion_tokens=20,
-                            latency_ms=5.0, attempts=1, ok=True)]
-
+    llm = ScriptedLLM([_topic_answer, _topic_answer])
     with open_checkpointer(settings) as saver:
-        service = _service_with(settings, saver, usage_sources=(OneCallPerDrain(),))
+        service = _service_with(settings, saver, writer=LLMEchoWriter(llm))
         outcome = service.submit(draft_request("weibo", "douyin"))
     assert outcome.status == "pending_review"
-    assert sum(c.prompt_tokens for c in outcome.usage) >= 200  # at least the two writers' calls
+    assert [c.role for c in outcome.usage] == ["writer", "writer"]  # both writers' calls, nothing else
+    llm.assert_done()
+
+
+def test_parallel_runs_on_one_service_report_only_their_own_llm_calls(settings: Settings) -> None:
+    llm = ScriptedLLM([_topic_answer, _topic_answer])  # one model client shared by both runs, like the web app
+    both_called = threading.Barrier(2)  # neither run's writer returns before both have called the model
+    writer = LLMEchoWriter(llm, after_call=lambda: both_called.wait(timeout=20))
+    topics = {"short": "冷泡茶", "long": "办公室没有冰箱时怎么做一杯冷泡茶"}
+
+    def run(name: str) -> RunOutcome:
+        request = WorkflowRequest(id=name, kind="draft", requested_by="ops",
+                                  briefs=[DraftBrief(platform="weibo", topic=topics[name])])
+        return service.submit(request)
+
+    with open_checkpointer(settings) as saver:
+        service = _service_with(settings, saver, writer=writer)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = dict(zip(topics, pool.map(run, topics), strict=True))
+    for name, topic in topics.items():
+        usage = outcomes[name].usage
+        assert [c.prompt_tokens for c in usage] == [len(f"选题：{topic}")], name
+    llm.assert_done()
 
 
 def test_a_rejection_after_an_edit_revises_the_edited_text(service: WorkflowService) -> None:
@@ -249,3 +271,11 @@ def test_a_past_plan_window_is_refused_before_anything_is_stored(service: Workfl
     with pytest.raises(UserInputError, match="in the past"):
         service.submit(request)
     assert service.registry.get_request("old001") is None
+
+
+def test_every_node_has_a_progress_label() -> None:
+    from nmo.graph import NODE_LABELS, build_draft_graph, build_graph
+
+    nodes = set(build_graph().nodes) | set(build_draft_graph().nodes)
+    assert {"planner", "writer", "gate", "review"} <= nodes
+    assert nodes - set(NODE_LABELS) == set()

@@ -33,20 +33,19 @@ def make_llm(server: ScriptedServer, **overrides: object) -> OpenAIStructuredLLM
 def test_structured_answer_with_passages_in_a_delimited_block() -> None:
     with ScriptedServer([ScriptedReply(content=GOOD)]).running() as server:
         llm = make_llm(server)
-        result = llm.generate(MESSAGES, Headline, passages=PASSAGES)
-    assert result.title == "冬天也要喝冷泡茶"
+        answer = llm.generate(MESSAGES, Headline, passages=PASSAGES)
+    assert answer.value.title == "冬天也要喝冷泡茶"
     sent = server.requests[0]
     assert sent["response_format"]["type"] == "json_schema"
     knowledge = sent["messages"][1]["content"]
     assert "<knowledge>" in knowledge and 'id="p1"' in knowledge and "59元" in knowledge
-    usage = llm.drain_usage()
-    assert len(usage) == 1 and usage[0].ok and usage[0].prompt_tokens > 0
+    assert answer.call.ok and answer.call.prompt_tokens > 0 and answer.call.attempts == 1
 
 
 def test_429_is_retried_then_succeeds() -> None:
     replies = [ScriptedReply(status=429, headers={"retry-after": "0"}), ScriptedReply(content=GOOD)]
     with ScriptedServer(replies).running() as server:
-        result = make_llm(server).generate(MESSAGES, Headline)
+        result = make_llm(server).generate(MESSAGES, Headline).value
     assert result.citations == ["p1"]
     assert len(server.requests) == 2
 
@@ -56,11 +55,11 @@ def test_malformed_answer_gets_one_repair_round() -> None:
     replies = [ScriptedReply(content=too_long), ScriptedReply(content=GOOD)]
     with ScriptedServer(replies).running() as server:
         llm = make_llm(server)
-        result = llm.generate(MESSAGES, Headline)
-    assert result.title == "冬天也要喝冷泡茶"
+        answer = llm.generate(MESSAGES, Headline)
+    assert answer.value.title == "冬天也要喝冷泡茶"
     repair = server.requests[1]["messages"][-1]["content"]
     assert "did not validate" in repair and "title" in repair
-    assert llm.drain_usage()[0].attempts == 2
+    assert answer.call.attempts == 2
 
 
 def test_malformed_twice_is_a_typed_error() -> None:
@@ -78,7 +77,7 @@ def test_endpoint_without_json_schema_falls_back_to_json_object_then_text() -> N
         return ScriptedReply(content="好的，结果如下：\n```json\n" + GOOD + "\n```")
 
     with ScriptedServer(responder=responder).running() as server:
-        result = make_llm(server).generate(MESSAGES, Headline)
+        result = make_llm(server).generate(MESSAGES, Headline).value
     assert result.title == "冬天也要喝冷泡茶"
     assert [r.get("response_format", {}).get("type") for r in server.requests] == ["json_schema", "json_object", None]
     assert "JSON Schema" in server.requests[-1]["messages"][0]["content"]

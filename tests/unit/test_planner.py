@@ -200,3 +200,13 @@ def test_a_long_busy_plan_stays_varied() -> None:
         assert len(set(topics)) >= len(topics) * 2 // 3
         assert all(a != b for a, b in itertools.pairwise(topics))
     assert not any("2026 冬季限定" in i.topic and i.date.year == 2027 for i in plan.items)
+
+
+def test_planning_does_not_load_the_analyst() -> None:
+    """The planner reads insights through a loader, so `nmo plan` starts without importing the analyst."""
+    import subprocess
+    import sys
+
+    probe = "import sys, nmo.planner, nmo.composition; print(any(m.startswith('nmo.analyst') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

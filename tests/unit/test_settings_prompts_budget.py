@@ -105,3 +105,28 @@ def test_prompt_too_big_for_the_context_is_a_clear_error() -> None:
     with pytest.raises(BudgetExceeded) as info:
         fit_passages([], fixed_tokens=5000, context_tokens=4000, completion_tokens=500)
     assert "NMO_LLM_CONTEXT_TOKENS" in info.value.fix
+
+
+@pytest.mark.parametrize("k", [3, 12])
+def test_retrieval_k_sets_how_widely_drafts_are_grounded(
+    k: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import nmo.composition
+    from nmo.schemas import DraftBrief
+
+    from tests.unit.planwrite_fakes import folder_knowledge_base
+
+    kb = folder_knowledge_base()
+    asked: list[int] = []
+    search = kb.search
+
+    def recording_search(query: str, *, k: int = 6, **filters: object) -> list[Passage]:
+        asked.append(k)
+        return search(query, k=k, **filters)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kb, "search", recording_search)
+    monkeypatch.setattr(nmo.composition, "build_knowledge", lambda settings: kb)
+    monkeypatch.setenv("NMO_RETRIEVAL_K", str(k))
+    context = nmo.composition.build_context(Settings(home=tmp_path, backend="offline"))
+    context.writer.write(DraftBrief(platform="weibo", topic="冷泡茶怎么保存"))
+    assert max(asked) == k

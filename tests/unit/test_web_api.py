@@ -569,6 +569,9 @@ def test_operator_and_admin_pages(client: TestClient, tokens: dict[str, str], dr
     assert client.get("/", follow_redirects=False).headers["location"] == "/operate"
     operate = client.get("/operate").text
     assert 'id="submit-form"' in operate and "小红书" in operate and "待审核" in operate
+    from nmo.schemas import GOAL_LABELS, GOALS
+
+    assert all(f'<option value="{goal}">{GOAL_LABELS[goal]}</option>' in operate for goal in GOALS)
     client.post("/api/session", json={"token": tokens["root"]})
     admin = client.get("/admin").text
     assert "审计日志" in admin and "ops" in admin and "完整" in admin

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from nmo.composer.formats import CitedSentence, ScriptShot, ShortVideoScript, XiaohongshuNote
 from nmo.errors import LLMMalformedAnswer
+from nmo.platforms import get_platform, platform_keys
 from nmo.prompts import PromptLibrary
 from nmo.schemas import DraftBrief, Finding, Passage, RevisionRequest, Variant
 from nmo.writer import KnowledgeWriter, revision_model
@@ -50,6 +51,7 @@ def test_llm_draft_is_grounded_and_within_limits() -> None:
     assert output is XiaohongshuNote and passages
     assert "白桃乌龙常温水冷泡多久" in messages[1].content and "往期表现最好" in messages[1].content
     assert "小红书" in messages[0].content
+    assert f"标题不超过 {get_platform('xiaohongshu').limit('title')} 字" in messages[0].content
     assert draft.backend == "llm"
     assert len(draft.content.title) <= 20
     assert "39" not in draft.text and "made-up" not in draft.text
@@ -129,3 +131,20 @@ def test_llm_revision_sends_findings_and_note_and_reports_changes() -> None:
     assert "ad.best" in messages[1].content and "标题更短" in messages[1].content
     assert revised.content.title == "白桃乌龙｜工位日常"
     assert revised.content.changes.startswith("按建议")
+
+
+@pytest.mark.parametrize("platform", platform_keys())
+def test_writer_prompts_get_every_limit_from_the_platform_registry(platform: str) -> None:
+    import re
+
+    spec = get_platform(platform)
+    template = PROMPTS.get("writer", spec.key)
+    numbers = {limit.max for limit in spec.limits.values()} | {spec.hashtag.max} - {0}
+    for number in numbers:
+        restated = re.search(rf"(?<!\d){number} *[字个]", template.system + template.user)
+        assert restated is None, f"the prompt file restates the registry's {number}"
+    rules = spec.limits_text()
+    for part, limit in spec.limits.items():
+        assert f"{limit.max} " in rules, part
+    variables = {name: "（无）" for name in template.meta.variables} | {"limits": rules}
+    assert rules in template.render(**variables)[0].content

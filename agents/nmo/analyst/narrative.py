@@ -172,7 +172,7 @@ def llm_narrative(
     )
     library = prompts or PromptLibrary.load()
     messages = library.get("analyst", "narrative").render(figures=json.dumps(figures, ensure_ascii=False)[:20000])
-    draft = llm.generate(messages, NarrativeDraft)
+    draft = llm.generate(messages, NarrativeDraft).value
     if unsupported_numbers(draft.lines, result):
         return None
     return draft.lines

@@ -227,7 +227,6 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
     parts: dict[str, str] = {"body": content.body if content else text}
     if content:
         parts.update(title=content.title, digest=content.digest, hook=content.hook, cta=content.cta)
-    labels = {"title": "标题", "body": "正文", "digest": "摘要", "hook": "开头钩子", "cta": "行动号召"}
     for part, value in parts.items():
         limit = spec.limit(part)
         if limit is not None and len(value) > limit:
@@ -237,7 +236,7 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
                     value,
                     f"{part}_length",
                     "blocking",
-                    f"{spec.name}{labels.get(part, part)}最多 {limit} 字，当前 {len(value)} 字",
+                    f"{spec.name}{spec.part_label(part)}最多 {limit} 字，当前 {len(value)} 字",
                     f"删减到 {limit} 字以内",
                 )
             )
@@ -276,7 +275,7 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
                         None,  # a missing part has no text to point at
                         f"requires_{required}",
                         "blocking",
-                        f"{spec.name}稿件缺少必需部分：{labels.get(required, required)}",
+                        f"{spec.name}稿件缺少必需部分：{spec.part_label(required)}",
                     )
                 )
         out.extend(_hashtag_findings(text, spec, list(content.hashtags)))

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from nmo.ports import StructuredLLM
 from nmo.prompts import PromptLibrary
 from nmo.schemas import Category, Finding, Severity
+from nmo.usage import LLMCall
 
 _MAX_SEVERITY: dict[str, Severity] = {"blocking": "warning", "warning": "warning", "info": "info"}
 
@@ -27,14 +28,22 @@ class ProofreadAnswer(BaseModel):
     issues: list[ProofreadIssue] = Field(default_factory=list)
 
 
-def llm_findings(text: str, llm: StructuredLLM, prompts: PromptLibrary | None = None) -> list[Finding]:
+class Proofreading(BaseModel):
+    """The proofreader pass's findings and the LLM calls it made (for the run's usage)."""
+
+    findings: list[Finding] = Field(default_factory=list)
+    llm_calls: list[LLMCall] = Field(default_factory=list)
+
+
+def llm_findings(text: str, llm: StructuredLLM, prompts: PromptLibrary | None = None) -> Proofreading:
     """Ask the LLM for extra findings; keep those whose quote occurs in `text`, with offsets recomputed.
 
     LLM findings are capped at warning: they inform the reviewer but can never block or unblock a draft."""
     if not text.strip():
-        return []
+        return Proofreading()
     library = prompts or PromptLibrary.load()
-    answer = llm.generate(library.get("proofreader", "proofread").render(text=text), ProofreadAnswer)
+    reply = llm.generate(library.get("proofreader", "proofread").render(text=text), ProofreadAnswer)
+    answer = reply.value
     out: list[Finding] = []
     used: set[tuple[int, int]] = set()
     for issue in answer.issues:
@@ -60,4 +69,4 @@ def llm_findings(text: str, llm: StructuredLLM, prompts: PromptLibrary | None = 
                 source="llm",
             )
         )
-    return out
+    return Proofreading(findings=out, llm_calls=[reply.call])

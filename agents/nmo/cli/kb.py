@@ -174,10 +174,12 @@ def search(
             since_date = date.fromisoformat(since)
         except ValueError:
             raise UserInputError(f"--since '{since}' is not a date.", "Write it as YYYY-MM-DD.") from None
-    if mode is not None and mode not in ("hybrid", "dense", "lexical"):
-        raise UserInputError(f"Unknown mode '{mode}'.", "Use --mode hybrid, dense or lexical.")
+    from nmo.schemas import RETRIEVAL_MODES
+
+    if mode is not None and mode not in RETRIEVAL_MODES:
+        raise UserInputError(f"Unknown mode '{mode}'.", f"Use --mode {', '.join(RETRIEVAL_MODES)}.")
     _, kb = _open(collection)
-    passages = kb.search(question, k=k, kind=_kind(kind), platform=platform, since=since_date, mode=mode)  # type: ignore[arg-type]
+    passages = kb.search(question, k=k, kind=_kind(kind), platform=platform, since=since_date, mode=mode)
     if as_json:
         print_json(passages)
         return

@@ -57,15 +57,17 @@ def register(app: typer.Typer) -> None:
 
         if brief is None or not brief.strip():
             raise UserInputError("The brief is empty.", 'Say what the plan is for: --brief "双12 冷泡茶促销".')
-        if goal not in ("awareness", "engagement", "conversion"):
-            raise UserInputError(f"Unknown goal '{goal}'.", "Use awareness, engagement or conversion.")
+        from nmo.schemas import GOALS
+
+        if goal not in GOALS:
+            raise UserInputError(f"Unknown goal '{goal}'.", f"Use --goal {', '.join(GOALS)}.")
         if not 1 <= days <= 90:
             raise UserInputError(f"--days {days} is outside 1–90.", "Plan at most 90 days at a time.")
         settings = Settings()
         first_day = _parse_date(start) if start else settings.clock.today() + timedelta(days=1)
         request = PlanRequest(
             brief=brief.strip(), platforms=parse_platforms(platforms), start=first_day, days=days,
-            posts_per_week=posts_per_week, goal=goal,  # type: ignore[arg-type]
+            posts_per_week=posts_per_week, goal=goal,
             hot_topics=load_hot_topics(hot_topics) if hot_topics else [],
         )
         validate_plan_request(request, settings.clock.today())

@@ -7,13 +7,9 @@ from typing import Any
 from nmo.cli.output import console, err_console, print_json
 from nmo.cli.views import plan_view, print_outcome_drafts
 from nmo.config import Settings
+from nmo.graph import NODE_LABELS
 from nmo.service import RunOutcome
 from nmo.state import WorkflowRequest
-
-NODE_LABELS = {
-    "route": "路由", "planner": "策划", "writer": "撰写", "gate": "校对与合规检查",
-    "review": "等待审核", "apply_edit": "应用修改", "finalize": "完成",
-}
 
 
 def run_request(settings: Settings, request: WorkflowRequest, *, as_json: bool) -> RunOutcome:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from nmo.calendar import fitting_nodes, marketing_nodes
 from nmo.composer.brand import BrandProfile, BrandVoice, Gap, Pillar
@@ -15,7 +15,10 @@ from nmo.composer.sentences import shorten
 from nmo.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
 from nmo.platforms import get_platform
 from nmo.ports import KnowledgeBase
-from nmo.schemas import Kind, MarketingNode, PlanItem, PlanRequest, text_hash
+from nmo.schemas import Goal, Kind, MarketingNode, PlanItem, PlanRequest, text_hash
+
+if TYPE_CHECKING:
+    from nmo.analyst.models import Insights  # typing only: planning never loads the analyst
 
 CANDIDATE_BATCH = 8
 WITHIN_PLAN_WINDOW = 30  # earlier topics of the same platform a new one is compared with
@@ -38,7 +41,7 @@ PILLAR_ANGLES: dict[str, str] = {
     "story": "真实{community}的一段经历（发布前取得授权）",
     "origin": "产地、采收与工艺的细节",
 }
-GOAL_ANGLES: dict[str, str] = {
+GOAL_ANGLES: dict[Goal, str] = {
     "awareness": "讲清是什么、为什么",
     "engagement": "结尾抛问题引导评论和收藏",
     "conversion": "写清规格、价格与活动规则（只用资料中的数字）",
@@ -201,19 +204,14 @@ class PlanInsights:
     best_pillars: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, insights: object | None) -> PlanInsights:
-        """Take the fields the planner uses from the analyst's insights object (any shape; missing = none)."""
-
-        def mapping(name: str) -> dict[str, list[Any]]:
-            value = getattr(insights, name, None)
-            if isinstance(insights, dict):
-                value = insights.get(name)
-            return {str(k): list(v) for k, v in value.items()} if isinstance(value, dict) else {}
-
+    def read(cls, insights: Insights | None) -> PlanInsights:
+        """The fields the planner uses from the analyst's latest insights; none without an analysis."""
+        if insights is None:
+            return cls()
         return cls(
-            best_slots={k: [str(x) for x in v] for k, v in mapping("best_slots").items()},
-            best_weekdays={k: [int(x) for x in v] for k, v in mapping("best_weekdays").items()},
-            best_pillars={k: [str(x) for x in v] for k, v in mapping("best_pillars").items()},
+            best_slots=insights.best_slots,
+            best_weekdays=insights.best_weekdays,
+            best_pillars=insights.best_pillars,
         )
 
 
@@ -416,7 +414,7 @@ def _gap_for(pillar: Pillar, platform: str, gaps: list[Gap], used: dict[str, int
 
 
 def compose_plan(
-    request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile, insights: object | None = None
+    request: PlanRequest, plan_id: str, kb: KnowledgeBase, profile: BrandProfile, insights: Insights | None = None
 ) -> PlanDraft:
     """The offline plan: slots per platform, fitting marketing nodes placed first, then pillars and topics."""
     learned = PlanInsights.read(insights)

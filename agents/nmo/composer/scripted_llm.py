@@ -28,8 +28,9 @@ from nmo.composer.formats import (
     XiaohongshuNote,
     ZhihuAnswer,
 )
-from nmo.ports import Message, ModelT
+from nmo.ports import LLMReply, Message, ModelT
 from nmo.schemas import Passage, Variant
+from nmo.usage import LLMCall
 
 INVENTED = CitedSentence(text="限时到手价只要 9.9 元。", cite=[])
 UNKNOWN_CITATION = "passage-that-was-not-given"
@@ -49,9 +50,14 @@ class ScriptedLLM:
 
     def generate(
         self, messages: Sequence[Message], output: type[ModelT], *, passages: Sequence[Passage] = ()
-    ) -> ModelT:
-        """An instance of `output` built from the passages and the prompt."""
+    ) -> LLMReply[ModelT]:
+        """An instance of `output` built from the passages and the prompt (a call that costs no tokens)."""
         self.calls += 1
+        call = LLMCall(role="scripted", model="scripted", mode="json_schema", prompt_tokens=0, completion_tokens=0,
+                       latency_ms=0.0, attempts=1, ok=True)
+        return LLMReply(value=self._answer(messages, output, passages), call=call)
+
+    def _answer(self, messages: Sequence[Message], output: type[ModelT], passages: Sequence[Passage]) -> ModelT:
         prompt = "\n".join(m.content for m in messages)
         if "draft" in output.model_fields and "changes" in output.model_fields:
             inner = output.model_fields["draft"].annotation

@@ -117,7 +117,7 @@ def csc_suite(env: EvalEnvironment) -> SuiteResult:
 def planwrite_suite(env: EvalEnvironment) -> SuiteResult:
     """Platform limits, citation validity, numbers absent from the KB, node coverage, repetition (overall
     and per platform); on the live backend the cases marked `backend: llm` use the configured endpoint."""
-    evaluate = evaluator("nmo.composer.evaluation", "evaluate_planwrite")
+    evaluate = evaluator("nmo.evals.planwrite", "evaluate_planwrite")
     folder = _cases_path(env, "planwrite")
     ingest_knowledge(env.settings)
     from nmo.checks import build_gate

@@ -77,7 +77,7 @@ class Judges:
     def groundedness(self, text: str, passages: Sequence[str]) -> JudgeScores:
         """Each factual claim checked against the passages the draft rests on."""
         messages = self.prompts.get("evals", "groundedness").render(passages="\n\n".join(passages), text=text)
-        verdicts = [self.llm.generate(messages, GroundednessVerdict) for _ in range(self.repeats)]
+        verdicts = [self.llm.generate(messages, GroundednessVerdict).value for _ in range(self.repeats)]
         rates = [ratio(sum(c.supported for c in v.claims), len(v.claims)) for v in verdicts]
         return JudgeScores(score=round(mean(v.score for v in verdicts), 3), supported_rate=round(mean(rates), 4),
                            reasoning=verdicts[0].reasoning)
@@ -95,7 +95,7 @@ class Judges:
         return self.plan_usefulness(case.brief, case.text)
 
     def _repeat(self, messages: list[Message]) -> JudgeScores:
-        verdicts = [self.llm.generate(messages, JudgeVerdict) for _ in range(self.repeats)]
+        verdicts = [self.llm.generate(messages, JudgeVerdict).value for _ in range(self.repeats)]
         return JudgeScores(score=round(mean(v.score for v in verdicts), 3), reasoning=verdicts[0].reasoning)
 
 

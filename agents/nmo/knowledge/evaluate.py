@@ -14,8 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from nmo.knowledge.knowledge_base import BrandKnowledgeBase
-from nmo.knowledge.models import RETRIEVAL_MODES, RetrievalMode
-from nmo.schemas import Kind
+from nmo.schemas import RETRIEVAL_MODES, Kind, RetrievalMode
 
 DEFAULT_CASES = Path(__file__).resolve().parents[3] / "evals" / "retrieval" / "cases.yaml"
 MRR_DEPTH = 10

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from nmo.errors import KnowledgeError
 from nmo.knowledge.brand_lexicons import store_brand_lexicons
+from nmo.knowledge.chunking import CHUNKER_VERSION
 from nmo.knowledge.lexical import LEXICAL_VERSION, tokenize
 from nmo.knowledge.models import ChunkRecord, FileProblem, IndexedFile, IngestReport
 from nmo.knowledge.snapshot import Snapshot, build_snapshot, save_snapshot
@@ -19,7 +20,7 @@ from nmo.knowledge.sources import ChunkSettings, Discovery, FileProblemError, So
 
 if TYPE_CHECKING:
     from nmo.knowledge.embedding_jobs import EmbeddingJob, Vectors
-    from nmo.knowledge.knowledge_base import BrandKnowledgeBase
+    from nmo.knowledge.embeddings import Embedder
     from nmo.knowledge.vectors import VectorStore
 
 EMBED_BATCH = 256
@@ -35,6 +36,28 @@ class IngestProgress(Protocol):
 
     def advance(self, stage: str, steps: int = 1) -> None:
         """`steps` more of `stage` are done."""
+        ...
+
+
+class IngestTarget(Protocol):
+    """The collection an ingest writes to (the knowledge base passes itself in, so ingest needs no import of it)."""
+
+    collection_name: str
+    directory: Path
+    brand_directory: Path  # where the brand's word lists found in the ingested folders are kept
+    chunk_settings: ChunkSettings
+    embedder: Embedder
+
+    def vector_store(self) -> VectorStore:
+        """The collection's vector store."""
+        ...
+
+    def reload_snapshot(self) -> Snapshot | None:
+        """The snapshot on disk now (the previous ingest's), or None before the first one."""
+        ...
+
+    def adopt_snapshot(self, snapshot: Snapshot) -> None:
+        """Serve searches from the snapshot this ingest just wrote."""
         ...
 
 
@@ -71,7 +94,7 @@ def _is_under(path: str, roots: list[Path]) -> bool:
     return any(candidate == root or root in candidate.parents for root in roots)
 
 
-def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgress) -> IngestReport:
+def run_ingest(kb: IngestTarget, paths: list[Path], progress: IngestProgress) -> IngestReport:
     """Bring the collection in line with the files under `paths`; the old index stays usable on failure."""
     started = time.perf_counter()
     report = IngestReport(collection=kb.collection_name)
@@ -86,6 +109,7 @@ def run_ingest(kb: BrandKnowledgeBase, paths: list[Path], progress: IngestProgre
             "overlap_tokens": settings.overlap_tokens,
             "whole_content_tokens": settings.whole_content_tokens,
             "lexical": LEXICAL_VERSION,
+            "chunker": CHUNKER_VERSION,
         }
         rechunk_all = previous.chunk_settings != settings_key
         # a new tokeniser version re-reads every file but leaves chunks, and so vectors, as they were

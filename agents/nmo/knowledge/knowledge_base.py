@@ -16,7 +16,6 @@ from nmo.knowledge.models import (
     IndexedFile,
     IngestReport,
     KnowledgeStats,
-    RetrievalMode,
 )
 from nmo.knowledge.retrieval import (
     CANDIDATES,
@@ -28,7 +27,7 @@ from nmo.knowledge.retrieval import (
 from nmo.knowledge.snapshot import Snapshot, build_snapshot, load_snapshot, save_snapshot
 from nmo.knowledge.sources import ChunkSettings
 from nmo.knowledge.vectors import VectorStore, collection_name
-from nmo.schemas import Kind, Passage, SourceDocument
+from nmo.schemas import Kind, Passage, RetrievalMode, SourceDocument
 
 if TYPE_CHECKING:
     from nmo.config import Settings

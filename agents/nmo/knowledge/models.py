@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from nmo.schemas import Kind, Passage, SourceDocument
-
-RetrievalMode = Literal["hybrid", "dense", "lexical"]
-RETRIEVAL_MODES: tuple[RetrievalMode, ...] = ("dense", "lexical", "hybrid")
+from nmo.schemas import Kind, Passage, RetrievalMode, SourceDocument
 
 
 class ChunkRecord(BaseModel):

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from nmo.platforms import platform_table
+from nmo.schemas import GOAL_LABELS
 from nmo.users import User
 from nmo.web.auth import Desk, optional_user
 from nmo.web.draft_html import draft_html
@@ -110,7 +111,8 @@ def operate_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
     if user is None:
         return login_redirect(request)
     platforms = [(key, spec.name) for key, spec in platform_table().platforms.items()]
-    return render(request, "operate.html", user, platforms=platforms, requests=desk.requests(user, 20),
+    return render(request, "operate.html", user, platforms=platforms, goals=GOAL_LABELS.items(),
+                  requests=desk.requests(user, 20),
                   can_submit=user.can("submit"), today=desk.service.clock.today().isoformat())
 
 

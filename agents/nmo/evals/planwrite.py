@@ -14,13 +14,16 @@ from pydantic import BaseModel, Field
 from nmo.calendar import fitting_nodes, marketing_nodes
 from nmo.clock import Clock
 from nmo.composer.brand import load_brand_profile
+from nmo.composer.scripted_llm import ScriptedLLM
 from nmo.composer.sentences import factual_numbers, numbers_in
 from nmo.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder
+from nmo.planner import KnowledgePlanner, brief_from_plan_item
 from nmo.platforms import get_platform
 from nmo.ports import Gate, KnowledgeBase, StructuredLLM
 from nmo.prompts import PromptLibrary
 from nmo.render import CITATION_MARKER
-from nmo.schemas import DraftBrief, DraftContent, Plan, PlanRequest, RevisionRequest, WrittenDraft
+from nmo.schemas import DraftBrief, DraftContent, Goal, Plan, PlanRequest, RevisionRequest, WrittenDraft
+from nmo.writer import KnowledgeWriter
 
 EvalBackend = Literal["offline", "llm"]
 
@@ -34,7 +37,7 @@ class PlanCase(BaseModel):
     start: date
     days: int = 14
     posts_per_week: int = 3
-    goal: Literal["awareness", "engagement", "conversion"] = "awareness"
+    goal: Goal = "awareness"
     hot_topics: list[str] = Field(default_factory=list)
     backend: EvalBackend = "offline"
 
@@ -127,38 +130,6 @@ class PlanwriteReport:
             out.unsupported_numbers += figures.unsupported_numbers
             out.max_similarity = max(out.max_similarity, figures.max_similarity)
         return out
-
-    def table(self) -> str:
-        """A fixed-width table of the figures per platform and in total."""
-        headers = (
-            "platform",
-            "requests",
-            "limits",
-            "citations",
-            "bad numbers",
-            "nodes",
-            "max sim",
-            "gate 1st",
-            "gate rev",
-        )
-        rows = [headers]
-        for name, figures in [*sorted(self.platforms.items()), ("TOTAL", self.total())]:
-            s = figures.summary()
-            rows.append(
-                (
-                    name,
-                    str(s["requests"]),
-                    f"{s['limit_adherence']:.0%}",
-                    f"{s['citations_resolved']:.0%}",
-                    str(s["unsupported_numbers"]),
-                    f"{s['node_coverage']:.0%}",
-                    f"{s['max_topic_similarity']:.2f}",
-                    f"{s['gate_pass_first']:.0%}",
-                    f"{s['gate_pass_after_revision']:.0%}",
-                )
-            )
-        widths = [max(len(r[i]) for r in rows) for i in range(len(headers))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
 
 
 def load_cases(cases_dir: Path) -> PlanwriteCases:
@@ -292,10 +263,6 @@ def evaluate_planwrite(
 
     With a gate, each draft is checked, revised once offline when it fails, and checked again.
     """
-    from nmo.composer.scripted_llm import ScriptedLLM
-    from nmo.planner import KnowledgePlanner, brief_from_plan_item
-    from nmo.writer import KnowledgeWriter
-
     cases = load_cases(cases_dir)
     prompts = prompts or PromptLibrary.load()
     make_llm = llm_factory or ScriptedLLM
@@ -358,13 +325,10 @@ def _measure_gate(
     brief: DraftBrief,
     draft: WrittenDraft,
     gate: Gate,
-    writer: object,
+    writer: KnowledgeWriter,
     figures: PlatformFigures,
     failures: list[str],
 ) -> None:
-    from nmo.writer import KnowledgeWriter
-
-    assert isinstance(writer, KnowledgeWriter)
     result = gate.check(draft.text, platform=brief.platform, content=draft.content)
     figures.gate_checked += 1
     figures.gate_passed_first += result.passed
