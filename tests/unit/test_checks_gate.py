@@ -9,6 +9,7 @@ from nmo.checks.evaluation import GateCase, evaluate_gate
 from nmo.checks.gate import ChineseGate, build_gate
 from nmo.checks.pii import id_card_valid, luhn_valid
 from nmo.config import Settings
+from nmo.knowledge.brand_lexicons import store_brand_lexicons
 from nmo.schemas import DraftContent, Finding
 
 BRAND_LEXICON = """rules:
@@ -31,7 +32,10 @@ def gate(tmp_path: Path) -> ChineseGate:
     (knowledge / "brand").mkdir()
     (knowledge / "lexicons" / "brand.yaml").write_text(BRAND_LEXICON, "utf-8")
     (knowledge / "brand" / "products.md").write_text(PRODUCTS, "utf-8")
-    return build_gate(Settings(home=tmp_path / "home", knowledge_dir=knowledge))
+    settings = Settings(home=tmp_path / "home", knowledge_dir=knowledge)
+    # what `nmo kb ingest` does with the word lists it finds in the brand's folder
+    store_brand_lexicons([knowledge / "lexicons" / "brand.yaml"], [knowledge], settings.brand_path / "lexicons")
+    return build_gate(settings)
 
 
 def _cats(findings: list[Finding]) -> set[str]:

@@ -213,6 +213,7 @@ def test_discover_reports_missing_paths_empty_folders_and_skips_lexicons(tmp_pat
     assert found.files[0].folder_kind == "brand"
     assert {p.path for p in found.failed} == {str(tmp_path / "nope"), str(kb / "empty")}
     assert [Path(p.path).name for p in found.skipped] == ["logo.png"]
+    assert [p.name for p in found.lexicons] == ["brand.yaml"]  # a word list for the gate, not text to index
     # the same file given on its own is cited by the same path, so it keeps its chunk IDs
     assert discover([kb / "brand" / "guide.md"]).files[0].source_path == "brandx/brand/guide.md"
 

@@ -97,7 +97,7 @@ def discover(paths: list[Path]) -> Discovery:
                 found.files.append(_source_for(path, None))
             continue
         found.roots.append(path)
-        before = len(found.files)
+        before = len(found.files) + len(found.lexicons)
         for file in sorted(path.rglob("*")):
             relative = file.relative_to(path).parts
             if any(part.startswith(".") or part in ("__pycache__", "node_modules") for part in relative[:-1]):
@@ -121,7 +121,7 @@ def discover(paths: list[Path]) -> Discovery:
             if file not in seen:
                 seen.add(file)
                 found.files.append(_source_for(file, path))
-        if len(found.files) == before and not found.lexicons:
+        if len(found.files) + len(found.lexicons) == before:
             found.failed.append(
                 FileProblem(
                     path=str(given),
