@@ -203,3 +203,13 @@ def test_reading_the_queue_does_not_load_the_workflow_engine(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
                           check=True)
     assert done.stdout.split() == ["0", "0", "2", "[]"]
+
+
+def test_the_printed_review_commands_are_ones_that_work_with_and_without_desk_users(settings: Settings) -> None:
+    draft_id = pending_draft(settings, requested_by="ops")
+    alone = nmo("review", "show", draft_id).output
+    assert f"review approve {draft_id} --by REVIEWER" in alone and "NMO_TOKEN" not in alone
+    add_users(settings)
+    team = nmo("review", "show", draft_id).output
+    assert "export NMO_TOKEN=" in team and "--by REVIEWER" not in team
+    assert f"review approve {draft_id} --expected-version" in team

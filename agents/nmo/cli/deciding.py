@@ -52,6 +52,14 @@ class ShellDecision(BaseModel):
     expected_version: int | None = None
 
 
+def desk_has_users() -> bool:
+    """Whether decisions from this shell must carry a token (the desk of NMO_HOME has users)."""
+    from nmo.config import Settings
+
+    db = desk_db_path(Settings().home)
+    return db.is_file() and bool(UserStore(db).list_users())
+
+
 def decide_from_shell(
     settings: Settings, draft_id: str, decision: ShellDecision, identity: ShellIdentity
 ) -> DraftRecord:

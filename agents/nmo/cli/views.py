@@ -90,13 +90,19 @@ def nmo_command() -> str:
 
 def review_commands(record: DraftRecord) -> str:
     """The exact commands a reviewer types next for a pending draft."""
+    from nmo.cli.deciding import desk_has_users
+
     nmo = nmo_command()
     seen = f"--expected-version {record_version(record)}"  # the decision lands only on the text shown here
+    # once the desk has users a decision proves who makes it with a token (NMO_TOKEN), not a typed name
+    token_line = "  export NMO_TOKEN=…   # your desk token (an admin: nmo user token NAME)\n"
+    prefix, who = (token_line, "") if desk_has_users() else ("", " --by REVIEWER")
     return (
+        f"{prefix}"
         f"  {nmo} review show {record.draft_id}\n"
-        f"  {nmo} review approve {record.draft_id} --by REVIEWER {seen} [--note \"…\"]\n"
-        f"  {nmo} review edit {record.draft_id} --file edited.md --by REVIEWER {seen}\n"
-        f"  {nmo} review reject {record.draft_id} --by REVIEWER {seen} --note \"要修改的地方\""
+        f"  {nmo} review approve {record.draft_id}{who} {seen} [--note \"…\"]\n"
+        f"  {nmo} review edit {record.draft_id} --file edited.md{who} {seen}\n"
+        f"  {nmo} review reject {record.draft_id}{who} {seen} --note \"要修改的地方\""
     )
 
 
