@@ -191,6 +191,27 @@ def test_word_headings_become_markdown_headings() -> None:
     assert split_sections(raw.text)[0].heading == "山岚产品手册 > 保存方法"
 
 
+def test_word_tables_and_lists_stay_under_their_heading_in_document_order() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("价目", level=2)
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip([*table.rows[0].cells, *table.rows[1].cells], ["品名", "售价", "轻量帐篷", "899元"],
+                          strict=True):
+        cell.text = text
+    document.add_heading("禁用说法", level=2)
+    document.add_paragraph("最轻", style="List Bullet")
+    document.add_paragraph("第一步", style="List Number")
+    document.add_paragraph("第二步", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_source(Path("guide.docx"), buffer.getvalue()).text
+    assert text.index("## 价目") < text.index("| 品名 | 售价 |") < text.index("| 轻量帐篷 | 899元 |")
+    assert text.index("| 轻量帐篷 | 899元 |") < text.index("## 禁用说法") < text.index("- 最轻")
+    assert "|---|---|" in text and "1. 第一步" in text and "2. 第二步" in text
+
+
 def test_text_pdf_is_read_and_broken_files_are_refused_with_a_fix() -> None:
     sentence = "Shanlan cold brew keeps 24 hours"
     assert sentence in read_source(Path("a.pdf"), _pdf_bytes(sentence)).text

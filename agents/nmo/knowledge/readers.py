@@ -61,24 +61,42 @@ def read_docx(data: bytes) -> RawText:
             f"Word file is corrupt or not a .docx ({type(error).__name__}).",
             "Open it in Word or WPS and save it again as .docx, or export it to Markdown.",
         ) from None
+    from docx.table import Table
+
     blocks: list[str] = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
+    numbered = 0
+    for item in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(item, Table):
+            blocks.append(_table_markdown([[cell.text.strip() for cell in row.cells] for row in item.rows]))
+            continue
+        text = item.text.strip()
         if not text:
             continue
-        style = paragraph.style.name if paragraph.style is not None else ""
-        match = _HEADING_STYLE.match(style or "")
+        style = (item.style.name if item.style is not None else "") or ""
+        match = _HEADING_STYLE.match(style)
+        numbered = numbered + 1 if style.lower().startswith("list number") else 0
         if match:
             blocks.append("#" * max(1, min(6, int(match.group(1)))) + " " + text)
-        elif (style or "").lower() == "title":
+        elif style.lower() == "title":
             blocks.append("# " + text)
+        elif style.lower().startswith("list bullet"):
+            blocks.append("- " + text)
+        elif numbered:
+            blocks.append(f"{numbered}. {text}")
         else:
             blocks.append(text)
-    for table in document.tables:
-        rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
-        blocks.append("\n".join(row for row in rows if row.strip(" |")))
     title = (document.core_properties.title or "").strip() or None
     return RawText("\n\n".join(blocks), "docx", title)
+
+
+def _table_markdown(rows: list[list[str]]) -> str:
+    """A Word table as a Markdown table (first row as header), so tables read like the ones teams type."""
+    rows = [[cell.replace("|", "｜").replace("\n", " ") for cell in row] for row in rows if any(row)]
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
 
 
 def read_pdf(data: bytes) -> RawText:
