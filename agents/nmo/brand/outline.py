@@ -19,6 +19,8 @@ AUDIENCE_LEAD = ("我们的用户", "我们的客人", "目标人群", "目标�
 COMPETITOR_PREFIX = re.compile(r"^(?:竞品笔记|竞品分析|竞品|对手|同行|rival|competitor|competition)\s*[:：]?\s*",
                                re.IGNORECASE)
 _SHARE = r"\s*[：:]?\s*(?P<share>\d{1,3}(?:\.\d+)?)\s*%"
+# 618（2026-05-28 至 06-20）：… — a campaign named with its dates in brackets, then what it is.
+_DATED_LINE = re.compile(r"^(?P<name>[^：:（(|]{1,24})[（(](?P<when>[^）)]*\d[^）)]*)[）)]\s*[：:]?\s*(?P<note>.*)$")
 _PROSE_RIVAL = re.compile(
     r"(?:留意|关注|注意|冒出来的|新出现的|社区里|新开的)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)"
     r"(?=[：:，,]|值得|开得|最近|这两年|正在|也在)"
@@ -295,16 +297,14 @@ def extract_campaigns(corpus: Corpus, products: list[Product]) -> list[Campaign]
             continue
         year = year_in(section.heading) or year_in(section.document.title)
         for line in section.lines:
-            text = plain(line.text)
-            pair = key_value(text)
-            if pair is None or "|" in text:
+            dated = _DATED_LINE.match(plain(line.text))
+            if dated is None or "|" in line.text:
                 continue
-            dates = parse_dates(pair[0], year)
-            if not dates:
-                continue
-            name = re.split(r"[（(]", pair[0])[0].strip()
-            found.append(_campaign(name, pair[0], dates, _products_named(pair[1], products), pair[1],
-                                   cite(section, line.text)))
+            dates = parse_dates(dated.group("when"), year)
+            if dates:
+                note = dated.group("note")
+                found.append(_campaign(dated.group("name").strip(), dated.group("when"), dates,
+                                       _products_named(note, products), note, cite(section, line.text)))
     return found
 
 

@@ -35,7 +35,7 @@ def extract_products(corpus: Corpus) -> list[Product]:
         described = _from_section(section)
         if described is not None:
             _merge(products, described)
-    _price_list_lines(corpus, products)
+    _price_list_lines(corpus, _with_aliases(products))
     _ingredient_lines(corpus, products)
     return _with_aliases(products)
 
@@ -233,10 +233,14 @@ def _with_aliases(products: list[Product]) -> list[Product]:
 
 
 def _shared_prefix(names: list[str]) -> str:
-    if len(names) < 2:
-        return ""
-    first, last = min(names), max(names)
-    size = 0
-    while size < min(len(first), len(last)) and first[size] == last[size]:
-        size += 1
-    return first[:size]
+    """The brand prefix most product names start with (山岚, 呼噜研究所), even when one product lacks it."""
+    candidates: set[str] = set()
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            size = 0
+            while size < min(len(first), len(second)) and first[size] == second[size]:
+                size += 1
+            if size >= 2:
+                candidates.add(first[:size])
+    common = [p for p in candidates if 2 * sum(n.startswith(p) for n in names) >= len(names) > 1]
+    return min(common, key=len, default="")

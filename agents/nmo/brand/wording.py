@@ -46,8 +46,7 @@ def extract_tone(corpus: Corpus, terms: list[Term]) -> ToneRules:
             if not text:
                 continue
             _read_address(tone, text, section)
-            for clause in re.split(r"[；;。]|\.\s", text):
-                _read_limits(tone, clause, in_emoji_section=matches_any(section.name, _EMOJI))
+            _read_limits(tone, text, in_emoji_section=matches_any(section.name, _EMOJI))
             if _DONT.match(text):
                 tone.dont.append(_DONT.sub("", text))
             elif _DO.match(text):
@@ -62,15 +61,21 @@ def extract_tone(corpus: Corpus, terms: list[Term]) -> ToneRules:
     return tone
 
 
-def _read_limits(tone: ToneRules, clause: str, in_emoji_section: bool) -> None:
-    """A clause's 'at most N' limit on exclamation marks or emoji; the loosest limit stated wins."""
-    limit = stated_limit(clause)
-    if limit is None:
-        return
-    if matches_any(clause, _EXCLAMATION) and not matches_any(clause, _EMOJI):
-        tone.max_exclamations = max(limit, tone.max_exclamations or 0)
-    elif matches_any(clause, _EMOJI) or in_emoji_section:
-        tone.max_emoji = max(limit, tone.max_emoji or 0)
+def _read_limits(tone: ToneRules, text: str, in_emoji_section: bool) -> None:
+    """'At most N' limits on exclamation marks and emoji; a clause without either word continues the last one."""
+    about = "emoji" if in_emoji_section else ""
+    for clause in re.split(r"[；;。，,]|\.\s", text):
+        if matches_any(clause, _EXCLAMATION):
+            about = "exclamations"
+        if matches_any(clause, _EMOJI):
+            about = "emoji"
+        limit = stated_limit(clause)
+        if limit is None or not about:
+            continue
+        if about == "exclamations":
+            tone.max_exclamations = max(limit, tone.max_exclamations or 0)
+        else:
+            tone.max_emoji = max(limit, tone.max_emoji or 0)
 
 
 def _read_address(tone: ToneRules, text: str, section: Section) -> None:
@@ -196,7 +201,7 @@ def _term_in_line(text: str) -> Term | None:
 def table_kind(table: Table) -> str:
     """Whether a wording table lists banned expressions or preferred terms (by its header words)."""
     first = table.header[0].lower() if table.header else ""
-    preferred_first = matches_any(first, ("请这样写", "推荐", "统一", "正确", "use", "preferred")) or first.strip() in (
+    preferred_first = matches_any(first, ("请这样写", "推荐", "统一", "正确", "use", "write", "preferred")) or first.strip() in (
         "写", "用")
     if preferred_first and table.column("avoid", exclude=(0,)) is not None:
         return "terminology"
