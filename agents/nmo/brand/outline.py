@@ -107,8 +107,11 @@ def _pillar_from_section(section: Section, shares_text: str) -> Pillar:
         text = plain(line.text)
         if not text:
             continue
+        if text.endswith((":", "：")) and matches_any(text, EXAMPLE_WORDS):
+            collecting = True  # a label line; the examples follow, as list items or (from Word) plain lines
+            continue
         pair = key_value(text)
-        if is_list_item(line.text) and (collecting or pair is None):
+        if (collecting and pair is None) or (is_list_item(line.text) and (collecting or pair is None)):
             examples.append(text)
             continue
         if pair and matches_any(pair[0], EXAMPLE_WORDS):

@@ -33,6 +33,7 @@ _USE_NOT = re.compile(
 )
 ALLOWED = ("正常用语", "不在禁用", "可以用", "可以说", "允许", "allowed", "fine to use", "not banned")
 _REPLY_BEFORE = r"(?:回复|改成|改为|换成|写成|说成|建议|可以说|请写)\s*"
+PREFERRED_HEADER = ("请这样写", "推荐", "统一", "正确", "use", "write", "preferred")
 _NO_REPLACEMENT = re.compile(r"不做(?:任何)?替代|删掉|不写这个|无替代|none|n/a|^[-—/]$", re.IGNORECASE)
 
 
@@ -201,8 +202,7 @@ def _term_in_line(text: str) -> Term | None:
 def table_kind(table: Table) -> str:
     """Whether a wording table lists banned expressions or preferred terms (by its header words)."""
     first = table.header[0].lower() if table.header else ""
-    preferred_first = matches_any(first, ("请这样写", "推荐", "统一", "正确", "use", "write", "preferred")) or first.strip() in (
-        "写", "用")
+    preferred_first = first.strip() in ("写", "用") or matches_any(first, PREFERRED_HEADER)
     if preferred_first and table.column("avoid", exclude=(0,)) is not None:
         return "terminology"
     if table.has("banned") and (table.has("replacement") or table.has("reason")):
