@@ -112,3 +112,25 @@ def _same_spec(extracted: str, key: str) -> bool:
     if wanted:
         return bool(extracted) and set(wanted) <= set(re.findall(r"\d+(?:\.\d+)?", _fold(extracted)))
     return bool(extracted) and (_fold(key) in _fold(extracted) or _fold(extracted) in _fold(key))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m nmo.brand.evaluation FOLDER KEY [FOLDER KEY …]`: print precision and recall per field."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or len(args) % 2:
+        print("usage: python -m nmo.brand.evaluation FOLDER KEY.yaml [FOLDER KEY.yaml ...]", file=sys.stderr)
+        return 2
+    from nmo.brand.extract import extract_profile
+
+    print(f"{'brand':<12}" + "".join(f"{name:>16}" for name in SCORED_FIELDS) + "   (precision/recall)")
+    for folder, key in zip(args[::2], args[1::2], strict=True):
+        scores = score_profile(extract_profile(load_documents(Path(folder))), load_key(Path(key)))
+        cells = "".join(f"{s.precision:>10.2f}/{s.recall:.2f}" for s in scores.fields.values())
+        print(f"{Path(folder).name:<12}{cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

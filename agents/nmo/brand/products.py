@@ -201,6 +201,7 @@ def _spec_of(value: str) -> str:
     """A `规格：` value up to where it moves on to price or dates (`3g×12袋，79元，2026-12-01 上市` → 3g×12袋)."""
     kept: list[str] = []
     for part in re.split(r"[，,；;。]", _BRACKET.sub("", value)):
+        # any year will do: the question is only whether the part states a date (12 月 1 日 has no year)
         if parse_price(part) is not None or parse_dates(part, 2000) or matches_any(part, LAUNCH_WORDS):
             break
         if part.strip():

@@ -26,7 +26,6 @@ _SPEC = re.compile(
 _LIMIT = re.compile(
     rf"(?:不超过|不多于|最多|至多|上限|at most|no more than|max(?:imum)?|≤|<=)\s*(?P<n>\d+|[{_CN_NUMBER}])"
 )
-_NONE = re.compile(r"不(?:使用|用)|\b0\b|零个")
 
 
 def normalized(text: str) -> str:
