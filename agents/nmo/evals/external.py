@@ -153,3 +153,30 @@ def analyst_suite(env: EvalEnvironment) -> SuiteResult:
                Metric(name="failed_checks", value=len(measured.failures)),
                Metric(name="checks", value=measured.checks)]
     return _ok("analyst", env, metrics, measured.cases, measured.failures)
+
+
+def profile_suite(env: EvalEnvironment) -> SuiteResult:
+    """Offline brand-profile extraction against the hand-written keys in evals/brands/ (and the sample's)."""
+    from nmo.brand.evaluation import load_documents, load_key, score_profile
+    from nmo.brand.extract import extract_profile
+
+    folder = _cases_path(env, "brands")
+    metrics: list[Metric] = []
+    failures: list[str] = []
+    lowest = {"precision": 1.0, "recall": 1.0}
+    keys = sorted(folder.glob("*.answer.yaml"))
+    for key in keys:
+        brand = key.name.removesuffix(".answer.yaml")
+        brand_folder = env.settings.knowledge_dir if brand == "knowledge" else folder / brand
+        scores = score_profile(extract_profile(load_documents(brand_folder)), load_key(key))
+        for field, score in scores.fields.items():
+            for measure in ("precision", "recall"):
+                value = round(getattr(score, measure), 4)
+                metrics.append(Metric(name=f"{brand}.{field}.{measure}", value=value))
+                lowest[measure] = min(lowest[measure], value)
+            if score.recall < 1 or score.precision < 1:
+                failures.append(f"{brand} {field}: {score.correct} right of {score.extracted} extracted, "
+                                f"{score.expected} in the key")
+    metrics += [Metric(name="min_precision", value=lowest["precision"]),
+                Metric(name="min_recall", value=lowest["recall"])]
+    return _ok("profile", env, metrics, len(keys), failures)

@@ -36,6 +36,8 @@ SUITES: dict[str, Suite] = {
               "nmo.evals.external:gate_suite"),
         Suite("csc", "typo checks on the public CSC benchmarks (../shared/benchmarks/csc)", ("offline",),
               "nmo.evals.external:csc_suite"),
+        Suite("profile", "brand profile extraction precision/recall per field on the test brands' keys",
+              ("offline",), "nmo.evals.external:profile_suite"),
         Suite("golden", "reviewer-approved texts gain no new blocking findings", ("offline",),
               "nmo.evals.golden:golden_suite"),
         Suite("planwrite", "platform limits, citations, invented numbers, node coverage, repetition",
