@@ -58,7 +58,9 @@ _DATE = re.compile(r"(?P<y>20\d{2})\s*[-年/.]\s*(?P<m>\d{1,2})\s*(?:[-月/.]\s*
 _LAUNCH_WORDS = ("上市", "发售", "开售", "上新", "首发", "发布", "推出", "开卖")
 _OFFER_WORDS = ("买", "购", "下单", "入手", "到手", "开售", "发售", "上新", "现货", "抢", "链接", "包邮", "库存",
                 "上架", "有售", "在售", "可以喝到", "可以买到", "元", "块", "¥", "￥", "价")
-_PAST_WORDS = ("已下架", "已售罄", "售罄", "下架了", "去年", "往年", "曾经", "回顾", "复盘", "停售")
+# a sentence looking back at a product, or announcing it, is not offering it for sale now
+_NOT_OFFERING_WORDS = ("已下架", "已售罄", "售罄", "下架了", "去年", "往年", "曾经", "回顾", "复盘", "停售",
+                       "将于", "即将", "预告", "预约", "敬请期待", "明年")
 _SCOPE_END = re.compile(r"[。！？!?\n；;]")
 _PROMO_WORDS = ("活动", "到手", "券", "满", "减", "折", "原价", "秒杀", "优惠", "拼团", "会员", "直播间")
 _MIN_DERIVED_NAME = 3
@@ -181,7 +183,7 @@ class FactChecker:
         sentence_start = max((m.end() for m in before), default=0)
         stop = _SCOPE_END.search(text, end)
         sentence = text[sentence_start : stop.start() if stop else len(text)]
-        if not any(w in sentence for w in _OFFER_WORDS) or any(w in sentence for w in _PAST_WORDS):
+        if not any(w in sentence for w in _OFFER_WORDS) or any(w in sentence for w in _NOT_OFFERING_WORDS):
             return []
         window = _window_text(product)
         return [
