@@ -123,3 +123,16 @@ def test_a_plain_list_still_takes_category_and_severity_from_the_flags(app: type
     draft.write_text("比麦田日记好喝。", "utf-8")
     findings = json.loads(runner.invoke(app, ["check", str(draft), "--json"]).stdout)["findings"]
     assert [(f["category"], f["severity"]) for f in findings] == [("competitor", "blocking")]
+
+
+def test_lexicon_list_shows_the_brand_profiles_rules(app: typer.Typer) -> None:
+    from nmo.brand.profile import BrandProfile, Competitor, Term
+    from nmo.brand.store import BrandStore
+    from nmo.config import Settings
+
+    profile = BrandProfile(competitors=[Competitor(name="麦田日记", aliases=["麦田"])],
+                           terminology=[Term(preferred="燕麦饮", avoid=["奶昔"])])
+    BrandStore.for_settings(Settings()).save_extracted(profile)
+    listed = json.loads(CliRunner().invoke(app, ["lexicon", "list", "--json"]).stdout)
+    row = next(row for row in listed if row["file"] == "brand profile")
+    assert row["by_category_severity"] == {"competitor/blocking": 2, "brand_term/warning": 1}

@@ -83,17 +83,22 @@ def import_command(
 
 @lexicon_app.command("list")
 def list_command(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
-    """Show every list the gate matches: built-in, the brand's, your imports, with counts per severity."""
+    """Show every list the gate matches: built-in, the brand profile's rules, the brand's lists, your imports."""
     from collections import Counter
 
+    from nmo.brand.store import BrandStore
     from nmo.checks.gate import lexicon_folders
     from nmo.checks.lexicon import builtin_lexicon, lexicon_paths, load_lexicon_file
+    from nmo.checks.profile_rules import PROFILE_SOURCE, profile_lexicon
     from nmo.cli.output import console, print_json
     from nmo.config import Settings
 
     settings = Settings()
     rows = []
     sources = [("built-in", "adlaw.yaml + health_claims.yaml", builtin_lexicon())]
+    profile_rules = profile_lexicon(BrandStore.for_settings(settings).profile())
+    if profile_rules.rules:
+        sources.append((str(settings.brand_path), PROFILE_SOURCE, profile_rules))
     sources += [
         (str(p.parent), p.name, load_lexicon_file(p)) for p in lexicon_paths(lexicon_folders(settings))
     ]
