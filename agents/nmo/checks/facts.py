@@ -61,7 +61,8 @@ _OFFER_WORDS = ("买", "购", "下单", "入手", "到手", "开售", "发售", 
 # a sentence looking back at a product, or announcing it, is not offering it for sale now
 _NOT_OFFERING_WORDS = ("已下架", "已售罄", "售罄", "下架了", "去年", "往年", "曾经", "回顾", "复盘", "停售",
                        "将于", "即将", "预告", "预约", "敬请期待", "明年")
-_SCOPE_END = re.compile(r"[。！？!?\n；;]")
+_SENTENCE_MARKS = "。！？!?\n；;"
+_SCOPE_END = re.compile(f"[{_SENTENCE_MARKS}]")
 _PROMO_WORDS = ("活动", "到手", "券", "满", "减", "折", "原价", "秒杀", "优惠", "拼团", "会员", "直播间")
 _MIN_DERIVED_NAME = 3
 _EDGE_MARKS = re.compile(r"^[·・\s]+|[·・\s]+$")
@@ -179,8 +180,7 @@ class FactChecker:
         product = known.product
         if product.on_sale(today):
             return []
-        before = _SCOPE_END.finditer(text, 0, start)
-        sentence_start = max((m.end() for m in before), default=0)
+        sentence_start = max(text.rfind(mark, 0, start) for mark in _SENTENCE_MARKS) + 1
         stop = _SCOPE_END.search(text, end)
         sentence = text[sentence_start : stop.start() if stop else len(text)]
         if not any(w in sentence for w in _OFFER_WORDS) or any(w in sentence for w in _NOT_OFFERING_WORDS):
@@ -218,8 +218,7 @@ class FactChecker:
                 if value is not None and value != product.price:
                     add(m, "price", _price_text(product.price))
         if product.spec:
-            out_spec = _spec_mismatches(scope, product.spec)
-            for m in out_spec:
+            for m in _spec_mismatches(scope, product.spec):
                 add(m, "spec", product.spec)
         launch = product.launch
         if launch is not None and any(word in scope for word in _LAUNCH_WORDS):
