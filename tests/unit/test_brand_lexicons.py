@@ -63,3 +63,41 @@ def test_a_removed_list_leaves_the_gate_and_a_broken_one_is_reported(settings: S
     assert report.lexicons == []
     assert [Path(p.path).name for p in report.failed] == ["broken.yaml"]
     assert "麦田日记" not in {f.text for f in build_gate(settings).check(DRAFT, platform="weibo").findings}
+
+
+def test_plain_word_lists_in_the_folder_keep_their_categories(settings: Settings, tmp_path: Path) -> None:
+    folder = brand_folder(tmp_path / "青禾", words=None)
+    (folder / "词表").mkdir()
+    (folder / "词表" / "竞品.txt").write_text("麦田日记\n燕麦坊\n", "utf-8")
+    (folder / "词表" / "说明.txt").write_text("这个文件夹放品牌的词表。每个文件一行一个词，改完重新导入。\n", "utf-8")
+    (folder / "banned-words.txt").write_text("# category: brand_term\n# severity: warning\n奶昔\n代餐\n", "utf-8")
+    report = open_knowledge_base(settings).ingest([folder])
+    assert sorted(Path(p).name for p in report.lexicons) == ["banned-words.txt", "竞品.txt"]
+    assert report.failed == []
+    findings = {f.text: f for f in build_gate(settings).check("比燕麦坊更顺滑的奶昔。", platform="weibo").findings}
+    assert (findings["燕麦坊"].category, findings["燕麦坊"].severity) == ("competitor", "blocking")
+    assert (findings["奶昔"].category, findings["奶昔"].severity) == ("brand_term", "warning")
+    indexed = open_knowledge_base(settings).search("文件夹放品牌的词表", k=3)
+    assert any(hit.source_path.endswith("说明.txt") for hit in indexed)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("# 从群里收集的\n麦田日记\n燕麦坊\n", "does not say what its terms are"),
+        ("# category: 奇怪的类\n麦田日记\n", "unknown category '奇怪的类'"),
+    ],
+)
+def test_a_word_list_of_unknown_category_is_reported_and_the_old_copy_kept(
+    settings: Settings, tmp_path: Path, text: str, needle: str
+) -> None:
+    folder = brand_folder(tmp_path / "青禾", words=None)
+    (folder / "wordlists").mkdir()
+    (folder / "wordlists" / "list.txt").write_text("# category: competitor\n麦田日记\n", "utf-8")
+    kb = open_knowledge_base(settings)
+    kb.ingest([folder])
+    (folder / "wordlists" / "list.txt").write_text(text, "utf-8")
+    report = kb.ingest([folder])
+    assert [Path(p.path).name for p in report.failed] == ["list.txt"]
+    assert needle in report.failed[0].problem and "# category:" in report.failed[0].fix
+    assert "麦田日记" in {f.text for f in build_gate(settings).check(DRAFT, platform="weibo").findings}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+from nmo.brand.profile import BrandProfile, Product, SourceRef
+from nmo.brand.store import BrandStore
 from nmo.checks.evaluation import GateCase, evaluate_gate
 from nmo.checks.gate import ChineseGate, build_gate
 from nmo.checks.pii import id_card_valid, luhn_valid
@@ -17,24 +20,29 @@ BRAND_LEXICON = """rules:
   - {term: 茶小满, category: competitor, severity: blocking}
 allow: [国家地理]
 """
-PRODUCTS = """# 产品
-| 产品 | 规格 | 价格 | 上市日期 |
-|---|---|---|---|
-| 山岚冷泡茶·茉莉银毫 | 3g×15袋 | 59元 | 2022-04-01 |
-| 山岚随行冷泡杯 | 500ml | 89元 | 2023-03-15 |
-"""
+
+
+def _row(quote: str) -> SourceRef:
+    return SourceRef(source_path="brand/products.md", heading="产品", quote=quote)
+
+
+PRODUCTS = [
+    Product(name="山岚冷泡茶·茉莉银毫", spec="3g×15袋", price=59, launch=date(2022, 4, 1),
+            source=_row("| 山岚冷泡茶·茉莉银毫 | 3g×15袋 | 59元 | 2022-04-01 |")),
+    Product(name="山岚随行冷泡杯", spec="500ml", price=89, launch=date(2023, 3, 15),
+            source=_row("| 山岚随行冷泡杯 | 500ml | 89元 | 2023-03-15 |")),
+]
 
 
 @pytest.fixture()
 def gate(tmp_path: Path) -> ChineseGate:
     knowledge = tmp_path / "knowledge"
     (knowledge / "lexicons").mkdir(parents=True)
-    (knowledge / "brand").mkdir()
     (knowledge / "lexicons" / "brand.yaml").write_text(BRAND_LEXICON, "utf-8")
-    (knowledge / "brand" / "products.md").write_text(PRODUCTS, "utf-8")
     settings = Settings(home=tmp_path / "home", knowledge_dir=knowledge)
-    # what `nmo kb ingest` does with the word lists it finds in the brand's folder
+    # what `nmo kb ingest` does with the word lists and the profile it finds in the brand's folder
     store_brand_lexicons([knowledge / "lexicons" / "brand.yaml"], [knowledge], settings.brand_path / "lexicons")
+    BrandStore.for_settings(settings).save_extracted(BrandProfile(products=PRODUCTS))
     return build_gate(settings)
 
 
@@ -103,7 +111,8 @@ def test_fact_mismatch_cites_the_product_table(gate: ChineseGate) -> None:
     text = "茉莉银毫只要49元，山岚随行冷泡杯600ml。"
     facts = [f for f in gate.check(text).findings if f.category == "fact"]
     assert [f.text for f in facts] == ["49元", "600ml"]
-    assert "products.md:4" in facts[0].message and facts[0].suggestion == "59元"
+    assert "brand/products.md「| 山岚冷泡茶·茉莉银毫 | 3g×15袋 | 59元" in facts[0].message
+    assert facts[0].suggestion == "59元"
     assert not [f for f in gate.check("茉莉银毫一盒59元，3g×15袋。").findings if f.category == "fact"]
 
 
@@ -194,12 +203,12 @@ def test_evaluate_gate_scores_recall_and_clean_false_alarms(gate: ChineseGate) -
     assert metrics.clean_false_alarm_rate == 0.0
 
 
-def test_products_are_found_by_their_name_without_the_brand_prefix(tmp_path: Path) -> None:
-    from nmo.checks.facts import FactChecker, load_product_facts
+def test_products_are_found_by_their_name_without_the_brand_prefix() -> None:
+    from nmo.checks.facts import FactChecker
+    from nmo.clock import Clock
 
-    table = PRODUCTS + "| 山岚四季礼盒 | 4种口味×10袋 | 198元 | 2024-01-10 |\n"
-    (tmp_path / "products.md").write_text(table, "utf-8")
-    checker = FactChecker(load_product_facts(tmp_path / "products.md"))
+    gift_box = Product(name="山岚四季礼盒", spec="4种口味×10袋", price=198, launch=date(2024, 1, 10))
+    checker = FactChecker([*PRODUCTS, gift_box], Clock(fixed=date(2026, 11, 26)))
     found = [(f.text, f.suggestion) for f in checker.findings("随行冷泡杯99元，四季礼盒168元。")]
     assert found == [("99元", "89元"), ("168元", "198元")]
     assert checker.findings("随行冷泡杯89元，四季礼盒198元。") == []

@@ -81,3 +81,58 @@ def test_lexicon_import_list_and_allow(app: typer.Typer, tmp_path: Path) -> None
     assert runner.invoke(app, ["check", str(draft)]).exit_code == 0
     listed = json.loads(runner.invoke(app, ["lexicon", "list", "--json"]).stdout)
     assert any(row["file"] == "terms.yaml" and row["terms"] == 2 for row in listed)
+
+
+def test_lexicon_import_of_a_yaml_keeps_each_rules_category_severity_and_suggestion(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    words = tmp_path / "brand-words.yaml"
+    words.write_text(
+        "rules:\n"
+        "  - {term: 麦田日记, category: competitor, severity: blocking}\n"
+        "  - {term: 奶昔, category: brand_term, severity: warning, suggestion: 燕麦饮}\n"
+        "  - {term: 中国, category: sensitive, severity: info}\n"
+        "allow: [燕麦奶昔杯]\n",
+        "utf-8",
+    )
+    runner = CliRunner()
+    imported = runner.invoke(app, ["lexicon", "import", str(words), "--json"])
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["by_category_severity"] == {
+        "competitor/blocking": 1, "brand_term/warning": 1, "sensitive/info": 1,
+    }
+    draft = tmp_path / "d.md"
+    draft.write_text("比麦田日记更顺滑的奶昔，燕麦奶昔杯也好用。", "utf-8")
+    checked = runner.invoke(app, ["check", str(draft), "--json"])
+    assert checked.exit_code == 1
+    found = {f["text"]: f for f in json.loads(checked.stdout)["findings"]}
+    assert (found["麦田日记"]["category"], found["麦田日记"]["severity"]) == ("competitor", "blocking")
+    assert (found["奶昔"]["category"], found["奶昔"]["suggestion"]) == ("brand_term", "燕麦饮")
+    assert len([f for f in found.values() if f["text"] == "奶昔"]) == 1
+
+
+def test_a_plain_list_still_takes_category_and_severity_from_the_flags(app: typer.Typer, tmp_path: Path) -> None:
+    names = tmp_path / "rivals.txt"
+    names.write_text("麦田日记\n", "utf-8")
+    runner = CliRunner()
+    imported = runner.invoke(
+        app, ["lexicon", "import", str(names), "--category", "competitor", "--severity", "blocking", "--json"]
+    )
+    assert json.loads(imported.stdout)["by_category_severity"] == {"competitor/blocking": 1}
+    draft = tmp_path / "d.md"
+    draft.write_text("比麦田日记好喝。", "utf-8")
+    findings = json.loads(runner.invoke(app, ["check", str(draft), "--json"]).stdout)["findings"]
+    assert [(f["category"], f["severity"]) for f in findings] == [("competitor", "blocking")]
+
+
+def test_lexicon_list_shows_the_brand_profiles_rules(app: typer.Typer) -> None:
+    from nmo.brand.profile import BrandProfile, Competitor, Term
+    from nmo.brand.store import BrandStore
+    from nmo.config import Settings
+
+    profile = BrandProfile(competitors=[Competitor(name="麦田日记", aliases=["麦田"])],
+                           terminology=[Term(preferred="燕麦饮", avoid=["奶昔"])])
+    BrandStore.for_settings(Settings()).save_extracted(profile)
+    listed = json.loads(CliRunner().invoke(app, ["lexicon", "list", "--json"]).stdout)
+    row = next(row for row in listed if row["file"] == "brand profile")
+    assert row["by_category_severity"] == {"competitor/blocking": 2, "brand_term/warning": 1}

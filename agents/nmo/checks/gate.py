@@ -1,4 +1,4 @@
-"""The gate: every deterministic check over one text, assembled from settings."""
+"""The gate: every deterministic check over one text, assembled from settings and the brand's profile."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from nmo.brand.profile import BrandProfile, ToneRules
+from nmo.brand.store import BrandStore
 from nmo.checks.dictionary import use_cache_dir
 from nmo.checks.exemptions import is_exempt
-from nmo.checks.facts import FactChecker, load_product_facts
+from nmo.checks.facts import FactChecker
 from nmo.checks.lexicon import BUILTIN_LISTS, Lexicon, builtin_lexicon, lexicon_paths, load_lexicon_file
 from nmo.checks.matcher import TermMatcher, lexicon_fingerprint, load_cached_matcher, save_cached_matcher
 from nmo.checks.normalize import normalize
@@ -21,7 +23,9 @@ from nmo.checks.platform_rules import (
     offsite_contact_findings,
     platform_findings,
 )
+from nmo.checks.profile_rules import profile_lexicon, rules_text
 from nmo.checks.punctuation import punctuation_findings
+from nmo.checks.tone import tone_findings
 from nmo.checks.typos import TypoChecker
 from nmo.config import Settings
 from nmo.platforms import get_platform
@@ -32,11 +36,13 @@ class ChineseGate:
     """Deterministic proofreading and compliance checks; satisfies nmo.ports.Gate."""
 
     def __init__(
-        self, matcher: TermMatcher, facts: FactChecker | None = None, typos: TypoChecker | None = None
+        self, matcher: TermMatcher, facts: FactChecker | None = None, typos: TypoChecker | None = None,
+        tone: ToneRules | None = None,
     ) -> None:
         self.matcher = matcher
         self.facts = facts
         self.typos = typos
+        self.tone = tone
 
     def findings(
         self, text: str, *, platform: str | None = None, content: DraftContent | None = None
@@ -65,6 +71,8 @@ class ChineseGate:
                 found.extend(self.facts.findings(text))
             if self.typos is not None:
                 found.extend(self.typos.findings(text))
+            if self.tone is not None:
+                found.extend(tone_findings(text, self.tone))
         if spec is not None:
             found.extend(platform_findings(text, spec, content))
         return _dedupe(found)
@@ -115,33 +123,44 @@ def lexicon_folders(settings: Settings) -> list[Path]:
     return [settings.brand_path / "lexicons", settings.home / "lexicons"]
 
 
-def build_lexicon(paths: Sequence[Path]) -> Lexicon:
-    """Built-in lists, platform forbidden phrases, then every lexicon file in order."""
+def build_lexicon(paths: Sequence[Path], profile: BrandProfile | None = None) -> Lexicon:
+    """Built-in lists, platform forbidden phrases, the brand profile's rules, then every lexicon file in order."""
     lexicon = builtin_lexicon()
     lexicon.rules.extend(forbidden_rules())
+    if profile is not None:
+        lexicon.extend(profile_lexicon(profile))
     for path in paths:
         lexicon.extend(load_lexicon_file(path))
     return lexicon
 
 
-def build_matcher(settings: Settings, extra_lexicons: Sequence[Path] = ()) -> TermMatcher:
-    """The term matcher for these settings, from the pickled cache when no list has changed."""
+def build_matcher(
+    settings: Settings, extra_lexicons: Sequence[Path] = (), profile: BrandProfile | None = None
+) -> TermMatcher:
+    """The term matcher for these settings, from the pickled cache when no list (nor the profile) has changed."""
+    if profile is None:
+        profile = BrandStore.for_settings(settings).profile()
     paths = lexicon_paths(lexicon_folders(settings), extra_lexicons)
     data = resources.files("nmo.data")
-    builtin_texts = [data.joinpath(name).read_text("utf-8") for name in (*BUILTIN_LISTS, "platforms.yaml")]
-    cache_file = settings.home / "cache" / f"matcher-{lexicon_fingerprint(paths, builtin_texts)}.pickle"
+    texts = [data.joinpath(name).read_text("utf-8") for name in (*BUILTIN_LISTS, "platforms.yaml")]
+    texts.append(rules_text(profile_lexicon(profile)))
+    cache_file = settings.home / "cache" / f"matcher-{lexicon_fingerprint(paths, texts)}.pickle"
     cached = load_cached_matcher(cache_file)
     if cached is not None:
         return cached
-    matcher = TermMatcher(build_lexicon(paths))
+    matcher = TermMatcher(build_lexicon(paths, profile))
     save_cached_matcher(matcher, cache_file)
     return matcher
 
 
 def build_gate(settings: Settings, extra_lexicons: Sequence[Path] = ()) -> ChineseGate:
-    """The gate for a brand: built-in lists + brand and user lexicons + product facts + typo rules."""
+    """The gate for the brand in use: built-in lists + its profile's rules, facts and tone + its and the user's
+    lexicons + typo rules; nothing depends on the working directory."""
     use_cache_dir(settings.home / "cache")
-    facts = load_product_facts(settings.knowledge_dir / "brand" / "products.md")
+    profile = BrandStore.for_settings(settings).profile()
     return ChineseGate(
-        build_matcher(settings, extra_lexicons), FactChecker(facts) if facts else None, TypoChecker()
+        build_matcher(settings, extra_lexicons, profile),
+        FactChecker(profile.products, settings.clock) if profile.products else None,
+        TypoChecker(),
+        profile.tone,
     )

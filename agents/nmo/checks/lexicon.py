@@ -136,8 +136,11 @@ def _yaml_loader() -> type[yaml.SafeLoader]:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_lexicon_yaml(text: str, source: str) -> Lexicon:
-    """Parse lexicon YAML text; a malformed file is a user error naming the file."""
+def parse_lexicon_yaml(
+    text: str, source: str, *, default_category: Category | None = None, default_severity: Severity | None = None
+) -> Lexicon:
+    """Parse lexicon YAML text; a malformed file is a user error naming the file. The defaults apply to a
+    bare term list that names no category or severity of its own (an import's --category/--severity)."""
     try:
         raw: Any = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as error:
@@ -149,6 +152,11 @@ def parse_lexicon_yaml(text: str, source: str) -> Lexicon:
         return Lexicon(sources=[source])
     if isinstance(raw, list):
         raw = {"terms": raw}
+    if isinstance(raw, dict):
+        if default_category is not None:
+            raw.setdefault("category", default_category)
+        if default_severity is not None:
+            raw.setdefault("severity", default_severity)
     if not isinstance(raw, dict):
         raise UserInputError(
             f"Lexicon {source} must be a mapping with `rules:` and/or `allow:`.",
@@ -219,6 +227,7 @@ class ImportReport:
     demoted: int
     dropped: int
     duplicates: int
+    by_category_severity: dict[str, int] = field(default_factory=dict)
 
 
 def common_words(min_freq: int = 2000) -> set[str]:
@@ -263,20 +272,35 @@ def import_term_list(
     name: str | None = None,
     tier: TierChoice = "auto",
 ) -> ImportReport:
-    """Import a term list (plain or YAML) into `dest_dir` as a lexicon YAML; the source is not changed."""
+    """Import a term list into `dest_dir` as a lexicon YAML; the source is not changed.
+
+    A lexicon YAML keeps each rule's category, severity, suggestion and message (its author chose them:
+    tiers do not apply) and its allow list; a plain list, one term a line, takes `category`/`severity`."""
+    list_name = name or source.stem
     if source.suffix in (".yaml", ".yml"):
-        parsed = load_lexicon_file(source)
-        terms = [r.term for r in parsed.rules]
-        raw_count = len(terms)
+        document, report = _yaml_import(source, list_name, category, severity)
     else:
-        text_lines = [ln for ln in _read_utf8(source).splitlines() if _usable_term(ln)]
-        raw_count = len(text_lines)
-        terms = read_term_list(source)
-    unique = list(dict.fromkeys(terms))
+        document, report = _plain_import(source, list_name, category, severity, tier)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / f"{_safe_name(list_name)}.yaml"
+    header = f"# Imported from {source.name} by `nmo lexicon import` (tier={tier}).\n"
+    dest.write_text(
+        header
+        + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=4096),
+        "utf-8",
+    )
+    report.path = dest
+    return report
+
+
+def _plain_import(
+    source: Path, list_name: str, category: Category, severity: Severity, tier: TierChoice
+) -> tuple[dict[str, Any], ImportReport]:
+    raw_count = len([ln for ln in _read_utf8(source).splitlines() if _usable_term(ln)])
+    unique = read_term_list(source)
     if not unique:
         raise UserInputError(f"{source} has no terms.", "Give a file with one term a line.")
     tiers, dropped = tier_terms(unique, severity, tier)
-    list_name = name or source.stem
     by_severity: dict[str, list[str]] = {}
     for term, sev in tiers.items():
         by_severity.setdefault(sev, []).append(term)
@@ -287,16 +311,33 @@ def import_term_list(
             for sev, group_terms in by_severity.items()
         ],
     }
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / f"{_safe_name(list_name)}.yaml"
-    header = f"# Imported from {source.name} by `nmo lexicon import` (tier={tier}).\n"
-    dest.write_text(
-        header
-        + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=4096),
-        "utf-8",
-    )
     demoted = sum(1 for sev in tiers.values() if sev == "info" and severity != "info")
-    return ImportReport(dest, len(tiers) - demoted, demoted, dropped, raw_count - len(unique))
+    counts = {f"{category}/{sev}": len(group_terms) for sev, group_terms in by_severity.items()}
+    return document, ImportReport(source, len(tiers) - demoted, demoted, dropped, raw_count - len(unique), counts)
+
+
+def _yaml_import(
+    source: Path, list_name: str, category: Category, severity: Severity
+) -> tuple[dict[str, Any], ImportReport]:
+    parsed = parse_lexicon_yaml(_read_utf8(source), source.name, default_category=category,
+                                default_severity=severity)
+    seen: dict[tuple[str, str], LexiconRule] = {}
+    for rule in parsed.rules:
+        seen.setdefault((rule.term, rule.category), rule)
+    if not seen and not parsed.allow:
+        raise UserInputError(f"{source} has no terms.", "Give `rules:` (see DESIGN.md) or a list of terms.")
+    fields = ("term", "category", "severity", "suggestion", "message", "platforms")
+    rules = [rule.model_dump(include=set(fields), exclude_defaults=True) for rule in seen.values()]
+    document: dict[str, Any] = {"name": list_name, "rules": rules}
+    if parsed.allow:
+        document["allow"] = parsed.allow
+    if parsed.self_comparison_markers:
+        document["self_comparison_markers"] = parsed.self_comparison_markers
+    counts: dict[str, int] = {}
+    for rule in seen.values():
+        key = f"{rule.category}/{rule.severity}"
+        counts[key] = counts.get(key, 0) + 1
+    return document, ImportReport(source, len(seen), 0, 0, len(parsed.rules) - len(seen), counts)
 
 
 def _safe_name(name: str) -> str:

@@ -213,10 +213,11 @@ def _matching_forms(terms: Sequence[str]) -> list[str]:
     return [SEPARATORS.sub("", f) for f in folded]
 
 
-def lexicon_fingerprint(paths: Sequence[Path], builtin_texts: Sequence[str]) -> str:
-    """A key that changes whenever any list the matcher is built from changes."""
+def lexicon_fingerprint(paths: Sequence[Path], texts: Sequence[str]) -> str:
+    """A key that changes whenever any list the matcher is built from changes: the files (by path, time
+    and size) and the lists given as text (built-in lists, the brand profile's rules)."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
-    for text in builtin_texts:
+    for text in texts:
         digest.update(text.encode("utf-8"))
     for path in paths:
         stat = path.stat()

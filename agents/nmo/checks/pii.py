@@ -1,4 +1,5 @@
-"""Personal data in a draft: mainland mobiles, ID-card numbers (checksum), emails, WeChat IDs, bank cards."""
+"""Personal data in a draft as people write it: mobiles (also in 一三八 or full-width digits, spaced or dashed),
+ID-card numbers (checksum), emails, WeChat IDs and QQ numbers, bank cards; offsets point into the original text."""
 
 from __future__ import annotations
 
@@ -6,16 +7,29 @@ import re
 
 from nmo.schemas import Finding
 
+# People write contact details to slip past filters: 一三八…, full-width ８, spaces or dashes between digits.
+# Folding is one character for one, so every offset found in the folded text is an offset into the original.
+_FOLD = str.maketrans(
+    {**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},  # full-width ASCII (digits, letters, ：)
+     **dict(zip("零〇一二三四五六七八九幺", "001234567891", strict=True)), "\u3000": " "}
+)
+_GAP = r"[ \t\-–—.·]{0,2}"  # between digits: spaces, dashes, dots
 # Each pattern opens with a character class (or a look-ahead for one) so `re` jumps between digits
 # instead of trying a look-behind at every character of a long text.
-_MOBILE = re.compile(r"(?=[+81])(?<![\d])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_MOBILE = re.compile(
+    rf"(?=[+81])(?<![\d])(?:\+?86{_GAP})?1{_GAP}[3-9](?:{_GAP}\d){{9}}(?!{_GAP}\d)"
+)
 _ID_CARD = re.compile(
     r"[1-9](?<![\dA-Za-z][1-9])\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![A-Za-z])")
+_LEAD_IN = r"\s*(?:号码|号|id|ID)?\s*(?:是|为)?\s*[:：]?\s*"
 _WECHAT = re.compile(
-    r"(?:微信号?|v信|V信|薇信|威信|VX|vx|Vx|wx|WX|weixin|wechat|WeChat|加v|加V|＋v|\+v|\+V)"
-    r"\s*[:：]?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+    r"(?:微信|徽信|v信|V信|薇信|威信|VX|vx|Vx|vX|wx|WX|weixin|wechat|WeChat|加微|加薇|加v|加V|\+v|\+V)"
+    + _LEAD_IN + r"(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"
+)
+_QQ = re.compile(
+    r"(?:QQ|qq|Qq|扣扣|企鹅号|Q号)群?" + _LEAD_IN + rf"(?P<id>[1-9](?:{_GAP}\d){{4,11}})(?!{_GAP}\d)"
 )
 _CARD = re.compile(r"\d(?<!\d\d)(?:[ -]?\d){15,18}(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -43,6 +57,7 @@ def luhn_valid(digits: str) -> bool:
 
 def pii_findings(text: str) -> list[Finding]:
     """Findings for personal data that should not be published."""
+    folded = text.translate(_FOLD)
     out: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
@@ -57,23 +72,19 @@ def pii_findings(text: str) -> list[Finding]:
             )
         )
 
-    for match in _ID_CARD.finditer(text):
+    for match in _ID_CARD.finditer(folded):
         if id_card_valid(match.group()):
             add(match.start(), match.end(), "id_card", "blocking", "身份证号码（校验位有效），不得公开")
-    for match in _CARD.finditer(text):
+    for match in _CARD.finditer(folded):
         digits = re.sub(r"\D", "", match.group())
         if 16 <= len(digits) <= 19 and luhn_valid(digits) and not id_card_valid(digits):
             add(match.start(), match.end(), "bank_card", "blocking", "银行卡号（Luhn 校验有效），不得公开")
-    for match in _MOBILE.finditer(text):
+    for match in _MOBILE.finditer(folded):
         add(match.start(), match.end(), "mobile", "warning", "手机号码：确认是否为公开的客服电话，否则删除")
-    for match in _EMAIL.finditer(text) if "@" in text else ():
+    for match in _EMAIL.finditer(folded) if "@" in folded else ():
         add(match.start(), match.end(), "email", "warning", "电子邮箱：确认是否可以公开")
-    for match in _WECHAT.finditer(text):
-        add(
-            match.start("id"),
-            match.end("id"),
-            "wechat_id",
-            "warning",
-            "微信号：个人联系方式，且多数平台视为站外引流",
-        )
+    for match in _WECHAT.finditer(folded):
+        add(match.start("id"), match.end("id"), "wechat_id", "warning", "微信号：个人联系方式，且多数平台视为站外引流")
+    for match in _QQ.finditer(folded):
+        add(match.start("id"), match.end("id"), "qq", "warning", "QQ 号：个人联系方式，且多数平台视为站外引流")
     return out

@@ -78,8 +78,12 @@ def link_findings(text: str, spec: PlatformSpec | None) -> list[Finding]:
     return out
 
 
+CONTACT_RULES = {"pii.wechat_id": "微信号", "pii.qq": "QQ 号", "pii.mobile": "手机号", "pii.email": "邮箱"}
+
+
 def offsite_contact_findings(pii: list[Finding], spec: PlatformSpec | None) -> list[Finding]:
-    """WeChat IDs on platforms that penalise steering users off the platform (link policy above info)."""
+    """Contact details (WeChat, QQ, phone, email) on platforms that penalise steering users off the platform,
+    graded by the platform's link policy (blocking where off-site contact is forbidden)."""
     if spec is None or _severity(spec.links.get("external", "info")) == "info":
         return []
     severity = _severity(spec.links["external"])
@@ -91,11 +95,11 @@ def offsite_contact_findings(pii: list[Finding], spec: PlatformSpec | None) -> l
             start=f.start,
             end=f.end,
             text=f.text,
-            message=f"{spec.name}：留微信号属于站外引流。{spec.links.get('note', '')}".strip(),
+            message=f"{spec.name}：留{CONTACT_RULES[f.rule_id]}属于站外引流。{spec.links.get('note', '')}".strip(),
             suggestion="删除",
         )
         for f in pii
-        if f.rule_id == "pii.wechat_id"
+        if f.rule_id in CONTACT_RULES
     ]
 
 

@@ -25,9 +25,11 @@ def _choice(value: str, allowed: tuple[str, ...], flag: str) -> str:
 def import_command(
     path: Annotated[Path, typer.Argument(help="A term list (one term a line) or a lexicon YAML file.")],
     category: Annotated[
-        str, typer.Option("--category", "-c", help="Category for the terms, e.g. sensitive.")
+        str, typer.Option("--category", "-c", help="Category for a plain list's terms, e.g. sensitive "
+                          "(a YAML's rules keep their own).")
     ] = "sensitive",
-    severity: Annotated[str, typer.Option("--severity", "-s", help="blocking, warning or info.")] = "warning",
+    severity: Annotated[str, typer.Option("--severity", "-s", help="blocking, warning or info, for a plain "
+                                          "list (a YAML's rules keep their own).")] = "warning",
     name: Annotated[
         str | None, typer.Option("--name", help="Name of the imported list (default: file name).")
     ] = None,
@@ -40,7 +42,9 @@ def import_command(
     ] = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False,
 ) -> None:
-    """Import a term list into your lexicons (in the data folder); the brand's own lists stay untouched."""
+    """Import a term list into your lexicons (in the data folder); the brand's own lists stay untouched.
+
+    A lexicon YAML keeps each rule's category, severity and suggestion; a plain list takes --category/--severity."""
     from nmo.checks.lexicon import TierChoice, import_term_list
     from nmo.cli.output import console, print_json
     from nmo.config import Settings
@@ -64,30 +68,37 @@ def import_command(
         "demoted_to_info": report.demoted,
         "dropped": report.dropped,
         "duplicates": report.duplicates,
+        "by_category_severity": report.by_category_severity,
     }
     if json_out:
         print_json(data)
         return
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.by_category_severity.items()))
     console.print(
-        f"Imported {report.kept + report.demoted} terms into {report.path} "
-        f"({report.kept} as {sev}, {report.demoted} everyday words as info, "
+        f"Imported {report.kept + report.demoted} terms into {report.path} ({kinds}; "
+        f"{report.demoted} everyday words demoted to info, "
         f"{report.dropped} one-character terms dropped, {report.duplicates} duplicates)."
     )
 
 
 @lexicon_app.command("list")
 def list_command(json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
-    """Show every list the gate matches: built-in, the brand's, your imports, with counts per severity."""
+    """Show every list the gate matches: built-in, the brand profile's rules, the brand's lists, your imports."""
     from collections import Counter
 
+    from nmo.brand.store import BrandStore
     from nmo.checks.gate import lexicon_folders
     from nmo.checks.lexicon import builtin_lexicon, lexicon_paths, load_lexicon_file
+    from nmo.checks.profile_rules import PROFILE_SOURCE, profile_lexicon
     from nmo.cli.output import console, print_json
     from nmo.config import Settings
 
     settings = Settings()
     rows = []
     sources = [("built-in", "adlaw.yaml + health_claims.yaml", builtin_lexicon())]
+    profile_rules = profile_lexicon(BrandStore.for_settings(settings).profile())
+    if profile_rules.rules:
+        sources.append((str(settings.brand_path), PROFILE_SOURCE, profile_rules))
     sources += [
         (str(p.parent), p.name, load_lexicon_file(p)) for p in lexicon_paths(lexicon_folders(settings))
     ]
