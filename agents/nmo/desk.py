@@ -13,6 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from nmo.audit import MAX_NOTE_CHARS, AuditEntry, AuditLog
+from nmo.brand.profile import BrandProfile
+from nmo.brand.store import BrandStore
+from nmo.brand.view import CorrectionChanges, import_with_changes
 from nmo.editing import (
     DiffOp,
     Segment,
@@ -22,12 +25,12 @@ from nmo.editing import (
     replacement_for,
     revision_diff,
 )
-from nmo.errors import ConflictError, NotFoundError, UserInputError
+from nmo.errors import ConflictError, NotFoundError, StorageError, UserInputError
 from nmo.exports import Export, ExportFormat, export_draft
 from nmo.graph import NODE_LABELS
 from nmo.platforms import get_platform
 from nmo.registry import DraftSummary, RequestSummary, record_version
-from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision
+from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision, text_hash
 from nmo.service import (
     FOUR_EYES_FIX_ZH,
     FOUR_EYES_ZH,
@@ -41,6 +44,8 @@ from nmo.service import (
 )
 from nmo.state import WorkflowRequest
 from nmo.users import AuthenticationError, PermissionDenied, User, UserStore
+
+SUBMITTED_CORRECTIONS = "The submitted corrections.yaml"  # how errors name YAML that came from the page or API
 
 
 class StaleDecision(ConflictError):
@@ -138,10 +143,13 @@ def draft_view(record: DraftRecord) -> DraftView:
 class ReviewDesk:
     """Role-checked review and operator actions over the workflow service, recorded in the audit log."""
 
-    def __init__(self, service: WorkflowService, users: UserStore, audit: AuditLog) -> None:
+    def __init__(
+        self, service: WorkflowService, users: UserStore, audit: AuditLog, brand: BrandStore | None = None
+    ) -> None:
         self.service = service
         self.users = users
         self.audit = audit
+        self.brand = brand
         audit.attach(service)
 
     @property
@@ -237,6 +245,41 @@ class ReviewDesk:
         created, token = self.users.add(name, role)
         self.audit.append(user.name, "user_add", note=f"{created.name} as {created.role}")
         return created, token
+
+    # ---- the brand profile ---------------------------------------------------------------------
+
+    def _brand_store(self) -> BrandStore:
+        if self.brand is None:
+            raise StorageError("This desk was started without the brand's data folder.",
+                               "Start it with `nmo serve`, which opens the brand of NMO_COLLECTION.",
+                               zh_problem="审核台启动时没有打开品牌档案。",
+                               zh_fix="请管理员用 nmo serve 重新启动审核台。")
+        return self.brand
+
+    def brand_profile(self, user: User) -> BrandProfile:
+        """What nmo understood about the brand, with the team's corrections applied."""
+        user.require("read")
+        return self._brand_store().profile()
+
+    def brand_corrections_yaml(self, user: User) -> str:
+        """The profile in use as the YAML the team corrects (admins only)."""
+        user.require("admin")
+        return self._brand_store().export_text()
+
+    def correct_brand(self, user: User, text: str) -> CorrectionChanges:
+        """Keep the team's corrections YAML (admins only), audited; an invalid one changes nothing."""
+        user.require("admin")
+        store = self._brand_store()
+        try:
+            changes = import_with_changes(store, lambda: store.import_corrections_text(text, SUBMITTED_CORRECTIONS))
+        except UserInputError as error:
+            raise UserInputError(
+                error.problem, error.fix,
+                zh_problem=f"品牌档案的更正有误，没有保存：{error.problem}",
+                zh_fix="请按提示改正 YAML 后再保存；字段名以页面上导出的档案为准，日期写成 YYYY-MM-DD。",
+            ) from None
+        self.audit.append(user.name, "brand_correct", hash_after=text_hash(text), note=changes.summary())
+        return changes
 
     # ---- acting --------------------------------------------------------------------------------
 

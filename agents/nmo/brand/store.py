@@ -75,6 +75,10 @@ class BrandStore:
 
     def export(self, path: Path) -> None:
         """Write the profile in use as a YAML the team can correct and import."""
+        _write_atomically(path, self.export_text())
+
+    def export_text(self) -> str:
+        """The profile in use as the YAML `export` writes (the admin page's correction form starts from it)."""
         profile = self.profile()
         kept = set(PROFILE_FIELDS) - set(profile.missing)  # an empty field left in would pin it empty
         data = profile.model_dump(mode="json", exclude_none=True, include=kept)
@@ -82,7 +86,7 @@ class BrandStore:
         if profile.missing:
             text += f"# Nothing found for: {', '.join(profile.missing)} — add them here if the brand has them.\n"
         text += yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        _write_atomically(path, text)
+        return text
 
 
 def load_corrections(path: Path) -> ProfileCorrections:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
 from nmo.brand.profile import (
@@ -14,10 +16,13 @@ from nmo.brand.profile import (
     Pillar,
     Positioning,
     Product,
+    ProfileCorrections,
     SourceRef,
     Term,
     ToneRules,
 )
+from nmo.brand.store import BrandStore
+from nmo.errors import UserInputError
 
 FIELD_TITLES = {
     "brand": "品牌名", "positioning": "定位与受众", "pillars": "内容支柱", "products": "产品",
@@ -70,6 +75,16 @@ class CorrectionChanges(BaseModel):
         if self.back_to_extraction:
             text += f" Back to extraction: {', '.join(self.back_to_extraction)}."
         return text
+
+
+def import_with_changes(store: BrandStore, load: Callable[[], ProfileCorrections]) -> CorrectionChanges:
+    """Run an import of corrections (`load` validates and keeps them) and say what it changed."""
+    try:
+        before = store.profile()
+    except UserInputError:  # a corrections file broken by hand since: it is what this import replaces
+        before = store.extracted()
+    load()
+    return correction_changes(before, store.profile())
 
 
 def correction_changes(before: BrandProfile, after: BrandProfile) -> CorrectionChanges:

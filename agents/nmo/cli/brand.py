@@ -10,7 +10,7 @@ import typer
 from nmo.errors import UserInputError
 
 if TYPE_CHECKING:
-    from nmo.brand import BrandProfile, BrandStore
+    from nmo.brand import BrandStore
 
 brand_app = typer.Typer(
     help="The brand profile (NMO_COLLECTION): products, pillars, tone, banned words, competitors, with sources.",
@@ -107,26 +107,16 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Load the team's corrections: every field in the file replaces what extraction finds, now and on later ingests."""
-    from nmo.brand.view import correction_changes
+    from nmo.brand.view import import_with_changes
     from nmo.cli.output import console, print_json
 
     collection, store = _store()
-    before = _profile_before(store)
-    store.import_corrections(path)
-    changes = correction_changes(before, store.profile())
+    changes = import_with_changes(store, lambda: store.import_corrections(path))
     if as_json:
         print_json({"collection": collection, **changes.model_dump()})
         return
     console.print(f"Corrections for {collection} loaded from {path}.")
     console.print(changes.summary())
-
-
-def _profile_before(store: BrandStore) -> BrandProfile:
-    """The profile before an import; a broken corrections file is what the import replaces, so read past it."""
-    try:
-        return store.profile()
-    except UserInputError:
-        return store.extracted()
 
 
 def register(app: typer.Typer) -> None:
