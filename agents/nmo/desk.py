@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 
 from nmo.audit import MAX_NOTE_CHARS, AuditEntry, AuditLog
 from nmo.brand.profile import BrandProfile
-from nmo.brand.store import BrandStore
-from nmo.brand.view import CorrectionChanges, import_with_changes
+from nmo.brand.store import CORRECTIONS, BrandStore
+from nmo.brand.view import CorrectionChanges, ProfileView, import_with_changes, profile_view
 from nmo.editing import (
     DiffOp,
     Segment,
@@ -108,6 +108,14 @@ class DraftView(BaseModel):
     )
     cited: list[CitedPassage]
     exportable: bool
+
+
+class BrandPage(BaseModel):
+    """The admin page's brand section: the profile as read, the YAML to correct, and any problem with it."""
+
+    view: ProfileView
+    corrections: str
+    problem: str = ""
 
 
 class RequestView(BaseModel):
@@ -261,10 +269,17 @@ class ReviewDesk:
         user.require("read")
         return self._brand_store().profile()
 
-    def brand_corrections_yaml(self, user: User) -> str:
-        """The profile in use as the YAML the team corrects (admins only)."""
+    def brand_page(self, user: User) -> BrandPage:
+        """What the admin page shows (admins only): the profile and the YAML to correct it, or, when the kept
+        corrections no longer read (edited by hand, an older format), why, with their text to fix."""
         user.require("admin")
-        return self._brand_store().export_text()
+        store = self._brand_store()
+        try:
+            return BrandPage(view=profile_view(store.profile()), corrections=store.export_text())
+        except UserInputError as error:
+            return BrandPage(view=profile_view(store.extracted().with_missing()),
+                             corrections=(store.folder / CORRECTIONS).read_text("utf-8", errors="replace"),
+                             problem=f"团队更正文件读不出来，现在只用自动提取的结果：{error.problem}")
 
     def correct_brand(self, user: User, text: str) -> CorrectionChanges:
         """Keep the team's corrections YAML (admins only), audited; an invalid one changes nothing."""

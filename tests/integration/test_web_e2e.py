@@ -245,7 +245,8 @@ def test_admin_corrects_a_price_on_the_admin_page(browser: Any, brand_desk: tupl
     page.fill("#brand-yaml", exported.replace("price: 15.0", "price: 十六元"))
     page.click("#brand-form button[type=submit]")
     page.wait_for_selector("#brand-error:not([hidden])")
-    assert "品牌档案的更正有误" in page.inner_text("#brand-error") and "products.0.price" in page.inner_text("#brand-error")
+    refusal = page.inner_text("#brand-error")
+    assert "品牌档案的更正有误" in refusal and "products.0.price" in refusal
 
     page.fill("#brand-yaml", exported.replace("price: 15.0", "price: 16.0"))
     page.click("#brand-form button[type=submit]")

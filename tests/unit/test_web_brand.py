@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from nmo.brand import BrandProfile, BrandStore
 from nmo.brand.profile import Competitor, Product, SourceRef
+from nmo.brand.store import CORRECTIONS
 from nmo.config import Settings
 from nmo.web.app import create_app
 
@@ -113,3 +114,19 @@ def test_the_admin_page_shows_the_profile_and_the_yaml_to_correct(client: TestCl
 
     client.post("/api/session", json={"token": tokens["lee"]})
     assert client.get("/admin", headers={"Accept": "text/html"}).status_code == 403
+
+
+def test_corrections_that_no_longer_read_are_shown_to_fix_on_the_admin_page(
+    client: TestClient, tokens: dict[str, str], settings: Settings
+) -> None:
+    kept = BrandStore.for_settings(settings).folder / CORRECTIONS
+    kept.write_text("products:\n  - {name: 燕麦拿铁, colour: red}\n", "utf-8")  # edited by hand behind nmo's back
+    client.post("/api/session", json={"token": tokens["root"]})
+    page = client.get("/admin")
+    assert page.status_code == 200
+    assert "团队更正文件读不出来" in page.text and "products.0.colour" in page.text
+    assert "colour: red" in page.text and "燕麦拿铁 · 350ml · 15 元" in page.text  # the broken text, to fix it
+
+    fixed = client.put("/api/brand/corrections", content=CORRECTED.encode(), headers=YAML)
+    assert fixed.status_code == 200 and fixed.json()["profile"]["products"][0]["price"] == 16.0
+    assert "团队更正文件读不出来" not in client.get("/admin").text

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from nmo.brand.view import profile_view
 from nmo.platforms import platform_table
 from nmo.schemas import GOAL_LABELS
 from nmo.users import User
@@ -135,5 +134,5 @@ def admin_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
     entries = desk.audit_entries(user, limit=500)
     return render(request, "admin.html", user, entries=entries, users=desk.list_users(user),
                   four_eyes=desk.four_eyes, broken=desk.audit.verify(),
-                  brand=profile_view(desk.brand_profile(user)), corrections=desk.brand_corrections_yaml(user))
+                  brand=desk.brand_page(user))
 
