@@ -13,6 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from nmo.audit import MAX_NOTE_CHARS, AuditEntry, AuditLog
+from nmo.brand.profile import BrandProfile
+from nmo.brand.store import CORRECTIONS, BrandStore
+from nmo.brand.view import CorrectionChanges, ProfileView, import_with_changes, profile_view
 from nmo.editing import (
     DiffOp,
     Segment,
@@ -22,12 +25,12 @@ from nmo.editing import (
     replacement_for,
     revision_diff,
 )
-from nmo.errors import ConflictError, NotFoundError, UserInputError
+from nmo.errors import ConflictError, NotFoundError, StorageError, UserInputError
 from nmo.exports import Export, ExportFormat, export_draft
 from nmo.graph import NODE_LABELS
 from nmo.platforms import get_platform
 from nmo.registry import DraftSummary, RequestSummary, record_version
-from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision
+from nmo.schemas import DraftBrief, DraftRecord, Finding, Passage, Plan, PlanRequest, ReviewDecision, text_hash
 from nmo.service import (
     FOUR_EYES_FIX_ZH,
     FOUR_EYES_ZH,
@@ -41,6 +44,8 @@ from nmo.service import (
 )
 from nmo.state import WorkflowRequest
 from nmo.users import AuthenticationError, PermissionDenied, User, UserStore
+
+SUBMITTED_CORRECTIONS = "The submitted corrections.yaml"  # how errors name YAML that came from the page or API
 
 
 class StaleDecision(ConflictError):
@@ -105,6 +110,14 @@ class DraftView(BaseModel):
     exportable: bool
 
 
+class BrandPage(BaseModel):
+    """The admin page's brand section: the profile as read, the YAML to correct, and any problem with it."""
+
+    view: ProfileView
+    corrections: str
+    problem: str = ""
+
+
 class RequestView(BaseModel):
     """A submitted request with its drafts and their review status."""
 
@@ -138,10 +151,13 @@ def draft_view(record: DraftRecord) -> DraftView:
 class ReviewDesk:
     """Role-checked review and operator actions over the workflow service, recorded in the audit log."""
 
-    def __init__(self, service: WorkflowService, users: UserStore, audit: AuditLog) -> None:
+    def __init__(
+        self, service: WorkflowService, users: UserStore, audit: AuditLog, brand: BrandStore | None = None
+    ) -> None:
         self.service = service
         self.users = users
         self.audit = audit
+        self.brand = brand
         audit.attach(service)
 
     @property
@@ -237,6 +253,48 @@ class ReviewDesk:
         created, token = self.users.add(name, role)
         self.audit.append(user.name, "user_add", note=f"{created.name} as {created.role}")
         return created, token
+
+    # ---- the brand profile ---------------------------------------------------------------------
+
+    def _brand_store(self) -> BrandStore:
+        if self.brand is None:
+            raise StorageError("This desk was started without the brand's data folder.",
+                               "Start it with `nmo serve`, which opens the brand of NMO_COLLECTION.",
+                               zh_problem="审核台启动时没有打开品牌档案。",
+                               zh_fix="请管理员用 nmo serve 重新启动审核台。")
+        return self.brand
+
+    def brand_profile(self, user: User) -> BrandProfile:
+        """What nmo understood about the brand, with the team's corrections applied."""
+        user.require("read")
+        return self._brand_store().profile()
+
+    def brand_page(self, user: User) -> BrandPage:
+        """What the admin page shows (admins only): the profile and the YAML to correct it, or, when the kept
+        corrections no longer read (edited by hand, an older format), why, with their text to fix."""
+        user.require("admin")
+        store = self._brand_store()
+        try:
+            return BrandPage(view=profile_view(store.profile()), corrections=store.export_text())
+        except UserInputError as error:
+            return BrandPage(view=profile_view(store.extracted().with_missing()),
+                             corrections=(store.folder / CORRECTIONS).read_text("utf-8", errors="replace"),
+                             problem=f"团队更正文件读不出来，现在只用自动提取的结果：{error.problem}")
+
+    def correct_brand(self, user: User, text: str) -> CorrectionChanges:
+        """Keep the team's corrections YAML (admins only), audited; an invalid one changes nothing."""
+        user.require("admin")
+        store = self._brand_store()
+        try:
+            changes = import_with_changes(store, lambda: store.import_corrections_text(text, SUBMITTED_CORRECTIONS))
+        except UserInputError as error:
+            raise UserInputError(
+                error.problem, error.fix,
+                zh_problem=f"品牌档案的更正有误，没有保存：{error.problem}",
+                zh_fix="请按提示改正 YAML 后再保存；字段名以页面上导出的档案为准，日期写成 YYYY-MM-DD。",
+            ) from None
+        self.audit.append(user.name, "brand_correct", hash_after=text_hash(text), note=changes.summary())
+        return changes
 
     # ---- acting --------------------------------------------------------------------------------
 

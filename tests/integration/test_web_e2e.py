@@ -218,6 +218,48 @@ def test_admin_reads_the_audit_log(browser: Any, desk: tuple[str, dict[str, str]
 
 
 @pytest.fixture(scope="module")
+def brand_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A desk whose brand profile was extracted at ingest: one product with its price, read from a guide."""
+    from nmo.brand import BrandProfile, BrandStore
+    from nmo.brand.profile import Product, SourceRef
+
+    settings = Settings(home=tmp_path_factory.mktemp("brand") / "home", backend="offline", collection="qinghe")
+    source = SourceRef(source_path="qinghe/guide.md", heading="价目", quote="燕麦拿铁 350ml 15 元")
+    profile = BrandProfile(brand="青禾", products=[Product(name="燕麦拿铁", price=15, spec="350ml", source=source)])
+    BrandStore.for_settings(settings).save_extracted(profile)
+    tokens = add_users(settings)
+    with running_server(create_app(settings, fake_service_factory(settings))) as base_url:
+        yield base_url, tokens
+
+
+def test_admin_corrects_a_price_on_the_admin_page(browser: Any, brand_desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = brand_desk
+    page = login(browser, base_url, tokens["root"])
+    page.goto(f"{base_url}/admin")
+    products = page.locator("#brand-profile table[data-field=products]")
+    assert "燕麦拿铁 · 350ml · 15 元" in products.inner_text() and "qinghe/guide.md › 价目" in products.inner_text()
+    assert "未找到：内容支柱" in page.inner_text("#brand-profile")
+    exported = page.input_value("#brand-yaml")
+    assert "price: 15.0" in exported
+
+    page.fill("#brand-yaml", exported.replace("price: 15.0", "price: 十六元"))
+    page.click("#brand-form button[type=submit]")
+    page.wait_for_selector("#brand-error:not([hidden])")
+    refusal = page.inner_text("#brand-error")
+    assert "品牌档案的更正有误" in refusal and "products.0.price" in refusal
+
+    page.fill("#brand-yaml", exported.replace("price: 15.0", "price: 16.0"))
+    page.click("#brand-form button[type=submit]")
+    page.wait_for_selector("#brand-saved")
+    assert "16 元" in products.inner_text() and "团队更正" in page.inner_text("#brand-profile")
+    page.screenshot(path=str(SCREENSHOTS / "13-admin-brand-profile.png"), full_page=True)
+    served = page.request.get(f"{base_url}/api/brand", headers={"Authorization": f"Bearer {tokens['lee']}"}).json()
+    assert served["products"][0]["price"] == 16.0 and served["corrected"] == ["brand", "products"]
+    assert "更正品牌档案" in page.inner_text("#audit")
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
 def slow_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """A desk whose writer takes 1.5 s per draft, like a slow LLM."""
     settings = Settings(home=tmp_path_factory.mktemp("slow") / "home", backend="offline")

@@ -92,6 +92,8 @@ ENDPOINTS = [
     ("GET", "/api/audit", None),
     ("GET", "/api/users", None),
     ("POST", "/api/users", {"name": "n", "role": "reviewer"}),
+    ("GET", "/api/brand", None),
+    ("PUT", "/api/brand/corrections", {}),
 ]
 
 

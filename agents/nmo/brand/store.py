@@ -67,8 +67,18 @@ class BrandStore:
         _write_atomically(self.folder / CORRECTIONS, path.read_text("utf-8"))
         return corrections
 
+    def import_corrections_text(self, text: str, where: str) -> ProfileCorrections:
+        """The same as `import_corrections` for YAML that arrived as text (the admin page); `where` names it."""
+        corrections = parse_corrections(text, where)
+        _write_atomically(self.folder / CORRECTIONS, text)
+        return corrections
+
     def export(self, path: Path) -> None:
         """Write the profile in use as a YAML the team can correct and import."""
+        _write_atomically(path, self.export_text())
+
+    def export_text(self) -> str:
+        """The profile in use as the YAML `export` writes (the admin page's correction form starts from it)."""
         profile = self.profile()
         kept = set(PROFILE_FIELDS) - set(profile.missing)  # an empty field left in would pin it empty
         data = profile.model_dump(mode="json", exclude_none=True, include=kept)
@@ -76,16 +86,28 @@ class BrandStore:
         if profile.missing:
             text += f"# Nothing found for: {', '.join(profile.missing)} — add them here if the brand has them.\n"
         text += yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        _write_atomically(path, text)
+        return text
 
 
 def load_corrections(path: Path) -> ProfileCorrections:
     """A corrections file, validated; a clear error names the file and the first bad field."""
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError:
         raise UserInputError(f"{path} does not exist.", "Give the YAML written by `nmo brand export FILE`.") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except IsADirectoryError:
+        raise UserInputError(f"{path} is a folder.", "Give the YAML file written by `nmo brand export FILE`.") from None
+    except UnicodeDecodeError as error:
+        raise UserInputError(f"{path} is not valid UTF-8 YAML: {error}",
+                             "Fix the syntax and import it again.") from None
+    return parse_corrections(text, str(path))
+
+
+def parse_corrections(text: str, path: str) -> ProfileCorrections:
+    """Corrections YAML text, validated; errors name `path` (a file, or where the text came from)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
         raise UserInputError(f"{path} is not valid UTF-8 YAML: {error}",
                              "Fix the syntax and import it again.") from None
     if data is None:

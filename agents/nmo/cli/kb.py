@@ -88,6 +88,13 @@ def _print_report(report: IngestReport) -> None:
     console.print(table)
     for lexicon in report.lexicons:
         console.print(f"[dim]word list for the gate:[/] {escape(lexicon)}")
+    if report.profile is not None:
+        counts = report.profile
+        line = (f"brand profile: {counts.products} products · {counts.pillars} pillars · "
+                f"{counts.competitors} competitors")
+        if counts.missing:
+            line += f" · not found: {', '.join(counts.missing)}"
+        console.print(f"{line} — see `nmo brand show`")
     for problem in report.failed:
         err_console.print(f"[bold red]failed[/] {problem.describe()}")
     for warning in report.warnings:
@@ -138,6 +145,7 @@ def ingest(
                 "added": report.added,
                 "updated": report.updated,
                 "removed": report.removed,
+                "profile": report.profile,
             }
         )
     else:

@@ -19,6 +19,7 @@ Exit codes: 0 success, 1 blocking findings, 2 usage or input error."""
 
 COMMAND_MODULES = (
     "nmo.cli.kb",
+    "nmo.cli.brand",
     "nmo.cli.check",
     "nmo.cli.lexicon",
     "nmo.cli.plan",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -16,6 +17,7 @@ from nmo.knowledge.models import (
     IndexedFile,
     IngestReport,
     KnowledgeStats,
+    ProfileCounts,
 )
 from nmo.knowledge.retrieval import (
     CANDIDATES,
@@ -39,6 +41,7 @@ def default_mode(embedder: str) -> RetrievalMode:
     return "lexical" if embedder == "usem3" else "hybrid"
 
 
+logger = logging.getLogger(__name__)
 INGEST_HINT = "Run `nmo kb ingest knowledge/` (or your own brand folder) first."
 
 
@@ -202,8 +205,36 @@ class BrandKnowledgeBase:
     # ---- admin -------------------------------------------------------------------------------
 
     def ingest(self, paths: list[Path], progress: IngestProgress | None = None) -> IngestReport:
-        """Index what changed under `paths`, remove what was deleted; the previous index survives failures."""
-        return run_ingest(self, paths, progress or SilentProgress())
+        """Index what changed under `paths`, remove what was deleted, then rebuild the brand profile from the
+        whole index; the previous index survives failures."""
+        report = run_ingest(self, paths, progress or SilentProgress())
+        report.profile = self._rebuild_profile(report)
+        return report
+
+    def _rebuild_profile(self, report: IngestReport) -> ProfileCounts | None:
+        """Extract the brand profile from every indexed document; the team's corrections stay as they are."""
+        from nmo.brand.extract import extract_profile
+        from nmo.brand.store import BrandStore
+
+        store = BrandStore(self.brand_directory)
+        try:
+            store.save_extracted(extract_profile(self.documents() if self.count() else []))
+        except Exception as error:  # the new index is already in place: an extractor bug must not undo the ingest
+            logger.exception("brand profile extraction failed for %s", self.profile)
+            report.warnings.append(
+                f"The brand profile could not be rebuilt ({type(error).__name__}: {error}); the previous one is "
+                "kept. Check it with `nmo brand show`, correct it with `nmo brand import FILE`."
+            )
+            return None
+        try:
+            profile = store.profile()
+        except UserInputError as error:  # a corrections file edited by hand since it was imported
+            report.warnings.append(f"The brand's corrections are not used: {error.problem} {error.fix}")
+            profile = store.extracted()
+        return ProfileCounts(
+            pillars=len(profile.pillars), products=len(profile.products), competitors=len(profile.competitors),
+            missing=profile.missing, corrected=profile.corrected,
+        )
 
     def files(self, kind: Kind | None = None) -> list[FileStats]:
         """One row per indexed file, for `nmo kb list`."""

@@ -169,6 +169,16 @@ class FileProblem(BaseModel):
         return f"{where}: {self.problem} Fix: {self.fix}"
 
 
+class ProfileCounts(BaseModel):
+    """What the brand profile holds after an ingest; `nmo brand show` has the entries and their sources."""
+
+    pillars: int = 0
+    products: int = 0
+    competitors: int = 0
+    missing: list[str] = Field(default_factory=list, description="Profile fields with nothing found.")
+    corrected: list[str] = Field(default_factory=list, description="Fields the team's corrections fill.")
+
+
 class IngestReport(BaseModel):
     """What one `nmo kb ingest` run did."""
 
@@ -181,6 +191,7 @@ class IngestReport(BaseModel):
     skipped: list[FileProblem] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     lexicons: list[str] = Field(default_factory=list, description="The brand word lists the gate now uses.")
+    profile: ProfileCounts | None = Field(default=None, description="The brand profile now; None if not rebuilt.")
     chunks_total: int = 0
     chunks_embedded: int = 0
     chunks_removed: int = 0

@@ -6,13 +6,16 @@ from collections.abc import Iterator
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from nmo.audit import MAX_NOTE_CHARS, AuditEntry
+from nmo.brand.profile import BrandProfile
+from nmo.brand.view import CorrectionChanges
 from nmo.desk import DecisionInput, DraftView, RequestView, SubmitInput
 from nmo.editing import DiffOp
+from nmo.errors import UserInputError
 from nmo.exports import ExportFormat
 from nmo.registry import DraftSummary, RequestSummary
 from nmo.schemas import DraftStatus, Passage, Plan
@@ -79,6 +82,22 @@ class DeskInfo(BaseModel):
     user: User
     four_eyes: bool
     roles: list[str]
+
+
+class BrandCorrected(BaseModel):
+    """What saving the team's corrections changed, and the profile now in use."""
+
+    changes: CorrectionChanges
+    profile: BrandProfile
+
+
+async def yaml_body(request: Request) -> str:
+    """The request body as UTF-8 text (a YAML document)."""
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserInputError("The body is not UTF-8 text.", "Send the YAML written by `nmo brand export`, as UTF-8.",
+                             zh_problem="提交的内容不是 UTF-8 文本。", zh_fix="请以 UTF-8 提交导出的 YAML。") from None
 
 
 def _runs(request: Request) -> RunBoard:
@@ -274,3 +293,19 @@ def add_user(body: NewUserInput, user: CurrentUser, desk: Desk) -> NewUser:
     created, token = desk.add_user(user, body.name, body.role)
     return NewUser(user=created, token=token)
 
+
+@router.get("/brand", tags=["admin"])
+def brand_profile(user: CurrentUser, desk: Desk) -> BrandProfile:
+    """The brand profile in use (NMO_COLLECTION): every entry with its source; `missing` and `corrected` fields."""
+    return desk.brand_profile(user)
+
+
+@router.put(
+    "/brand/corrections", tags=["admin"],
+    openapi_extra={"requestBody": {"required": True, "content": {"application/yaml": {"schema": {"type": "string"}}}}},
+)
+def correct_brand(text: Annotated[str, Depends(yaml_body)], user: CurrentUser, desk: Desk) -> BrandCorrected:
+    """Replace the team's corrections with this YAML (as `nmo brand import`; admin). Each field in it wins over
+    extraction, now and after later ingests; an invalid YAML changes nothing. Audited."""
+    changes = desk.correct_brand(user, text)
+    return BrandCorrected(changes=changes, profile=desk.brand_profile(user))

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nmo import __version__
 from nmo.audit import AuditLog
+from nmo.brand.store import BrandStore
 from nmo.config import Settings
 from nmo.desk import ReviewDesk, StaleDecision, draft_view
 from nmo.errors import NmoError, StorageError
@@ -176,7 +177,7 @@ def create_app(settings: Settings, service_factory: ServiceFactory | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = desk_db_path(settings.home)
         with factory() as service:
-            app.state.desk = ReviewDesk(service, UserStore(db), AuditLog(db))
+            app.state.desk = ReviewDesk(service, UserStore(db), AuditLog(db), BrandStore.for_settings(settings))
             app.state.runs = RunBoard()
             try:
                 yield

@@ -26,7 +26,7 @@ STATUS_LABELS = {
     "running": "运行中", "done": "已完成",
 }
 ACTION_LABELS = {"approve": "通过", "edit": "修改", "reject": "退回", "submit": "提交", "resume": "继续",
-                 "user_add": "添加用户"}
+                 "user_add": "添加用户", "brand_correct": "更正品牌档案"}
 ROLE_LABELS = {"operator": "运营", "reviewer": "审核", "admin": "管理员"}
 MaybeUser = Annotated[User | None, Depends(optional_user)]
 
@@ -128,10 +128,11 @@ def plan_page(plan_id: str, request: Request, user: MaybeUser, desk: Desk) -> Re
 
 @router.get("/admin")
 def admin_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
-    """The audit log, users and the desk's policy (admins only)."""
+    """The audit log, users, the desk's policy and the brand profile with its correction form (admins only)."""
     if user is None:
         return login_redirect(request)
     entries = desk.audit_entries(user, limit=500)
     return render(request, "admin.html", user, entries=entries, users=desk.list_users(user),
-                  four_eyes=desk.four_eyes, broken=desk.audit.verify())
+                  four_eyes=desk.four_eyes, broken=desk.audit.verify(),
+                  brand=desk.brand_page(user))
 

@@ -2,11 +2,12 @@
 "use strict";
 
 const nmo = {
-  async api(method, path, body) {
+  // A body is sent as JSON, unless a content type is given: then it is sent as the text it is (e.g. YAML).
+  async api(method, path, body, contentType) {
     const options = { method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
     if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
+      options.headers["Content-Type"] = contentType || "application/json";
+      options.body = contentType ? body : JSON.stringify(body);
     }
     let response;
     try {
