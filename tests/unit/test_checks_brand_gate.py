@@ -233,3 +233,15 @@ def test_contact_details_as_people_write_them_block_where_the_platform_forbids_t
 )
 def test_numbers_and_platform_names_are_not_contact_details(gates: dict[str, ChineseGate], text: str) -> None:
     assert [f for f in gates["tea"].check(text).findings if f.category in ("pii", "link")] == []
+
+
+def test_avoided_forms_the_guide_lets_pass_are_nudges_not_warnings() -> None:
+    from nmo.brand.profile import BrandProfile, Term
+    from nmo.checks.profile_rules import profile_lexicon
+
+    profile = BrandProfile(terminology=[
+        Term(preferred="手冲咖啡豆", avoid=["咖啡豆", "速溶"]),
+        Term(preferred="毛孩子", avoid=["宠物"], note="客服回复里可以说「宠物」"),
+    ])
+    severity = {rule.term: rule.severity for rule in profile_lexicon(profile).rules}
+    assert severity == {"咖啡豆": "info", "速溶": "warning", "宠物": "info"}

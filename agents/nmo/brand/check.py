@@ -90,4 +90,6 @@ def _pillar_gaps(profile: BrandProfile) -> list[ProfileIssue]:
 def _where(source: SourceRef | None) -> str:
     if source is None:
         return "source unknown"
-    return f"{source.source_path}「{source.quote}」" if source.quote else source.source_path
+    if source.origin == "correction" and not source.source_path:
+        return "the team's corrections"
+    return f"{source.source_path}「{source.quote}」" if source.quote else source.source_path or "source unknown"

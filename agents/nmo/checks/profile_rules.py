@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from nmo.brand.profile import BrandProfile, SourceRef
+from nmo.brand.profile import BrandProfile, SourceRef, Term
 from nmo.checks.lexicon import Lexicon, LexiconRule
+from nmo.schemas import Severity
 
 PROFILE_SOURCE = "brand profile"
 
@@ -36,11 +37,21 @@ def profile_lexicon(profile: BrandProfile) -> Lexicon:
         for avoided in term.avoid:
             if avoided.strip() and avoided != term.preferred:
                 rules.append(LexiconRule(
-                    term=avoided, category="brand_term", severity="warning", group="profile_terminology",
+                    term=avoided, category="brand_term", severity=_avoid_severity(avoided, term),
+                    group="profile_terminology",
                     message=f"品牌用语写作「{term.preferred}」", suggestion=term.preferred,
                     source=_source(term.source),
                 ))
     return Lexicon(rules=rules, sources=[PROFILE_SOURCE] if rules else [])
+
+
+def _avoid_severity(avoided: str, term: Term) -> Severity:
+    """A nudge (info) where the guide itself lets the form pass: a shortening of the brand's own term
+    (茶包 for 原叶茶包), or a note that allows it somewhere (口语中可以说「茶包」); otherwise a warning."""
+    if avoided in term.preferred:
+        return "info"
+    allowed = any(word in term.note for word in ("可以说", "可以用", "可用", "允许", "也行", "没关系"))
+    return "info" if allowed and avoided in term.note else "warning"
 
 
 def rules_text(lexicon: Lexicon) -> str:

@@ -70,6 +70,7 @@ def gate_suite(env: EvalEnvironment) -> SuiteResult:
     evaluate = evaluator("nmo.checks.evaluation", "evaluate_gate")
     load = evaluator("nmo.checks.evaluation", "load_gate_cases")
     cases = load(_cases_path(env, "gate", "cases.yaml"))
+    env.ensure_knowledge()  # the brand's rules come from the profile that ingest builds
     from nmo.checks import build_gate
 
     measured = evaluate(build_gate(env.settings), cases)
