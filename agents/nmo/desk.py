@@ -294,6 +294,7 @@ class ReviewDesk:
                 zh_fix="请按提示改正 YAML 后再保存；字段名以页面上导出的档案为准，日期写成 YYYY-MM-DD。",
             ) from None
         self.audit.append(user.name, "brand_correct", hash_after=text_hash(text), note=changes.summary())
+        self.service.rebuild_context()  # the gate, planner and writer read the corrected profile from now on
         return changes
 
     # ---- acting --------------------------------------------------------------------------------

@@ -92,6 +92,10 @@ class WorkflowService:
             self._context = self._context_factory()
         return self._context
 
+    def rebuild_context(self) -> None:
+        """Drop the run dependencies so the next run builds them again (after the brand profile changed)."""
+        self._context = None
+
     @contextmanager
     def _lock(self, thread_id: str) -> Iterator[None]:
         """An exclusive lock per thread, across processes (flock) and threads."""

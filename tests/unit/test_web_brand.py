@@ -60,8 +60,11 @@ def test_the_profile_is_served_with_its_sources_to_every_signed_in_role(
 def test_an_admin_correction_is_used_at_once_and_lands_in_the_audit_log(
     client: TestClient, tokens: dict[str, str], settings: Settings
 ) -> None:
+    service = client.app.state.desk.service  # type: ignore[attr-defined]
+    gate_before = service.context.gate
     saved = client.put("/api/brand/corrections", content=CORRECTED.encode(), headers=auth(tokens, "root", **YAML))
     assert saved.status_code == 200, saved.text
+    assert service.context.gate is not gate_before  # the next run's gate is built from the corrected profile
     assert saved.json()["changes"] == {"corrected": ["products"], "changed": ["products"], "back_to_extraction": []}
     profile = client.get("/api/brand", headers=auth(tokens, "lee")).json()
     assert profile["products"][0]["price"] == 16.0 and profile["corrected"] == ["products"]
