@@ -181,3 +181,50 @@ def profile_suite(env: EvalEnvironment) -> SuiteResult:
     metrics += [Metric(name="min_precision", value=lowest["precision"]),
                 Metric(name="min_recall", value=lowest["recall"])]
     return _ok("profile", env, metrics, len(keys), failures)
+
+
+def brand_gate_suite(env: EvalEnvironment) -> SuiteResult:
+    """The gate each test brand gets from its own ingested folder, on planted problems and clean sentences."""
+    import yaml
+
+    from nmo.checks import build_gate
+    from nmo.knowledge import open_knowledge_base
+
+    folder = _cases_path(env, "brands")
+    metrics: list[Metric] = []
+    failures: list[str] = []
+    found_all = expected_all = clean_all = alarms_all = 0
+    files = sorted(folder.glob("*.planted.yaml"))
+    for path in files:
+        cases = yaml.safe_load(path.read_text("utf-8"))
+        brand = path.name.removesuffix(".planted.yaml")
+        brand_folder = env.settings.knowledge_dir if brand == "knowledge" else folder / brand
+        settings = env.settings.model_copy(update={"collection": f"eval-brand-{brand}"})
+        open_knowledge_base(settings).ingest([brand_folder])
+        gate = build_gate(settings)
+        per_category: dict[str, list[int]] = {}
+        for case in cases.get("planted", []):
+            findings = [f for f in gate.check(case["text"]).findings if f.severity != "info"]
+            for expected in case["expect"]:
+                start = case["text"].find(expected["text"])
+                end = start + len(expected["text"])
+                hit = any(f.category == expected["category"] and f.start < end and start < f.end for f in findings)
+                per_category.setdefault(expected["category"], []).append(int(hit))
+                if not hit:
+                    failures.append(f"{brand}: missed {expected['category']} 「{expected['text']}」 in {case['text']}")
+        alarms = 0
+        for text in cases.get("clean", []):
+            extra = [f for f in gate.check(text).findings if f.severity != "info"]
+            if extra:
+                alarms += 1
+                failures.append(f"{brand}: clean sentence flagged ({extra[0].category} 「{extra[0].text}」): {text}")
+        for category, hits in sorted(per_category.items()):
+            metrics.append(Metric(name=f"{brand}.{category}.recall", value=round(sum(hits) / len(hits), 4)))
+        found = sum(sum(h) for h in per_category.values())
+        expected_count = sum(len(h) for h in per_category.values())
+        metrics.append(Metric(name=f"{brand}.clean_false_alarms", value=alarms))
+        found_all, expected_all = found_all + found, expected_all + expected_count
+        clean_all, alarms_all = clean_all + len(cases.get("clean", [])), alarms_all + alarms
+    metrics += [Metric(name="recall", value=round(found_all / expected_all, 4) if expected_all else 0.0),
+                Metric(name="clean_false_alarm_rate", value=round(alarms_all / clean_all, 4) if clean_all else 0.0)]
+    return _ok("brand_gate", env, metrics, len(files), failures)

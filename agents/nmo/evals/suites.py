@@ -38,6 +38,8 @@ SUITES: dict[str, Suite] = {
               "nmo.evals.external:csc_suite"),
         Suite("profile", "brand profile extraction precision/recall per field on the test brands' keys",
               ("offline",), "nmo.evals.external:profile_suite"),
+        Suite("brand_gate", "each test brand's gate from its own folder: planted problems found, clean text passes",
+              ("offline",), "nmo.evals.external:brand_gate_suite"),
         Suite("golden", "reviewer-approved texts gain no new blocking findings", ("offline",),
               "nmo.evals.golden:golden_suite"),
         Suite("planwrite", "platform limits, citations, invented numbers, node coverage, repetition",
