@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from nmo.composer.facts import product_names, short_name
 from nmo.ports import KnowledgeBase
 from nmo.schemas import SourceDocument
+
+if TYPE_CHECKING:
+    from nmo.brand.profile import BrandProfile as StoredProfile
 
 INTERACTIONS = (
     "likes",
@@ -207,18 +211,38 @@ def _gaps(docs: list[SourceDocument]) -> list[Gap]:
     return gaps
 
 
+def _stored_profile(kb: KnowledgeBase) -> StoredProfile | None:
+    """The brand profile built at ingest (with the team's corrections), when the knowledge base has one."""
+    from nmo.brand.store import BrandStore
+    from nmo.errors import UserInputError
+
+    folder = getattr(kb, "brand_directory", None)  # the real knowledge base has one; test fakes need not
+    if folder is None:
+        return None
+    try:
+        return BrandStore(folder).profile()
+    except UserInputError:
+        return None  # unreadable corrections: `nmo brand show` says why; plans fall back to the guide's text
+
+
 def load_brand_profile(kb: KnowledgeBase) -> BrandProfile:
     """Read the brand's pillars, products, past performance and competitor gaps from the knowledge base."""
     from nmo.schemas import Passage
 
     brand_docs = kb.documents("brand")
     past = kb.documents("content")
-    pillars = _pillars_from_guide(brand_docs)
+    stored = _stored_profile(kb)
+    pillars = [
+        Pillar(name=p.name, kind=pillar_type(p.name), share=p.share or 0.0, description=p.description,
+               examples=list(p.examples))
+        for p in (stored.pillars if stored is not None else [])
+    ] or _pillars_from_guide(brand_docs)
     if not pillars:
         names = sorted({d.pillar for d in past if d.pillar})
         pillars = [Pillar(name=n, kind=pillar_type(n)) for n in names]
     as_passages = [Passage(id=d.path, text=d.text, source_path=d.path, title=d.title) for d in brand_docs]
-    products = product_names(as_passages)
+    products = [p.name for p in stored.products] if stored is not None and stored.products else []
+    products = list(dict.fromkeys(products)) or product_names(as_passages)
     sums: dict[tuple[str, str], list[float]] = {}
     for doc in past:
         rate = engagement_rate(doc)

@@ -1,0 +1,34 @@
+"""Plans for a brand laid out unlike the sample use that brand's own pillars and products from its profile."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from nmo.brand import BrandStore
+from nmo.clock import Clock
+from nmo.config import Settings
+from nmo.knowledge import open_knowledge_base
+from nmo.planner import KnowledgePlanner
+from nmo.prompts import PromptLibrary
+from nmo.schemas import PlanRequest
+
+BRAND = Path(__file__).resolve().parents[2] / "evals" / "brands" / "purrlab"  # English-named notes, cat food
+
+
+def test_a_plan_uses_the_brands_own_pillars_and_products(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NMO_EMBEDDING_WORKERS", "1")
+    settings = Settings(home=tmp_path / "home", collection="purrlab", backend="offline")
+    kb = open_knowledge_base(settings)
+    kb.ingest([BRAND])
+    profile = BrandStore.for_settings(settings).profile()
+    pillars = {p.name for p in profile.pillars}
+    assert len(pillars) >= 3
+    request = PlanRequest(brief="新手铲屎官的冬季换粮", platforms=["xiaohongshu", "weibo"], start=date(2026, 12, 4),
+                          days=14)
+    plan = KnowledgePlanner(kb, None, PromptLibrary.load(), Clock(fixed=date(2026, 12, 3))).plan(request, plan_id="P")
+    assert plan.items and {item.pillar for item in plan.items} <= pillars
+    products = [name for product in profile.products for name in product.names()]
+    assert any(any(name in item.topic for name in products) for item in plan.items)
+    assert not any(word in item.topic for item in plan.items for word in ("冷泡", "茶"))  # nothing of the sample
