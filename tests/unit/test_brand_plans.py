@@ -32,3 +32,16 @@ def test_a_plan_uses_the_brands_own_pillars_and_products(tmp_path: Path, monkeyp
     products = [name for product in profile.products for name in product.names()]
     assert any(any(name in item.topic for name in products) for item in plan.items)
     assert not any(word in item.topic for item in plan.items for word in ("冷泡", "茶"))  # nothing of the sample
+
+
+def test_the_offline_composer_addresses_readers_the_way_the_brands_tone_rules_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nmo.composer.brand import load_brand_profile
+
+    monkeypatch.setenv("NMO_EMBEDDING_WORKERS", "1")
+    settings = Settings(home=tmp_path / "home", collection="purrlab", backend="offline")
+    kb = open_knowledge_base(settings)
+    kb.ingest([BRAND])
+    address = BrandStore.for_settings(settings).profile().tone.address_term
+    assert address and load_brand_profile(kb).voice.community == address

@@ -211,6 +211,14 @@ def _gaps(docs: list[SourceDocument]) -> list[Gap]:
     return gaps
 
 
+def _voice(brand_text: str, stored: StoredProfile | None) -> BrandVoice:
+    """The brand's habits read from its text; the address term its tone rules name wins when there is one."""
+    voice = BrandVoice.from_text(brand_text)
+    if stored is not None and stored.tone.address_term:
+        voice.community = stored.tone.address_term
+    return voice
+
+
 def _stored_profile(kb: KnowledgeBase) -> StoredProfile | None:
     """The brand profile built at ingest (with the team's corrections), when the knowledge base has one."""
     from nmo.brand.store import BrandStore
@@ -259,5 +267,5 @@ def load_brand_profile(kb: KnowledgeBase) -> BrandProfile:
         gaps=_gaps(kb.documents("competitor")),
         past=past,
         brand_text=brand_text,
-        voice=BrandVoice.from_text(brand_text),
+        voice=_voice(brand_text, stored),
     )
