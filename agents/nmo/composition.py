@@ -106,6 +106,19 @@ class GraphOnDemand:
         return getattr(self._graph, name)
 
 
+def brand_files_version(settings: Settings) -> tuple[tuple[str, int, int], ...]:
+    """What the brand's profile, corrections and word lists are on disk now (names, sizes, times)."""
+    seen: list[tuple[str, int, int]] = []
+    for folder in (settings.brand_path, settings.brand_path / "lexicons", settings.home / "lexicons"):
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # replaced while we looked: the next look sees the new one
+                continue
+            seen.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(seen)
+
+
 @contextmanager
 def open_service(settings: Settings, *, graph_on_demand: bool = False) -> Iterator[WorkflowService]:
     """The workflow service over the configured checkpointer; prompts are validated up front.
@@ -133,6 +146,7 @@ def open_service(settings: Settings, *, graph_on_demand: bool = False) -> Iterat
             settings.home / "locks",
             four_eyes=settings.four_eyes,
             clock=settings.clock,
+            brand_version=lambda: brand_files_version(settings),
         )
         AuditLog(desk_db_path(settings.home)).attach(service)  # CLI and web decisions land in one log
         yield service

@@ -74,11 +74,14 @@ class WorkflowService:
         *,
         four_eyes: bool = True,
         clock: Clock | None = None,
+        brand_version: Callable[[], object] | None = None,
     ) -> None:
         self.graph = graph
         self.registry = registry
         self._context_factory = context_factory
         self._context: WorkflowContext | None = None
+        self._brand_version = brand_version  # changes when the brand's profile or word lists change on disk
+        self._context_version: object = None
         self.locks_dir = locks_dir
         self.stale_after_s = STALE_AFTER_S
         self.four_eyes = four_eyes
@@ -88,8 +91,10 @@ class WorkflowService:
     @property
     def context(self) -> WorkflowContext:
         """The run dependencies, built on first need (review listing never needs them)."""
-        if self._context is None:
-            self._context = self._context_factory()
+        version = self._brand_version() if self._brand_version is not None else None
+        if self._context is None or version != self._context_version:
+            # another process ingested or corrected the brand: runs from now on use what it wrote
+            self._context, self._context_version = self._context_factory(), version
         return self._context
 
     def rebuild_context(self) -> None:

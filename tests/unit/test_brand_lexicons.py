@@ -101,3 +101,16 @@ def test_a_word_list_of_unknown_category_is_reported_and_the_old_copy_kept(
     assert [Path(p.path).name for p in report.failed] == ["list.txt"]
     assert needle in report.failed[0].problem and "# category:" in report.failed[0].fix
     assert "麦田日记" in {f.text for f in build_gate(settings).check(DRAFT, platform="weibo").findings}
+
+
+def test_a_running_service_uses_a_word_list_ingested_by_another_process(settings: Settings, tmp_path: Path) -> None:
+    from nmo.composition import open_service
+
+    with open_service(settings, graph_on_demand=True) as service:
+        before = service.context.gate
+        assert "麦田日记" not in {f.text for f in before.check(DRAFT, platform="weibo").findings}
+        open_knowledge_base(settings).ingest([brand_folder(tmp_path / "青禾")])  # as `nmo kb ingest` elsewhere
+        after = service.context.gate
+        assert after is not before
+        assert "麦田日记" in {f.text for f in after.check(DRAFT, platform="weibo").findings}
+        assert service.context.gate is after  # nothing changed since: no rebuild
