@@ -243,3 +243,10 @@ def test_a_wrong_price_or_an_invented_pillar_lowers_the_score() -> None:
     assert (scores["pillars"].precision, scores["pillars"].recall) == (0.5, 0.5)
     assert (scores["products"].precision, scores["products"].recall) == (0.0, 0.0)
     assert score_profile(BrandProfile(), key).fields["pillars"].precision == 0.0  # nothing found is not precise
+
+
+def test_examples_after_an_english_plural_label_keep_their_first_words() -> None:
+    from nmo.brand.outline import _inline_examples
+
+    assert _inline_examples("真实故事，发之前要拿到授权。Examples: 多猫家庭的喂食排班；出差三天猫怎么安排。") == [
+        "多猫家庭的喂食排班", "出差三天猫怎么安排"]

@@ -172,7 +172,7 @@ def _examples(text: str) -> list[str]:
 
 def _inline_examples(text: str) -> list[str]:
     """Examples given in a sentence: `例子：a、b、c`, `Examples: a；b`, `比如「a」「b」`."""
-    match = re.search(r"(?:" + "|".join(re.escape(w) for w in EXAMPLE_WORDS) + r")\s*[：:]?\s*(?P<rest>.+)$",
+    match = re.search(r"(?:" + "|".join(re.escape(w) for w in EXAMPLE_WORDS) + r")s?\s*[：:]?\s*(?P<rest>.+)$",
                       text, re.IGNORECASE)
     if not match:
         return []
