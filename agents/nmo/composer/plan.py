@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from nmo.calendar import fitting_nodes, marketing_nodes
-from nmo.composer.brand import BrandProfile, BrandVoice, Gap, Pillar
+from nmo.composer.brand import BrandProfile, BrandVoice, Gap, Pillar, pillar_type
 from nmo.composer.facts import table_rows
 from nmo.composer.sentences import shorten
 from nmo.composer.similarity import LEXICAL_THRESHOLD, TopicMatcher, knowledge_embedder, overlap, similarity
@@ -337,6 +337,14 @@ class _Choice:
     template: str
 
 
+NO_PILLAR = "未定"
+
+
+def _brief_subject(brief: str) -> str:
+    """A plan without pillars writes about the brief's first phrase, never an invented pillar name."""
+    return re.split(r"[：:，,。；;！!？?\s]", brief.strip())[0][:12] or brief.strip()[:12]
+
+
 def _topic_candidates(
     slot: Slot,
     pillar: Pillar,
@@ -438,6 +446,9 @@ def compose_plan(
     must = [n for n in focus for _ in request.platforms] + [n for n in must if n not in focus]
     slots = _slots(request, learned)
     warnings += _assign_nodes(slots, must, request)
+    if not profile.pillars:
+        warnings.append("品牌资料里没有找到内容支柱，这些选题只按需求、产品和节点安排（支柱一栏写「未定」）。"
+                        "在品牌手册里写明内容方向并重新导入，或用 nmo brand import 补上。")
     by_platform: dict[str, list[Slot]] = {}
     for slot in slots:
         by_platform.setdefault(slot.platform, []).append(slot)
@@ -450,11 +461,11 @@ def compose_plan(
     items: list[PlanItem] = []
     taken: dict[str, list[str]] = {p: [] for p in request.platforms}
     for slot in sorted(slots, key=lambda s: (s.day, s.time, request.platforms.index(s.platform))):
-        pillar = slot.pillar or Pillar(name="品牌日常", kind="general")
+        pillar = slot.pillar or Pillar(name=NO_PILLAR, kind=pillar_type(request.brief))
         seed = int(text_hash(f"{request.brief}|{slot.platform}|{slot.day}|{pillar.name}"), 16)
         # Within a plan a topic must not repeat on its platform; the same topic on two platforms is 一稿多发.
         recent_here = taken[slot.platform][-WITHIN_PLAN_WINDOW:]
-        subjects = _subjects(request, profile, seed)
+        subjects = _subjects(request, profile, seed) or ([] if slot.pillar else [_brief_subject(request.brief)])
         campaign = campaigns.get(slot.node.name) if slot.node else None
         if campaign and campaign.subject:
             # A campaign's item is about the product it pushes.
