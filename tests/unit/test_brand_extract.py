@@ -250,3 +250,15 @@ def test_examples_after_an_english_plural_label_keep_their_first_words() -> None
 
     assert _inline_examples("真实故事，发之前要拿到授权。Examples: 多猫家庭的喂食排班；出差三天猫怎么安排。") == [
         "多猫家庭的喂食排班", "出差三天猫怎么安排"]
+
+
+def test_a_line_of_short_names_gives_each_product_its_own() -> None:
+    from nmo.brand.extract import extract_profile
+    from nmo.schemas import SourceDocument
+
+    text = ("# 产品\n\n| 品名 | 规格 | 售价 |\n|---|---|---|\n| 晨光燕麦拿铁 | 250ml | 15元 |\n"
+            "| 黑芝麻燕麦奶 | 1L | 22元 |\n\nShort names people use: 燕麦拿铁、芝麻奶、早餐杯.\n")
+    profile = extract_profile([SourceDocument(path="oat/products.md", title="产品", kind="brand", text=text)])
+    aliases = {p.name: p.aliases for p in profile.products}
+    assert "燕麦拿铁" in aliases["晨光燕麦拿铁"] and "芝麻奶" in aliases["黑芝麻燕麦奶"]
+    assert not any("早餐杯" in names for names in aliases.values())  # shares too little with any product

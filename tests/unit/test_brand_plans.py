@@ -54,8 +54,8 @@ def test_a_brand_without_pillars_gets_a_warning_not_an_invented_pillar(
     folder = tmp_path / "gear"
     folder.mkdir()
     (folder / "price-list.md").write_text(
-        "# 价目表\n\n| 品名 | 规格 | 售价 |\n|---|---|---|\n| 轻量帐篷 | 1.2kg | 899元 |\n| 羽绒睡袋 | 800g | 699元 |\n",
-        "utf-8")
+        "# 价目表\n\n| 品名 | 规格 | 售价 |\n|---|---|---|\n"
+        "| 轻量帐篷 | 1.2kg | 899元 |\n| 羽绒睡袋 | 800g | 699元 |\n", "utf-8")
     (folder / "about.md").write_text("# 关于我们\n\n我们做给周末徒步新手的轻量装备。\n", "utf-8")
     settings = Settings(home=tmp_path / "home", collection="gear", backend="offline")
     kb = open_knowledge_base(settings)

@@ -37,6 +37,7 @@ def extract_products(corpus: Corpus) -> list[Product]:
             _merge(products, described)
     _price_list_lines(corpus, _with_aliases(products))
     _ingredient_lines(corpus, products)
+    _short_name_lines(corpus, products)
     return _with_aliases(products)
 
 
@@ -166,6 +167,33 @@ def _ingredient_lines(corpus: Corpus, products: list[Product]) -> None:
             owner = _mentioned(_BRACKET.sub("", pair[0]), products)
             if owner is not None and not owner.ingredients:
                 owner.ingredients = split_terms(pair[1])
+
+
+_SHORT_NAMES = re.compile(
+    r"^(?:short names?|nicknames?|aliases|also called|常用简称|简称|俗称|昵称|大家(?:常|都)?(?:叫|说))"
+    r"[^：:]{0,24}[：:]\s*(?P<names>.+)$", re.IGNORECASE)
+
+
+def _short_name_lines(corpus: Corpus, products: list[Product]) -> None:
+    """A line listing the short names people use (`Short names people use: 鲜鸡粮、豆腐砂`): each name goes to
+    the one product whose names share the most characters with it (at least two; a tie assigns nothing)."""
+    for section in corpus.about("products"):
+        for line in section.lines:
+            match = _SHORT_NAMES.match(plain(line.text))
+            if match is None:
+                continue
+            for short in split_terms(match.group("names").rstrip(".。")):
+                owner = _closest_product(short, products)
+                if owner is not None and short not in owner.names():
+                    owner.aliases.append(short)
+
+
+def _closest_product(short: str, products: list[Product]) -> Product | None:
+    scored = sorted(((max(len(set(short) & set(name)) for name in p.names()), i) for i, p in enumerate(products)),
+                    reverse=True)
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return products[scored[0][1]]
 
 
 def _mentioned(text: str, products: list[Product]) -> Product | None:
