@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import tiktoken
 
-CHUNKER_VERSION = 2  # bump when chunk boundaries change, so existing indexes are chunked again
+CHUNKER_VERSION = 3  # bump when chunk boundaries change, so existing indexes are chunked again
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|(?<=[.]\s)|\n")

@@ -136,4 +136,33 @@ def read_source(path: Path, data: bytes) -> RawText:
     if suffix == ".pdf":
         return read_pdf(data)
     text, encoding = decode_text(data)
-    return RawText(text.replace("\r\n", "\n").replace("\r", "\n"), encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return RawText(tab_tables_as_markdown(text) if suffix == ".txt" else text, encoding)
+
+
+def tab_tables_as_markdown(text: str) -> str:
+    """Tab-separated tables in a text export (two or more rows with the same number of cells) as Markdown
+    tables, first row as header, so they read like the tables teams type (a wiki or spreadsheet export)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        cells = _tab_cells(lines[index])
+        end = index + 1
+        while cells and end < len(lines) and len(_tab_cells(lines[end])) == len(cells):
+            end += 1
+        if cells and end - index >= 2:
+            out.append(_table_markdown([_tab_cells(line) for line in lines[index:end]]))
+            index = end
+            continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
+
+
+def _tab_cells(line: str) -> list[str]:
+    """The cells of a tab-separated row (at least two), or [] for a line that is not one."""
+    if "\t" not in line.strip():
+        return []
+    cells = [cell.strip() for cell in re.split(r"\t+", line.strip())]
+    return cells if len(cells) >= 2 else []
