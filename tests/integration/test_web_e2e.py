@@ -358,3 +358,31 @@ def test_queue_operator_and_plan_pages_are_readable_on_a_phone(
         assert all(box["width"] > 300 for box in page.eval_on_selector_all(
             "main .card", "cards => cards.map((c) => c.getBoundingClientRect().toJSON())")), path
     page.context.close()
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example/", "//evil.example/", "/%5C%5Cevil.example/",
+                                    "/%0A/evil.example/", "https://evil.example/", "/\\evil.example/"])
+def test_login_never_sends_the_user_off_the_desk(browser: Any, desk: tuple[str, dict[str, str]], target: str) -> None:
+    base_url, tokens = desk
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    page.goto(f"{base_url}/login?next={target}")
+    page.fill("#token", tokens["lee"])
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    assert page.url.startswith(base_url + "/"), page.url
+    context.close()
+
+
+def test_login_returns_to_the_page_the_user_asked_for(browser: Any, desk: tuple[str, dict[str, str]]) -> None:
+    base_url, tokens = desk
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base_url}/operate")
+    assert "/login?next=/operate" in page.url
+    page.fill("#token", tokens["ops"])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/operate")
+    context.close()

@@ -288,8 +288,10 @@ def test_index_words_are_cut_as_jieba_cuts_them_in_search_mode() -> None:
 
 
 def test_tab_separated_tables_in_a_text_export_become_markdown_tables() -> None:
-    data = "【价目】\n产品名称\t规格\t价格\n招牌碱水结\t2个装\t18元\n云朵吐司\t450g\t28元\n\n备注：\t周一店休\n".encode()
+    data = ("【价目】\n产品名称\t规格\t价格\n招牌碱水结\t2个装\t18元\n云朵吐司\t450g\t28元\n\n"
+            "备注：\t周一店休\n").encode()
     text = read_source(Path("wiki.txt"), data).text
-    assert "| 产品名称 | 规格 | 价格 |\n|---|---|---|\n| 招牌碱水结 | 2个装 | 18元 |\n| 云朵吐司 | 450g | 28元 |" in text
+    assert ("| 产品名称 | 规格 | 价格 |\n|---|---|---|\n| 招牌碱水结 | 2个装 | 18元 |\n"
+            "| 云朵吐司 | 450g | 28元 |") in text
     assert "备注：\t周一店休" in text  # a lone tabbed line is not a table
     assert "\t" not in read_source(Path("wiki.txt"), data).text.split("备注")[0]

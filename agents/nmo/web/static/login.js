@@ -10,6 +10,13 @@ document.getElementById("login-form").addEventListener("submit", async (event) =
     nmo.show(error, result.status === 401 ? "令牌无效：请检查，或请管理员重新生成。" : nmo.errorText(result));
     return;
   }
-  const next = new URLSearchParams(window.location.search).get("next");
-  window.location.href = next && /^\/(?![\/\\])/.test(next) ? next : "/";
+  window.location.href = sameSiteTarget(new URLSearchParams(window.location.search).get("next"));
 });
+
+// Only a path on this desk: browsers drop tabs and newlines and read "\" as "/", so "/\t/evil.example" or
+// "/\\evil.example" would leave the site; anything with such characters, or resolving elsewhere, goes home.
+function sameSiteTarget(next) {
+  if (!next || !next.startsWith("/") || /[\u0000-\u0020\u007f\\]/.test(next)) return "/";
+  const target = new URL(next, window.location.origin);
+  return target.origin === window.location.origin && !next.startsWith("//") ? target.pathname + target.search : "/";
+}
