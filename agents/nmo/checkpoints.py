@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 def _state_models() -> list[tuple[str, str]]:
     """Every pydantic model that may sit in graph state, allowed for msgpack deserialisation."""
-    from nmo import llm, schemas, state
+    from nmo import llm, schemas, state, usage
 
     allowed: list[tuple[str, str]] = []
-    for module in (schemas, state, llm):
+    for module in (schemas, state, llm, usage):
         for name, obj in vars(module).items():
             if inspect.isclass(obj) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__:
                 allowed.append((module.__name__, name))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import secrets
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from nmo.graph import WorkflowContext  # the graph module imports langgraph; reads must not pay for it
 
 MAX_EDIT_CHARS = 100_000
+MIN_OVERRIDE_NOTE_CHARS = 4  # an override's reason must be something a later reader can actually read
 STALE_AFTER_S = 30
 INTERRUPTED = "interrupted: the process running it stopped (killed or crashed)"
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
@@ -55,6 +57,11 @@ def _decided_zh(record: DraftRecord) -> str:
     last = record.decisions[-1] if record.decisions else None
     how = DECIDED_ZH.get(record.status, record.status)
     return f"被 {last.by} {how}" if last else how
+
+
+def visible_length(note: str) -> int:
+    """Characters a reader sees: spaces, control and format characters (zero-width space, BOM …) don't count."""
+    return sum(1 for char in note if not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Zs"))
 
 
 def new_request_id() -> str:
@@ -351,7 +358,7 @@ class WorkflowService:
                 "Ask another reviewer, or an admin can set NMO_FOUR_EYES=false.",
                 zh_problem=FOUR_EYES_ZH.format(who=decision.by, draft=record.draft_id), zh_fix=FOUR_EYES_FIX_ZH,
             )
-        if decision.action == "reject" and not decision.note.strip():
+        if decision.action == "reject" and not visible_length(decision.note):
             raise UserInputError(
                 "A rejection needs a note telling the writer what to change.", 'Add --note "…".',
                 zh_problem="退回需要写明修改意见。", zh_fix="请在备注里告诉写作者要改什么。",
@@ -368,12 +375,15 @@ class WorkflowService:
                     zh_problem=f"修改稿有 {len(text):,} 字，超过了 {MAX_EDIT_CHARS:,} 字的上限。",
                     zh_fix="请确认填入的是这篇稿件。",
                 )
-        if decision.action == "approve" and record.check and not record.check.passed and not decision.note:
+        if (decision.action == "approve" and record.check and not record.check.passed
+                and visible_length(decision.note) < MIN_OVERRIDE_NOTE_CHARS):
             blocking = record.check.counts()["blocking"]
             raise GateFailed(
                 f"Draft {record.draft_id} still has {blocking} blocking finding(s).",
                 "Fix them with `nmo review edit`, send it back with `nmo review reject`, or approve with "
-                '--note "why this is acceptable" to record an override.',
+                f'--note "why this is acceptable" (at least {MIN_OVERRIDE_NOTE_CHARS} visible characters) to '
+                "record an override.",
                 zh_problem=f"稿件 {record.draft_id} 还有 {blocking} 个阻断问题。",
-                zh_fix="请先修改或退回；确需放行时，在备注里写明理由再按通过，会记录为例外放行。",
+                zh_fix=f"请先修改或退回；确需放行时，在备注里写明理由（至少 {MIN_OVERRIDE_NOTE_CHARS} 个字）再按通过，"
+                       "会记录为例外放行。",
             )

@@ -61,7 +61,7 @@ def test_parallel_approve_and_reject_over_http(server: tuple[str, dict[str, str]
     draft_id = new_draft(base_url, tokens)
     requests = []
     for n in range(8):
-        action, body = ("approve", {"note": "ok"}) if n % 2 else ("reject", {"note": f"r{n} 要求修改"})
+        action, body = ("approve", {"note": "确认可以发"}) if n % 2 else ("reject", {"note": f"r{n} 要求修改"})
         requests.append((tokens[f"r{n}"], f"/api/drafts/{draft_id}/{action}", {**body, "expected_version": 1}))
     responses = parallel(requests, base_url)
     codes = sorted(r.status_code for r in responses)
@@ -77,6 +77,6 @@ def test_parallel_approve_and_reject_over_http(server: tuple[str, dict[str, str]
 def test_parallel_retries_of_one_approval_over_http(server: tuple[str, dict[str, str]]) -> None:
     base_url, tokens = server
     draft_id = new_draft(base_url, tokens)
-    responses = parallel([(tokens["r1"], f"/api/drafts/{draft_id}/approve", {"note": "ok"})] * 5, base_url)
+    responses = parallel([(tokens["r1"], f"/api/drafts/{draft_id}/approve", {"note": "确认可以发"})] * 5, base_url)
     assert [r.status_code for r in responses] == [200] * 5
     assert all(len(r.json()["draft"]["decisions"]) == 1 for r in responses)

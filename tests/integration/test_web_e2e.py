@@ -149,7 +149,7 @@ def test_a_second_reviewer_on_a_stale_page_gets_a_conflict(browser: Any, desk: t
     draft_url = first.locator("#queue tbody tr").first.get_attribute("data-href")
     first.goto(base_url + draft_url)
     second.goto(base_url + draft_url)
-    first.fill("#note", "ok")
+    first.fill("#note", "确认可以发")
     first.click("#approve")
     first.wait_for_selector("#export-wechat")
     second.fill("#note", "也通过")

@@ -76,7 +76,7 @@ def test_a_requester_cannot_approve_their_own_draft_with_their_token(
     settings: Settings, tokens: dict[str, str]
 ) -> None:
     draft_id = pending_draft(settings, requested_by="lee")
-    result = nmo("review", "approve", draft_id, "--note", "ok", env={"NMO_TOKEN": tokens["lee"]})
+    result = nmo("review", "approve", draft_id, "--note", "确认可发", env={"NMO_TOKEN": tokens["lee"]})
     assert result.exit_code == 2
     assert "four-eyes" in result.output
     assert shown(draft_id)["status"] == "pending_review"
@@ -86,7 +86,7 @@ def test_a_reviewers_token_approves_as_that_reviewer_and_is_never_echoed(
     settings: Settings, tokens: dict[str, str]
 ) -> None:
     draft_id = pending_draft(settings, requested_by="lee")
-    result = nmo("review", "approve", draft_id, "--note", "可以发", "--token", tokens["wang"])
+    result = nmo("review", "approve", draft_id, "--note", "确认可发", "--token", tokens["wang"])
     assert result.exit_code == 0, result.output
     assert tokens["wang"] not in result.output
     record = shown(draft_id)
@@ -115,7 +115,7 @@ def test_a_made_up_name_is_refused_once_the_desk_has_users(settings: Settings, t
 def test_a_wrong_token_says_how_to_get_one_without_echoing_it(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
     made_up = "nmo_" + "x" * 43
-    result = nmo("review", "approve", draft_id, "--note", "ok", env={"NMO_TOKEN": made_up})
+    result = nmo("review", "approve", draft_id, "--note", "确认可发", env={"NMO_TOKEN": made_up})
     assert result.exit_code == 2
     assert "belongs to nobody" in result.output and "nmo user token" in result.output
     assert made_up not in result.output
@@ -124,7 +124,7 @@ def test_a_wrong_token_says_how_to_get_one_without_echoing_it(settings: Settings
 
 def test_a_token_with_someone_elses_name_is_refused(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    result = nmo("review", "approve", draft_id, "--by", "root", "--note", "ok", env={"NMO_TOKEN": tokens["wang"]})
+    result = nmo("review", "approve", draft_id, "--by", "root", "--note", "确认可发", env={"NMO_TOKEN": tokens["wang"]})
     assert result.exit_code == 2
     assert "belongs to wang" in result.output
     assert shown(draft_id)["status"] == "pending_review"
@@ -144,8 +144,8 @@ def test_the_local_admin_override_is_in_the_audit_log(settings: Settings, tokens
 
 def test_the_local_admin_override_needs_a_name_and_a_reason(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    no_name = nmo("review", "approve", draft_id, "--note", "ok", "--local-admin", "desk down")
-    no_reason = nmo("review", "approve", draft_id, "--by", "root", "--note", "ok", "--local-admin", " ")
+    no_name = nmo("review", "approve", draft_id, "--note", "确认可发", "--local-admin", "desk down")
+    no_reason = nmo("review", "approve", draft_id, "--by", "root", "--note", "确认可发", "--local-admin", " ")
     assert no_name.exit_code == 2 and "--by NAME" in no_name.output
     assert no_reason.exit_code == 2 and "reason" in no_reason.output
     assert shown(draft_id)["status"] == "pending_review"
@@ -154,9 +154,9 @@ def test_the_local_admin_override_needs_a_name_and_a_reason(settings: Settings, 
 
 def test_a_name_alone_still_decides_when_the_desk_has_no_users(settings: Settings) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    own = nmo("review", "approve", draft_id, "--by", "ops", "--note", "ok")
+    own = nmo("review", "approve", draft_id, "--by", "ops", "--note", "确认可发")
     assert own.exit_code == 2 and "four-eyes" in own.output
-    result = nmo("review", "approve", draft_id, "--by", "lee", "--note", "可以发")
+    result = nmo("review", "approve", draft_id, "--by", "lee", "--note", "确认可发")
     assert result.exit_code == 0, result.output
     assert shown(draft_id)["decisions"][-1]["by"] == "lee"
 
@@ -170,7 +170,7 @@ def test_a_decision_on_a_stale_version_is_refused(settings: Settings, with_users
     assert rejected.exit_code == 0, rejected.output
     assert shown(draft_id)["version"] > seen
 
-    stale = nmo("review", "approve", draft_id, "--note", "ok", "--expected-version", str(seen), *identity)
+    stale = nmo("review", "approve", draft_id, "--note", "确认可发", "--expected-version", str(seen), *identity)
     assert stale.exit_code == 2
     assert "changed since you loaded it" in stale.output and f"nmo review show {draft_id}" in stale.output
     assert shown(draft_id)["status"] == "pending_review"

@@ -63,6 +63,9 @@ def test_approving_blocking_findings_needs_an_override_note(service: WorkflowSer
     service.submit(draft_request("weibo"))
     with pytest.raises(GateFailed):
         service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee"))
+    for unreadable in ("\u200b\u200b\u200b\u200b\u200b", "\ufeff \u2060\u00a0\u3000", "ok"):  # invisible, or too short
+        with pytest.raises(GateFailed, match="visible characters"):
+            service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee", note=unreadable))
     record = service.decide("Dabc123-1", ReviewDecision(action="approve", by="lee", note="品牌方确认"))
     assert record.status == "approved"
     assert record.decisions[-1].note == "品牌方确认"
@@ -129,9 +132,9 @@ def test_plan_then_draft_first_items(service: WorkflowService) -> None:
 def test_parallel_decisions_on_one_draft_have_exactly_one_winner(service: WorkflowService) -> None:
     service.submit(draft_request("weibo"))
     decisions = [
-        ReviewDecision(action="approve", by="lee", note="ok"),
+        ReviewDecision(action="approve", by="lee", note="确认可以发"),
         ReviewDecision(action="reject", by="wang", note="再改改"),
-        ReviewDecision(action="approve", by="zhao", note="ok"),
+        ReviewDecision(action="approve", by="zhao", note="确认可以发"),
         ReviewDecision(action="reject", by="qian", note="不行"),
     ]
 

@@ -146,7 +146,7 @@ def test_four_eyes_requester_cannot_approve_own_draft_but_can_reject(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     draft = submit(client, tokens, "weibo", by="root")["drafts"][0]["draft_id"]
-    for action, body in (("approve", {"note": "ok"}), ("edit", {"text": "干净的正文"}),
+    for action, body in (("approve", {"note": "确认可以发"}), ("edit", {"text": "干净的正文"}),
                          ("apply-suggestion", {"finding": 0})):
         response = client.post(f"/api/drafts/{draft}/{action}", json=body, headers=auth(tokens, "root"))
         assert response.status_code == 403, action
@@ -283,12 +283,12 @@ def test_approving_blocking_findings_needs_a_note(client: TestClient, tokens: di
 def test_retrying_an_approval_is_idempotent_but_others_get_409_with_current_state(
     client: TestClient, tokens: dict[str, str], draft_id: str
 ) -> None:
-    body = {"note": "ok", "expected_version": 1}
+    body = {"note": "确认可以发", "expected_version": 1}
     first = client.post(f"/api/drafts/{draft_id}/approve", json=body, headers=auth(tokens, "lee"))
     retry = client.post(f"/api/drafts/{draft_id}/approve", json=body, headers=auth(tokens, "lee"))
     assert first.status_code == retry.status_code == 200
     assert retry.json()["draft"]["status"] == "approved" and len(retry.json()["draft"]["decisions"]) == 1
-    for who, action, payload in (("wang", "approve", {"note": "ok"}), ("lee", "reject", {"note": "改"}),
+    for who, action, payload in (("wang", "approve", {"note": "确认可以发"}), ("lee", "reject", {"note": "改"}),
                                  ("wang", "edit", {"text": "新"})):
         conflict = client.post(f"/api/drafts/{draft_id}/{action}", json=payload, headers=auth(tokens, who))
         assert conflict.status_code == 409
@@ -299,7 +299,7 @@ def test_retrying_an_approval_is_idempotent_but_others_get_409_with_current_stat
 
 def test_stale_version_is_409_and_nothing_changes(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
     client.post(f"/api/drafts/{draft_id}/reject", json={"note": "改一下"}, headers=auth(tokens, "lee"))
-    for action, body in (("approve", {"note": "ok"}), ("reject", {"note": "再改"}), ("edit", {"text": "新"}),
+    for action, body in (("approve", {"note": "确认可以发"}), ("reject", {"note": "再改"}), ("edit", {"text": "新"}),
                          ("apply-suggestion", {"finding": 0})):
         response = client.post(f"/api/drafts/{draft_id}/{action}", json={**body, "expected_version": 1},
                                headers=auth(tokens, "wang"))
@@ -489,7 +489,7 @@ def test_events_of_a_request_run_elsewhere_report_its_state(
 def test_exports_of_an_approved_draft(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
     pending = client.get(f"/api/drafts/{draft_id}/export?format=markdown", headers=auth(tokens, "lee"))
     assert pending.status_code == 409 and "only approved" in pending.json()["error"]["problem"]
-    client.post(f"/api/drafts/{draft_id}/approve", json={"note": "ok"}, headers=auth(tokens, "lee"))
+    client.post(f"/api/drafts/{draft_id}/approve", json={"note": "确认可以发"}, headers=auth(tokens, "lee"))
     wechat = client.get(f"/api/drafts/{draft_id}/export?format=wechat", headers=auth(tokens, "ops"))
     assert wechat.headers["content-type"].startswith("text/html")
     assert f'filename="{draft_id}.html"' in wechat.headers["content-disposition"]

@@ -66,7 +66,7 @@ def test_parallel_approve_and_reject_have_exactly_one_winner(desk: ReviewDesk) -
     calls: list[Callable[[], Any]] = []
     for n, name in enumerate(REVIEWERS):
         user = desk.users.get(name)
-        decision = (DecisionInput(action="approve", note="ok", expected_version=1) if n % 2 == 0
+        decision = (DecisionInput(action="approve", note="确认可以发", expected_version=1) if n % 2 == 0
                     else DecisionInput(action="reject", note=f"{name} 要求修改", expected_version=1))
         calls.append(lambda user=user, decision=decision: desk.decide(user, draft_id, decision))
     wins, conflicts = race(calls)
@@ -85,7 +85,7 @@ def test_parallel_approve_and_reject_have_exactly_one_winner(desk: ReviewDesk) -
 def test_parallel_retries_of_one_approval_all_succeed_once(desk: ReviewDesk) -> None:
     draft_id = submit_one(desk)
     lee = desk.users.get("r0")
-    decision = DecisionInput(action="approve", note="ok", expected_version=1)
+    decision = DecisionInput(action="approve", note="确认可以发", expected_version=1)
     wins, conflicts = race([lambda: desk.decide(lee, draft_id, decision) for _ in range(6)])
     assert len(wins) == 6 and not conflicts
     assert {w.draft.status for w in wins} == {"approved"}

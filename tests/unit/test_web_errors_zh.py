@@ -96,7 +96,8 @@ def test_a_stale_decision_says_who_decided_in_chinese(client: TestClient, tokens
     body = {"kind": "draft", "briefs": [{"platform": "weibo", "topic": "冷泡茶"}]}
     draft_id = client.post("/api/requests?wait=true", json=body, headers=auth(tokens, "ops")).json()["drafts"][0][
         "draft_id"]
-    assert client.post(f"/api/drafts/{draft_id}/approve", json={"note": "ok"}, headers=auth(tokens, "lee")).is_success
+    approved = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "确认可发"}, headers=auth(tokens, "lee"))
+    assert approved.is_success
     late = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "也行"}, headers=auth(tokens, "wang"))
     assert late.status_code == 409
     error = error_of(late)
