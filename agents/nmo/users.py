@@ -154,11 +154,16 @@ class UserStore:
 
     def get(self, name: str) -> User:
         """One user by name."""
+        user = self.find(name)
+        if user is None:
+            raise NotFoundError(f"No user named '{name}'.", "Run `nmo user list` to see users.")
+        return user
+
+    def find(self, name: str) -> User | None:
+        """One user by name, or None when there is no such user (any more)."""
         with connect(self.path, SCHEMA) as conn:
             row = conn.execute("SELECT * FROM users WHERE name=?", (name,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"No user named '{name}'.", "Run `nmo user list` to see users.")
-        return self._user(row)
+        return None if row is None else self._user(row)
 
     def list_users(self) -> list[User]:
         """All users, by name."""

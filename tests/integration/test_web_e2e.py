@@ -106,7 +106,8 @@ def test_reviewer_works_a_draft_from_queue_to_export(browser: Any, desk: tuple[s
     assert "阻断" in tip.inner_text() and "很好" in tip.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "3-findings-highlighted.png"), full_page=True)
     tip.locator("button.tip-apply").click()
-    page.wait_for_function("document.querySelectorAll('mark.finding-mark').length === 1")
+    # locator waits, not wait_for_function: the desk's content policy forbids evaluating strings
+    page.locator("mark.finding-mark >> nth=1").wait_for(state="detached")
     text = page.inner_text("#draft-text")
     assert "很好的冷泡茶" in text and "最好" not in text
     assert page.inner_text("#draft-status") == "待审核"
@@ -114,7 +115,7 @@ def test_reviewer_works_a_draft_from_queue_to_export(browser: Any, desk: tuple[s
     page.fill("#note", "请补充冷泡时间")
     page.locator("h1").click()  # leave the note box so the shortcut is not typed into it
     page.keyboard.press("r")
-    page.wait_for_function("document.querySelector('#draft-text').innerText.includes('请补充冷泡时间')")
+    page.locator("#draft-text", has_text="请补充冷泡时间").wait_for()
     assert page.inner_text("#draft-status") == "待审核"
     assert page.locator(".revisions li").count() == 3
     assert "请补充冷泡时间" in page.locator("#diff ins").all_inner_texts()[-1]

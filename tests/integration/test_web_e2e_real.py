@@ -68,7 +68,7 @@ def test_real_workflow_from_submission_to_export(browser: Any, real_desk: tuple[
     before = reviewer.locator("mark.finding-mark").count()
     marks.first.focus()
     reviewer.locator("#tip button.tip-apply").click()  # keyboard users reach the tooltip by focus too
-    reviewer.wait_for_function(f"document.querySelectorAll('mark.finding-mark').length < {before}")
+    reviewer.locator(f"mark.finding-mark >> nth={before - 1}").wait_for(state="detached")
     # applying a suggestion is an edit that comes back to review; approving stays a deliberate action
     assert reviewer.inner_text("#draft-status") == "待审核"
     reviewer.fill("#note", "采纳建议后可以发")
@@ -79,7 +79,7 @@ def test_real_workflow_from_submission_to_export(browser: Any, real_desk: tuple[
     reviewer.goto(second_url)
     reviewer.fill("#note", "开头先说一句：冷泡茶不是冷萃咖啡")
     reviewer.click("#reject")
-    reviewer.wait_for_function("document.querySelectorAll('.revisions li').length >= 2", timeout=120_000)
+    reviewer.locator(".revisions li >> nth=1").wait_for(timeout=120_000)
     assert reviewer.inner_text("#draft-status") == "待审核"
     assert reviewer.locator("#diff ins, #diff del").count() >= 1
     reviewer.screenshot(path=str(SCREENSHOTS / "real-3-revised.png"), full_page=True)

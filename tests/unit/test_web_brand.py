@@ -23,6 +23,7 @@ EXTRACTED = BrandProfile(
 )
 CORRECTED = "products:\n  - {name: 燕麦拿铁, price: 16, spec: 350ml}\n"
 YAML = {"Content-Type": "application/yaml"}
+SAME_SITE = {"Origin": "http://testserver"}  # what a browser adds to a request from the page itself
 
 
 @pytest.fixture
@@ -111,7 +112,8 @@ def test_the_admin_page_shows_the_profile_and_the_yaml_to_correct(client: TestCl
     assert 'id="brand-yaml"' in page and "price: 15.0" in page and "source_path: qinghe/guide.md" in page
     assert client.get("/static/admin.js").status_code == 200
 
-    client.put("/api/brand/corrections", content=CORRECTED.encode(), headers=YAML)  # the page's session cookie
+    # the page's session cookie, sent from the page itself (a browser adds the Origin header)
+    client.put("/api/brand/corrections", content=CORRECTED.encode(), headers={**YAML, **SAME_SITE})
     page = client.get("/admin?brand_saved=1").text
     assert "16 元" in page and "团队更正" in page and "更正已保存" in page and "更正品牌档案" in page
 
@@ -130,6 +132,6 @@ def test_corrections_that_no_longer_read_are_shown_to_fix_on_the_admin_page(
     assert "团队更正文件读不出来" in page.text and "products.0.colour" in page.text
     assert "colour: red" in page.text and "燕麦拿铁 · 350ml · 15 元" in page.text  # the broken text, to fix it
 
-    fixed = client.put("/api/brand/corrections", content=CORRECTED.encode(), headers=YAML)
+    fixed = client.put("/api/brand/corrections", content=CORRECTED.encode(), headers={**YAML, **SAME_SITE})
     assert fixed.status_code == 200 and fixed.json()["profile"]["products"][0]["price"] == 16.0
     assert "团队更正文件读不出来" not in client.get("/admin").text

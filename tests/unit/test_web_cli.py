@@ -69,7 +69,8 @@ def test_audit_lists_filters_and_verifies(app: typer.Typer, tmp_path: Path) -> N
     only = json.loads(runner.invoke(app, ["audit", "--draft", "Dabc-1", "--json"]).output)
     assert [e["action"] for e in only] == ["approve"]
     verified = runner.invoke(app, ["audit", "--verify", "--json"])
-    assert verified.exit_code == 0 and json.loads(verified.output) == {"intact": True, "broken_entries": []}
+    assert verified.exit_code == 0 and json.loads(verified.output) == {
+        "intact": True, "broken_entries": [], "problems": []}
 
 
 def test_audit_verify_fails_on_tampering(app: typer.Typer, tmp_path: Path) -> None:

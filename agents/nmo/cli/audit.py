@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from nmo.cli.output import console, print_json
 
@@ -25,15 +26,18 @@ def register(app: typer.Typer) -> None:
 
         log = AuditLog(desk_db_path(Settings().home))
         if verify:
-            broken = log.verify()
+            check = log.verify()
             if json_out:
-                print_json({"intact": not broken, "broken_entries": broken})
-            elif broken:
-                console.print(f"[bold red]The audit log was altered[/]: entries {', '.join(map(str, broken))} "
-                              "do not match the hash chain.")
-            else:
+                print_json({"intact": check.intact, "broken_entries": check.broken, "problems": check.problems})
+            elif check.intact:
                 console.print("The audit log is intact.")
-            if broken:
+            else:
+                if check.broken:
+                    console.print(f"[bold red]The audit log was altered[/]: entries "
+                                  f"{', '.join(map(str, check.broken))} do not match their keyed links.")
+                for problem in check.problems:
+                    console.print(f"[bold red]The audit log was altered[/]: {escape(problem)}")
+            if not check.intact:
                 raise typer.Exit(1)
             return
         entries = log.entries(draft_id=draft, actor=actor, limit=limit)

@@ -20,8 +20,10 @@ from nmo.exports import ExportFormat
 from nmo.registry import DraftSummary, RequestSummary
 from nmo.schemas import DraftStatus, Passage, Plan
 from nmo.service import MAX_EDIT_CHARS, RunOutcome
-from nmo.users import USER_ROLES, User, UserRole
-from nmo.web.auth import SESSION_COOKIE, CurrentUser, Desk
+from nmo.sessions import SESSION_HOURS
+from nmo.users import USER_ROLES, AuthenticationError, User, UserRole
+from nmo.web.auth import SESSION_COOKIE, CurrentUser, Desk, Sessions
+from nmo.web.guards import LoginLimiter
 from nmo.web.runs import RunBoard, sse, standing_event
 
 router = APIRouter(prefix="/api")
@@ -115,16 +117,29 @@ def health() -> dict[str, str]:
 
 
 @router.post("/session", tags=["session"])
-def login(body: LoginInput, response: Response, desk: Desk) -> DeskInfo:
-    """Log the pages in: a valid token becomes an HttpOnly, SameSite=Strict session cookie."""
-    user = desk.login(body.token.strip())
-    response.set_cookie(SESSION_COOKIE, body.token.strip(), httponly=True, samesite="strict", max_age=12 * 3600)
+def login(body: LoginInput, request: Request, response: Response, desk: Desk, sessions: Sessions) -> DeskInfo:
+    """Log the pages in: a valid token opens a session; the HttpOnly, SameSite=Strict cookie holds the
+    session's ID (Secure over HTTPS), never the token. Failed attempts are rate-limited per client."""
+    limiter: LoginLimiter = request.app.state.login_limiter
+    client = request.client.host if request.client else "unknown"
+    limiter.check(client)
+    opened = sessions.open(body.token.strip())
+    if opened is None:
+        limiter.failed(client)
+        raise AuthenticationError("This token belongs to nobody.", "Check it, or ask an admin for a new one.")
+    limiter.succeeded(client)
+    user, session_id = opened
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=SESSION_HOURS * 3600)
     return DeskInfo(user=user, four_eyes=desk.four_eyes, roles=list(USER_ROLES))
 
 
 @router.delete("/session", tags=["session"])
-def logout(response: Response) -> dict[str, str]:
-    """Log the pages out."""
+def logout(request: Request, response: Response, sessions: Sessions) -> dict[str, str]:
+    """Log the pages out: the session ends on the server too, so a copied cookie stops working."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        sessions.close(session_id)
     response.delete_cookie(SESSION_COOKIE)
     return {"status": "logged out"}
 

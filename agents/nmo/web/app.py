@@ -23,7 +23,9 @@ from nmo.config import Settings
 from nmo.desk import ReviewDesk, StaleDecision, draft_view
 from nmo.errors import NmoError, StorageError
 from nmo.service import WorkflowService
+from nmo.sessions import SessionStore
 from nmo.users import UserStore, desk_db_path
+from nmo.web.guards import LoginLimiter, SameOrigin, SecurityHeaders
 from nmo.web.runs import RunBoard
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,16 @@ class BodyLimit:
             zh_problem=f"提交的内容超过了 {self.limit // 1_000_000} MB。", zh_fix="请精简：一篇修改稿最多 100,000 字。",
         )
         await response(scope, receive, send)
+
+
+def cross_site_refusal(problem: str) -> ASGIApp:
+    """The 403 answer to a state-changing request another site sent."""
+    return error_response(
+        403, "CrossSiteRequest", f"Refused: {problem}.",
+        "Use the desk's own pages, or send `Authorization: Bearer <token>` from a script.",
+        zh_problem="这个操作不是从审核台自己的页面发出的，已拒绝。",
+        zh_fix="请在审核台页面里操作；脚本请带上 API 令牌。",
+    )
 
 
 def error_response(
@@ -177,7 +189,9 @@ def create_app(settings: Settings, service_factory: ServiceFactory | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = desk_db_path(settings.home)
         with factory() as service:
-            app.state.desk = ReviewDesk(service, UserStore(db), AuditLog(db), BrandStore.for_settings(settings))
+            users = UserStore(db)
+            app.state.desk = ReviewDesk(service, users, AuditLog(db), BrandStore.for_settings(settings))
+            app.state.sessions = SessionStore(db, users)
             app.state.runs = RunBoard()
             try:
                 yield
@@ -193,7 +207,10 @@ def create_app(settings: Settings, service_factory: ServiceFactory | None = None
         swagger_ui_parameters={"validatorUrl": None},  # the validator badge would call a public server
         lifespan=lifespan,
     )
+    app.state.login_limiter = LoginLimiter()
     app.add_middleware(BodyLimit)
+    app.add_middleware(SameOrigin, refuse=cross_site_refusal)
+    app.add_middleware(SecurityHeaders)  # added last = outermost: error answers get the headers too
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_router)

@@ -1,4 +1,5 @@
-"""Who is calling: an API token from `Authorization: Bearer …` or the page's session cookie."""
+"""Who is calling: an API token from `Authorization: Bearer …`, or the pages' session cookie (a session ID,
+never the token itself)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from nmo.desk import ReviewDesk
+from nmo.sessions import SessionStore
 from nmo.users import AuthenticationError, User
 
 SESSION_COOKIE = "nmo_session"
@@ -20,21 +22,24 @@ def get_desk(request: Request) -> ReviewDesk:
     return desk
 
 
-def token_of(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
-    """The caller's token: the bearer header wins over the session cookie."""
-    if credentials is not None and credentials.credentials:
-        return credentials.credentials
-    return request.cookies.get(SESSION_COOKIE)
+def get_sessions(request: Request) -> SessionStore:
+    """The pages' sessions."""
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
 
 
 def optional_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     desk: Annotated[ReviewDesk, Depends(get_desk)],
+    sessions: Annotated[SessionStore, Depends(get_sessions)],
 ) -> User | None:
-    """The logged-in user, or None (pages redirect to the login page instead of failing)."""
-    token = token_of(request, credentials)
-    return desk.users.authenticate(token) if token else None
+    """The logged-in user, or None (pages redirect to the login page instead of failing).
+    The bearer header wins over the session cookie."""
+    if credentials is not None and credentials.credentials:
+        return desk.users.authenticate(credentials.credentials)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    return sessions.user_of(session_id) if session_id else None
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
@@ -49,3 +54,4 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 CurrentUser = Annotated[User, Depends(current_user)]
 Desk = Annotated[ReviewDesk, Depends(get_desk)]
+Sessions = Annotated[SessionStore, Depends(get_sessions)]

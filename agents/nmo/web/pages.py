@@ -133,6 +133,6 @@ def admin_page(request: Request, user: MaybeUser, desk: Desk) -> Response:
         return login_redirect(request)
     entries = desk.audit_entries(user, limit=500)
     return render(request, "admin.html", user, entries=entries, users=desk.list_users(user),
-                  four_eyes=desk.four_eyes, broken=desk.audit.verify(),
+                  four_eyes=desk.four_eyes, audit_check=desk.audit.verify(),
                   brand=desk.brand_page(user))
 
