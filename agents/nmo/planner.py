@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from nmo.analyst.models import Insights  # typing only: quick commands never load the analyst
 
 MAX_DAYS = 90
+MAX_LEAD_DAYS = 366  # a plan starts within a year: the calendar and the brand's facts reach no further
 
 
 def validate_plan_request(request: PlanRequest, today: date) -> None:
@@ -43,6 +44,14 @@ def validate_plan_request(request: PlanRequest, today: date) -> None:
             f"Pass --from {today.isoformat()} or a later date.",
             zh_problem=f"计划的开始日期 {request.start.isoformat()} 已经过去（今天是 {today.isoformat()}）。",
             zh_fix=f"请把开始日期改为 {today.isoformat()} 或之后。",
+        )
+    if request.start > today + timedelta(days=MAX_LEAD_DAYS):
+        raise UserInputError(
+            f"The plan window starts on {request.start.isoformat()}, more than a year from today "
+            f"({today.isoformat()}).",
+            f"Plan at most {MAX_LEAD_DAYS} days ahead: pass --from {today.isoformat()} or a date within a year.",
+            zh_problem=f"计划的开始日期 {request.start.isoformat()} 离今天（{today.isoformat()}）超过一年。",
+            zh_fix="请选一年之内的开始日期。",
         )
     if not 1 <= request.days <= MAX_DAYS:
         raise UserInputError(

@@ -19,6 +19,7 @@ from nmo.analyst.headers import (
 )
 from nmo.analyst.models import ColumnMapping
 from nmo.errors import NotFoundError, UserInputError
+from nmo.input_files import require_readable_size
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,10 +99,34 @@ def _find_header(rows: list[list[object]]) -> tuple[int, int]:
     return best_index, best_score
 
 
+def _unreadable_csv(path: Path, error: Exception) -> UserInputError:
+    return UserInputError(
+        f"{path}: the CSV cannot be read ({error}).",
+        "Re-export it from the platform as CSV (UTF-8) or XLSX, or open and re-save it in a spreadsheet; "
+        "an unclosed quote or a pasted text block near the named row is the usual cause.",
+        zh_problem=f"{path.name} 这个 CSV 读不出来（{error}）。",
+        zh_fix="请从平台后台重新导出 CSV（UTF-8）或 XLSX，或用表格软件打开后另存；多半是某行的引号没有闭合。",
+    )
+
+
 def _read_csv(path: Path) -> RawTable | UnusableTable:
+    try:
+        return _parse_csv(path)
+    except (csv.Error, ValueError) as error:  # pandas' ParserError is a ValueError
+        raise _unreadable_csv(path, error) from None
+
+
+def _parse_csv(path: Path) -> RawTable | UnusableTable:
     import pandas as pd
 
     text, encoding = decode_export(path.read_bytes(), path.name)
+    if "\x00" in text:
+        raise UserInputError(
+            f"{path}: the file contains NUL characters, so it is damaged or not a text export.",
+            "Re-export it from the platform as CSV (UTF-8) or XLSX.",
+            zh_problem=f"{path.name} 里有空字符（NUL），文件已损坏或不是文本导出。",
+            zh_fix="请从平台后台重新导出 CSV（UTF-8）或 XLSX。",
+        )
     head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
     sample = "\n".join(head_lines)
     try:
@@ -183,6 +208,7 @@ def read_export(path: Path, kind: str = "metrics") -> tuple[list[RawTable], list
     """
     if not path.exists():
         raise NotFoundError(f"{path}: no such file.", "Check the path; pass the exported CSV or XLSX.")
+    require_readable_size(path)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         found = _read_excel(path)

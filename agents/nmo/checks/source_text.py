@@ -6,16 +6,15 @@ import sys
 from pathlib import Path
 
 from nmo.errors import NotFoundError, UserInputError
-
-MAX_INPUT_BYTES = 20 * 1024 * 1024
+from nmo.input_files import LIMIT_ENV, MB, max_input_bytes, require_readable_size
 
 
 def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 text from bytes (BOM dropped); binary or non-UTF-8 input is a user error saying what to do."""
-    if len(raw) > MAX_INPUT_BYTES:
+    if len(raw) > max_input_bytes():
         raise UserInputError(
-            f"{name} is {len(raw) // (1024 * 1024)} MB; the limit is {MAX_INPUT_BYTES // (1024 * 1024)} MB.",
-            "Split the text into smaller files.",
+            f"{name} is {len(raw) // MB} MB; the limit is {max_input_bytes() // MB} MB.",
+            f"Split the text into smaller files, or raise {LIMIT_ENV}.",
         )
     if b"\x00" in raw[:8192]:
         raise UserInputError(
@@ -39,6 +38,7 @@ def read_text_file(path: Path) -> str:
         raise NotFoundError(f"{path} does not exist.", "Check the path, or pass - to read standard input.")
     if path.is_dir():
         raise UserInputError(f"{path} is a folder.", "Pass one text or Markdown file.")
+    require_readable_size(path)
     try:
         raw = path.read_bytes()
     except OSError as error:

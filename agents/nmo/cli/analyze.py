@@ -82,6 +82,9 @@ def analyze_command(
         raise UserInputError(
             "No export file given.", "Pass CSV/XLSX files: nmo analyze FILE... (see --help)."
         )
+    if report is not None and report.exists() and not report.is_dir():
+        raise UserInputError(f"--report {report}: that is a file; --report takes a folder.",
+                             f"Pass a folder, e.g. --report {report.with_suffix('')}_report/ (created if needed).")
     from nmo.composition import build_llm
 
     settings = Settings()

@@ -101,6 +101,7 @@ def run_ingest(kb: IngestTarget, paths: list[Path], progress: IngestProgress) ->
     found = discover(paths)
     report.failed.extend(found.failed)
     report.skipped.extend(found.skipped)
+    report.warnings.extend(found.warnings)
     with ingest_lock(kb.directory):
         previous = kb.reload_snapshot() or Snapshot()
         settings = kb.chunk_settings

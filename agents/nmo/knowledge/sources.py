@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nmo.errors import UserInputError
+from nmo.input_files import LIMIT_ENV, oversize_problem
 from nmo.knowledge.brand_lexicons import is_lexicon_file
 from nmo.knowledge.chunking import chunk_markdown
 from nmo.knowledge.frontmatter import KIND_ALIASES, FrontMatterError, parse_front_matter
@@ -36,6 +37,7 @@ class Discovery:
     skipped: list[FileProblem] = field(default_factory=list)
     roots: list[Path] = field(default_factory=list)
     lexicons: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,12 @@ def discover(paths: list[Path]) -> Discovery:
                 continue
             if not file.is_file() or file.name.startswith((".", "~$")) or file.name.lower() == "readme.md":
                 continue
+            if file.is_symlink() and not file.resolve().is_relative_to(path):
+                found.warnings.append(
+                    f"{file}: a link to {file.resolve()}, outside the folder; not read. nmo reads only what "
+                    "is inside the folder you give: copy the file in if it belongs to the brand."
+                )
+                continue
             if is_lexicon_file(file):
                 found.lexicons.append(file)
                 continue
@@ -167,6 +175,12 @@ def _canonical_platform(value: str | None) -> str | None:
 
 def load_file(source: SourceFile, chunking: ChunkSettings) -> LoadedFile:
     """Read, parse front matter and chunk one file; raises FileProblemError with path, line and fix."""
+    oversize = oversize_problem(source.absolute)
+    if oversize:
+        raise FileProblemError(FileProblem(
+            path=source.source_path, problem=f"{oversize}; what was indexed from it before is kept.",
+            fix=f"Split it into smaller files, or raise {LIMIT_ENV} if a file that large is right.",
+        ))
     try:
         data = source.absolute.read_bytes()
         raw = read_source(source.absolute, data)
