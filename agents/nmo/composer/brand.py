@@ -219,7 +219,7 @@ def _voice(brand_text: str, stored: StoredProfile | None) -> BrandVoice:
     return voice
 
 
-def _stored_profile(kb: KnowledgeBase) -> StoredProfile | None:
+def stored_profile(kb: KnowledgeBase) -> StoredProfile | None:
     """The brand profile built at ingest (with the team's corrections), when the knowledge base has one."""
     from nmo.brand.store import BrandStore
     from nmo.errors import UserInputError
@@ -239,7 +239,7 @@ def load_brand_profile(kb: KnowledgeBase) -> BrandProfile:
 
     brand_docs = kb.documents("brand")
     past = kb.documents("content")
-    stored = _stored_profile(kb)
+    stored = stored_profile(kb)
     pillars = [
         Pillar(name=p.name, kind=pillar_type(p.name), share=p.share or 0.0, description=p.description,
                examples=list(p.examples))
