@@ -74,25 +74,32 @@ class BriefVocabulary(BaseModel):
 
     def product_in(self, text: str) -> ProductName | None:
         """The product a piece of text names: by a full name or alias (the longest wins), else by a part of
-        its name of three characters or more that no other product shares (生吐司 → 北海道生吐司)."""
+        its name of three characters or more that no other product shares (生吐司 → 北海道生吐司), which then
+        counts as one of its names."""
         found = [(len(n), p) for p in self.products for n in p.names() if len(n) >= 2 and n in text]
         if found:
             return max(found, key=lambda pair: pair[0])[1]
         parts = [(_shared_part(text, p.names()), p) for p in self.products]
-        best = max((length for length, _ in parts), default=0)
-        matching = [p for length, p in parts if length == best]
-        return matching[0] if best >= MIN_NAME_PART and len(matching) == 1 else None
+        best = max((len(part) for part, _ in parts), default=0)
+        matching = [(part, p) for part, p in parts if len(part) == best]
+        if best < MIN_NAME_PART or len(matching) != 1:
+            return None
+        part, product = matching[0]
+        return product.model_copy(update={"aliases": [*product.aliases, part]})
 
 
 MIN_NAME_PART = 3
 
 
-def _shared_part(text: str, names: Sequence[str]) -> int:
-    """The length of the longest piece of any of the names that the text contains."""
+def _shared_part(text: str, names: Sequence[str]) -> str:
+    """The longest piece (three characters or more) of any of the names that the text contains, or ""."""
     for length in range(max((len(n) for n in names), default=0), MIN_NAME_PART - 1, -1):
-        if any(n[i : i + length] in text for n in names for i in range(len(n) - length + 1)):
-            return length
-    return 0
+        for name in names:
+            piece = next((name[i : i + length] for i in range(len(name) - length + 1) if name[i : i + length] in text),
+                         "")
+            if piece:
+                return piece
+    return ""
 
 
 class Avoid(BaseModel):

@@ -633,8 +633,8 @@ def _pick_topic(
     fresh_only: bool = False,
 ) -> _Choice | None:
     """The first allowed candidate that repeats neither recent content nor a topic of the plan's last `window`;
-    when all do (a long plan on thin knowledge), the one least like them that this platform (then the plan)
-    has not used yet;
+    when all do (a long plan on thin knowledge), one that repeats no recent content and that this platform
+    (then the plan) has not used yet;
     None when no candidate is allowed (never a placeholder or a topic that breaks the brief), or, with
     fresh_only, when none is fresh."""
     candidates = [c for c in _topic_candidates(slot, pillar, subjects, seed, voice, campaign_templates)
@@ -658,7 +658,8 @@ def _pick_topic(
         return None
     scored = zip(candidates, recent.scores([c.topic for c in candidates]), strict=True)
     ranked = sorted(
-        scored, key=lambda pair: (pair[0].topic in taken_here[-3:], pair[0].topic in taken_here, pair[0].topic in taken,
+        scored, key=lambda pair: (pair[1][0] >= recent.threshold, pair[0].topic in taken_here[-3:],
+                                  pair[0].topic in taken_here, pair[0].topic in taken,
                                   pair[1][0] / recent.threshold + inside(pair[0].topic) / SIMILARITY_THRESHOLD)
     )
     return ranked[0][0]
