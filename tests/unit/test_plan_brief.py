@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from nmo.clock import Clock
 from nmo.composer.brief import check_plan, is_placeholder, read_brief
 from nmo.composer.plan import plan_context
@@ -102,3 +103,30 @@ def test_the_llm_path_drops_a_topic_that_breaks_the_brief() -> None:
 def test_the_reader_knows_the_brands_products_from_its_profile() -> None:
     context = _context(_plan("冬天的内容安排"))
     assert [p.name for p in read_brief("主推白桃乌龙", context.vocabulary).focus]
+
+
+def test_nmo_plan_prints_what_it_read_from_the_brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nmo.cli.main import app
+    from typer.testing import CliRunner
+
+    folder = tmp_path / "gear"
+    folder.mkdir()
+    (folder / "guide.md").write_text(
+        "# 内容支柱\n\n## 周末出山\n\n描述：周边线路，写清难度和交通。\n\n"
+        "- 两天一夜的山谷线路怎么走\n- 第一次露营要带什么\n\n"
+        "## 装备实验室\n\n描述：我们自己做的实测。\n\n- 暴雨夜帐篷实测\n- 零下五度睡袋睡一晚\n\n"
+        "## 新手上山\n\n描述：给入坑一年以内的人。\n\n- 登山杖怎么调长度\n- 爬升前怎么练体能\n", "utf-8")
+    (folder / "price-list.md").write_text(
+        "# 价目表\n\n| 品名 | 规格 | 售价 |\n|---|---|---|\n"
+        "| 轻量帐篷 | 1.2kg | 899元 |\n| 羽绒睡袋 | 800g | 699元 |\n",
+        "utf-8")
+    monkeypatch.setenv("NMO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NMO_BACKEND", "offline")
+    monkeypatch.setenv("NMO_EMBEDDING_WORKERS", "1")
+    runner = CliRunner()
+    assert runner.invoke(app, ["kb", "ingest", str(folder)]).exit_code == 0
+    result = runner.invoke(app, ["plan", "--brief", "不打价格战，主推轻量帐篷，量子纠缠", "--platforms", "xiaohongshu",
+                                 "--from", "2026-12-04", "--days", "7"])
+    assert result.exit_code == 0, result.output
+    assert "已按简报：不打价格战；主推 轻量帐篷" in result.output
+    assert "简报里没读懂：「量子纠缠」" in result.output
