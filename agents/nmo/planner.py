@@ -19,7 +19,7 @@ from nmo.clock import Clock
 from nmo.composer.brand import BrandProfile, load_brand_profile
 from nmo.composer.brief import READ_PREFIX, UNREAD_PREFIX, check_item
 from nmo.composer.language import ensure_chinese, is_chinese
-from nmo.composer.plan import RECENT_DAYS, PlanContext, PlanDraft, compose_plan, plan_context
+from nmo.composer.plan import PlanContext, PlanDraft, compose_plan, plan_context, recent_topics
 from nmo.composer.similarity import TopicMatcher, knowledge_embedder
 from nmo.errors import LLMMalformedAnswer, NotFoundError, UserInputError
 from nmo.platforms import get_platform
@@ -388,7 +388,7 @@ def llm_plan_items(
     reply = llm.generate(messages, LLMPlan, passages=passages)
     answer = reply.value
     given = {p.id for p in passages}
-    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    recent = TopicMatcher(recent_topics(profile, request.start), knowledge_embedder(kb))
     warnings: list[str] = []
     kept: list[PlanItem] = []
     for proposed in answer.items:

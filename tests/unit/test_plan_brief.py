@@ -130,3 +130,23 @@ def test_nmo_plan_prints_what_it_read_from_the_brief(tmp_path: Path, monkeypatch
     assert result.exit_code == 0, result.output
     assert "已按简报：不打价格战；主推 轻量帐篷" in result.output
     assert "简报里没读懂：「量子纠缠」" in result.output
+
+
+def test_pieces_published_in_the_last_90_days_are_not_planned_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brand's posts sit in posts/ with English file names: their dates and headings still count."""
+    from nmo.config import Settings
+    from nmo.knowledge import open_knowledge_base
+
+    monkeypatch.setenv("NMO_EMBEDDING_WORKERS", "1")
+    settings = Settings(home=tmp_path / "home", collection="purrlab", backend="offline")
+    kb = open_knowledge_base(settings)
+    kb.ingest([Path(__file__).resolve().parents[2] / "evals" / "brands" / "purrlab"])
+    request = PlanRequest(brief="冬天的内容安排", platforms=["xiaohongshu", "wechat"], start=date(2026, 12, 4),
+                          days=14)
+    plan = KnowledgePlanner(kb, None, PromptLibrary.load(), Clock(fixed=TODAY)).plan(request, plan_id="R")
+    topics = [i.topic for i in plan.items]
+    # Both are example topics of the brand's pillars, and both were published in September and November.
+    assert "一袋鲜鸡粮的 48 小时" not in topics and "冻干和烘焙粮有什么区别" not in topics
+    assert len(topics) >= 10

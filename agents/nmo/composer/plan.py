@@ -383,7 +383,9 @@ def _topic_candidates(
     seed: int,
     brand_voice: BrandVoice,
     campaign_templates: tuple[str, ...] = (),
+    themes: list[str] | None = None,
 ) -> list[_Choice]:
+    themes = themes or []
     scenes = pillar.scenes or ["日常"]
     voice = asdict(brand_voice)
     node_templates = campaign_templates or (NODE_TEMPLATES.get(slot.node.kind, ()) if slot.node else ())
@@ -413,9 +415,15 @@ def _topic_candidates(
                     seen.add(topic)
                     out.append(_Choice(topic=topic, subject=subject, template=template))
     examples = [e for e in pillar.examples if not slot.node and not _dated_elsewhere(e, slot.day)]
-    for index, example in enumerate(examples):
-        out.insert(min(len(out), 1 + index * 2), _Choice(topic=example, subject="", template="example"))
-    return out
+    # The pillar's own example topics are the brand's real material: they lead, those that speak to the
+    # brief's theme (冬季换粮 → 老猫换粮记录) first; templated product topics follow.
+    examples.sort(key=lambda e: -_theme_overlap(e, themes))
+    return [_Choice(topic=e, subject="", template="example") for e in examples] + out
+
+
+def _theme_overlap(topic: str, themes: list[str]) -> float:
+    """How much of the brief's themes a topic speaks to (0 when none)."""
+    return max((overlap(theme, topic) for theme in themes), default=0.0)
 
 
 _YEAR = re.compile(r"(20\d{2})\s*年?")
@@ -460,6 +468,7 @@ class PlanContext:
     vocabulary: BriefVocabulary
     names: list[str]
     off_sale: Callable[[date], set[str]]
+    openings: list[Gap] = field(default_factory=list)
 
     def keeps_brief(self, text: str) -> bool:
         """Whether a topic or a suggested fact keeps what the brief rules out (price, competitors, words)."""
@@ -487,8 +496,14 @@ def plan_context(request: PlanRequest, kb: KnowledgeBase, profile: BrandProfile)
             return set()
         return {n for p in stored.products if not p.on_sale(day) for n in (*p.names(), short_name(p.name))}
 
+    # The brand's openings against each competitor, as the profile states them, join the gaps read from notes.
+    openings = [
+        Gap(competitor=c.name, text=c.our_opening, source_path=c.source.source_path if c.source else "")
+        for c in (stored.competitors if stored is not None else [])
+        if c.our_opening
+    ]
     return PlanContext(constraints=read_brief(request.brief, vocabulary), vocabulary=vocabulary, names=names,
-                       off_sale=off_sale)
+                       off_sale=off_sale, openings=openings)
 
 
 def _node_words(node: MarketingNode) -> list[str]:
@@ -525,6 +540,18 @@ def _node_material(node: MarketingNode, context: PlanContext, kb: KnowledgeBase,
             if best is None or hits > best[0]:
                 best = (hits, NodeMaterial(subject=subject, fact=shorten(sentence, 50), passage_id=passage.id))
     return best[1] if best else NodeMaterial()
+
+
+_FIRST_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.MULTILINE)
+
+
+def recent_topics(profile: BrandProfile, start: date) -> list[str]:
+    """What the brand published in the last RECENT_DAYS: titles, and each piece's own first heading (a file
+    named in English, 2026-09-12-wechat-factory-48h.md, says its topic only there)."""
+    titles = profile.recent_titles(start, RECENT_DAYS)
+    listed = set(titles)
+    headings = [m.group(1) for d in profile.past if d.title in listed and (m := _FIRST_HEADING.search(d.text))]
+    return list(dict.fromkeys(titles + headings))
 
 
 def compose_plan(
@@ -575,7 +602,7 @@ def compose_plan(
         sequence = _pillar_sequence(profile, platform, len(platform_slots), learned.best_pillars.get(platform))
         for index, slot in enumerate(sorted(platform_slots, key=lambda s: s.day)):
             slot.pillar = _node_pillar(slot.node, profile) if slot.node else (sequence[index] if sequence else None)
-    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    recent = TopicMatcher(recent_topics(profile, request.start), knowledge_embedder(kb))
     search = CachedSearch(kb)
     items: list[PlanItem] = []
     taken: list[str] = []
@@ -599,10 +626,11 @@ def compose_plan(
             subjects = [lead] + [s for s in subjects if s != lead]
         extra = campaign.templates() if campaign else ()
         choice = _pick_topic(slot, pillar, subjects, seed, recent, taken, window, profile.voice, here, extra,
-                             allowed=partial(context.allows, focus_led=focus_led), fresh_only=focus_led)
+                             allowed=partial(context.allows, focus_led=focus_led), fresh_only=focus_led,
+                             themes=constraints.themes)
         if choice is None and focus_led:  # the focus has run out of fresh topics here: keep the pillar's
             choice = _pick_topic(slot, pillar, subjects, seed, recent, taken, window, profile.voice, here, extra,
-                                 allowed=partial(context.allows, focus_led=False))
+                                 allowed=partial(context.allows, focus_led=False), themes=constraints.themes)
         if choice is None:
             empty += 1
             continue
@@ -631,13 +659,14 @@ def _pick_topic(
     campaign_templates: tuple[str, ...] = (),
     allowed: Callable[[str], bool] = lambda topic: True,
     fresh_only: bool = False,
+    themes: list[str] | None = None,
 ) -> _Choice | None:
     """The first allowed candidate that repeats neither recent content nor a topic of the plan's last `window`;
     when all do (a long plan on thin knowledge), one that repeats no recent content and that this platform
     (then the plan) has not used yet;
     None when no candidate is allowed (never a placeholder or a topic that breaks the brief), or, with
     fresh_only, when none is fresh."""
-    candidates = [c for c in _topic_candidates(slot, pillar, subjects, seed, voice, campaign_templates)
+    candidates = [c for c in _topic_candidates(slot, pillar, subjects, seed, voice, campaign_templates, themes)
                   if allowed(c.topic)]
     if not candidates:
         return None
@@ -720,11 +749,16 @@ def _item(
         )
     elif pillar.share:
         reasons.append(f"品牌内容支柱「{pillar.name}」建议占比 {pillar.share:.0%}")
-    gap = _gap_for(pillar, slot.platform, profile.gaps, search.gaps_used)
+    known = {g.text for g in profile.gaps}
+    gaps = profile.gaps + [g for g in context.openings if g.text not in known]
+    gap = _gap_for(pillar, slot.platform, gaps, search.gaps_used)
     angle = _angle(request, slot, pillar, profile, context, material)
     if gap:
         reasons.append(f"竞品空白（{gap.competitor}）：{shorten(gap.text, 60).rstrip('。')}")
         citations += search.ids(gap.text, k=1, kind="competitor")
+    theme = next((t for t in context.constraints.themes if overlap(t, choice.topic) > 0), None)
+    if theme:
+        reasons.append(f"呼应简报「{theme}」")
     if choice.template == "example":
         reasons.append("来自品牌支柱的示例选题，近期未发过")
     citations += search.ids(f"{pillar.name} {pillar.description}", k=1)
