@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nmo.clock import Clock
 from nmo.composer.brief import (
@@ -56,34 +56,43 @@ class PlansCases(BaseModel):
     briefs: list[LabelledBrief]
 
 
+class KeyEntry(BaseModel):
+    """A named entry of an answer key (pillar, product, competitor): its name and aliases; the rest unread."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+
+
 class AnswerKey(BaseModel):
     """The parts of a brand's hand-written answer key this eval reads."""
 
+    model_config = ConfigDict(extra="ignore")
+
     brand: str = ""
-    pillars: list[dict[str, object]] = Field(default_factory=list)
-    products: list[dict[str, object]] = Field(default_factory=list)
-    competitors: list[dict[str, object]] | None = None
+    pillars: list[KeyEntry] = Field(default_factory=list)
+    products: list[KeyEntry] = Field(default_factory=list)
+    competitors: list[KeyEntry] | None = None
 
     def product(self, name: str) -> ProductName:
         """A product of the key by its name, with its aliases."""
-        entry = next((p for p in self.products if p.get("name") == name), None)
+        entry = next((p for p in self.products if p.name == name), None)
         if entry is None:
             raise ValueError(f"product {name!r} is not in the answer key")
-        aliases = [str(a) for a in entry.get("aliases") or []]  # type: ignore[attr-defined]
-        return ProductName(name=name, aliases=aliases)
+        return ProductName(name=name, aliases=entry.aliases)
 
     def pillar_names(self) -> list[str]:
         """The brand's pillars."""
-        return [str(p["name"]) for p in self.pillars]
+        return [p.name for p in self.pillars]
 
     def competitor_names(self) -> list[str]:
         """Competitors and their aliases."""
-        return [str(n) for c in self.competitors or [] for n in (c["name"], *(c.get("aliases") or []))]  # type: ignore[misc]
+        return [n for c in self.competitors or [] for n in (c.name, *c.aliases)]
 
     def names(self) -> list[str]:
         """Every name a placeholder topic could be built around: brand, products and aliases, pillars."""
-        products = [n for p in self.products for n in (p["name"], *(p.get("aliases") or []))]  # type: ignore[misc]
-        return [self.brand, *[str(n) for n in products], *self.pillar_names()]
+        return [self.brand, *[n for p in self.products for n in (p.name, *p.aliases)], *self.pillar_names()]
 
 
 def labelled_constraints(labels: BriefLabels, key: AnswerKey) -> BriefConstraints:
