@@ -426,12 +426,14 @@ def _theme_overlap(topic: str, themes: list[str]) -> float:
     return max((overlap(theme, topic) for theme in themes), default=0.0)
 
 
+DATED_GRACE_DAYS = 3  # an example dated a few days back still reads as current
 _YEAR = re.compile(r"(20\d{2})\s*年?")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def _dated_elsewhere(text: str, day: date) -> bool:
-    """True when an example topic names a year or a date more than a month away from the posting day."""
+    """True when an example topic names a year, a date more than a month ahead of the posting day, or a date
+    already past (「12 月 1 日上市」 is stale news on 12 月 12 日)."""
     years = {int(y) for y in _YEAR.findall(text)}
     if years and day.year not in years:
         return True
@@ -440,7 +442,7 @@ def _dated_elsewhere(text: str, day: date) -> bool:
             named = date(day.year, int(month), int(dom))
         except ValueError:
             return True
-        if abs((named - day).days) > 31:
+        if not -DATED_GRACE_DAYS <= (named - day).days <= 31:
             return True
     return False
 
@@ -504,6 +506,14 @@ def plan_context(request: PlanRequest, kb: KnowledgeBase, profile: BrandProfile)
     ]
     return PlanContext(constraints=read_brief(request.brief, vocabulary), vocabulary=vocabulary, names=names,
                        off_sale=off_sale, openings=openings)
+
+
+def _node_meaning(node: MarketingNode) -> list[str]:
+    """What a node means for content, for the operator: its note's phrases, else its season's weather."""
+    phrases = [w for w in re.split(r"[、，,；;（）()\s]", node.note) if 1 < len(w) <= 8 and w != "节气"]
+    if not phrases and node.kind in ("season", "solar_term"):
+        phrases = list(SEASON_WORDS.get(node.start.month, ()))
+    return phrases
 
 
 def _node_words(node: MarketingNode) -> list[str]:
@@ -795,7 +805,7 @@ def _angle(
     goal_angle = NO_PRICE_GOAL_ANGLE if no_price and goal == "conversion" else GOAL_ANGLES[goal]
     node_angle = ""
     if slot.node:
-        about = "、".join([w for w in _node_words(slot.node)[1:] if context.keeps_brief(w)][:3])
+        about = "、".join([w for w in _node_meaning(slot.node) if context.keeps_brief(w)][:3])
         node_angle = f"借「{slot.node.name}」" + (f"（{about}）" if about else "") + "切入"
         if material.fact:
             node_angle += f"，可用资料：{material.fact}"
