@@ -631,8 +631,12 @@ def compose_plan(
             subjects = [_brief_subject(request.brief)]
         campaign = campaigns.get(slot.node.name) if slot.node else None
         lead = campaign.subject if campaign and campaign.subject else material.subject
-        if lead and lead in subjects and not focus_led:
-            # A node's item is about what the node bears on: the campaign's product, or the one its passage names.
+        # The same product may be written differently (雪梨白茶 in the calendar, 冷泡茶·雪梨白茶 as its alias).
+        lead = next((name for name in subjects if lead and (lead in name or name in lead)), "")
+        if campaign and campaign.subject and lead:
+            subjects = [lead]  # a campaign's items are about the product it pushes, on every platform
+        elif lead and not focus_led:
+            # A node's item is about what the node bears on: here, the product its passage names.
             subjects = [lead] + [s for s in subjects if s != lead]
         extra = campaign.templates() if campaign else ()
         choice = _pick_topic(slot, pillar, subjects, seed, recent, taken, window, profile.voice, here, extra,
