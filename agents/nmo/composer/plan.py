@@ -34,6 +34,8 @@ CANDIDATE_BATCH = 8
 WITHIN_PLAN_WINDOW = 30  # earlier topics of the same platform a new one is compared with
 SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
 RECENT_DAYS = 90
+# A new topic keeps this much below the repeat threshold: near-repeats read as repeats to a reader.
+REPEAT_MARGIN = 0.1
 PLATFORM_ANGLES: dict[str, str] = {
     "wechat": "长文分小标题讲透，结尾给明确行动",
     "weibo": "前140字说清要点，带话题引导互动",
@@ -695,13 +697,13 @@ def _pick_topic(
     for start in range(0, len(fresh), CANDIDATE_BATCH):
         batch = fresh[start : start + CANDIDATE_BATCH]
         for choice, (score, _) in zip(batch, recent.scores([c.topic for c in batch]), strict=True):
-            if score < recent.threshold:
+            if score < recent.threshold - REPEAT_MARGIN:
                 return choice
     if fresh_only and not fresh:
         return None
     scored = zip(candidates, recent.scores([c.topic for c in candidates]), strict=True)
     ranked = sorted(
-        scored, key=lambda pair: (pair[1][0] >= recent.threshold, pair[0].topic in taken_here[-3:],
+        scored, key=lambda pair: (pair[1][0] >= recent.threshold - REPEAT_MARGIN, pair[0].topic in taken_here[-3:],
                                   pair[0].topic in taken_here, pair[0].topic in taken,
                                   pair[1][0] / recent.threshold + inside(pair[0].topic) / SIMILARITY_THRESHOLD)
     )
