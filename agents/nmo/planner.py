@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from nmo.clock import Clock
 from nmo.composer.brand import BrandProfile, load_brand_profile
+from nmo.composer.brief import READ_PREFIX, UNREAD_PREFIX, check_item
 from nmo.composer.language import ensure_chinese, is_chinese
-from nmo.composer.plan import RECENT_DAYS, PlanDraft, compose_plan
+from nmo.composer.plan import PlanContext, PlanDraft, compose_plan, plan_context, recent_topics
 from nmo.composer.similarity import TopicMatcher, knowledge_embedder
 from nmo.errors import LLMMalformedAnswer, NotFoundError, UserInputError
 from nmo.platforms import get_platform
@@ -202,12 +203,14 @@ def plan_rows(plan: Plan) -> list[dict[str, str]]:
 
 
 def plan_markdown(plan: Plan) -> str:
-    """The plan as a Markdown document: header, warnings, nodes and a table of items."""
+    """The plan as a Markdown document: header (with how the brief was read), warnings, nodes and items."""
     end = plan.start + timedelta(days=plan.days - 1)
+    reading = [w for w in plan.warnings if w.startswith((READ_PREFIX, UNREAD_PREFIX))]
     lines = [
         f"# 内容排期 {plan.id}",
         "",
         f"- 需求：{plan.brief}",
+        *[f"- {line}" for line in reading],
         f"- 时间：{plan.start.isoformat()} 至 {end.isoformat()}（{plan.days} 天）",
         f"- 平台：{'、'.join(get_platform(p).name for p in plan.platforms)}",
         f"- 目标：{plan.goal}",
@@ -223,8 +226,9 @@ def plan_markdown(plan: Plan) -> str:
             for n in plan.nodes
         ]
         lines.append("")
-    if plan.warnings:
-        lines += ["## 提醒", "", *[f"- {w}" for w in plan.warnings], ""]
+    reminders = [w for w in plan.warnings if w not in reading]
+    if reminders:
+        lines += ["## 提醒", "", *[f"- {w}" for w in reminders], ""]
     headers = ("编号", "日期", "时间", "平台", "支柱", "选题", "角度", "形式", "节点", "理由", "依据")
     lines += ["## 排期", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for row in plan_rows(plan):
@@ -299,13 +303,14 @@ class KnowledgePlanner:
         require_knowledge(self.kb)
         profile = load_brand_profile(self.kb)
         insights = self.insights_loader() if self.insights_loader else None
-        draft = compose_plan(request, plan_id, self.kb, profile, insights)
+        context = plan_context(request, self.kb, profile)
+        draft = compose_plan(request, plan_id, self.kb, profile, insights, context)
         warnings = list(draft.warnings)
         items = draft.items
         calls: list[LLMCall] = []
         if self.llm is not None:
             items, extra, call = llm_plan_items(
-                self.llm, self.prompts, self.kb, request, plan_id, profile, draft, k=self.k
+                self.llm, self.prompts, self.kb, request, plan_id, profile, draft, k=self.k, context=context
             )
             warnings += extra
             calls.append(call)
@@ -336,14 +341,18 @@ class LLMPlan(BaseModel):
     items: list[PlanItem]
 
 
-def _plan_prompt_variables(request: PlanRequest, profile: BrandProfile, draft: PlanDraft) -> dict[str, object]:
+def _plan_prompt_variables(
+    request: PlanRequest, profile: BrandProfile, draft: PlanDraft, context: PlanContext | None = None
+) -> dict[str, object]:
     end = request.start + timedelta(days=request.days - 1)
+    read = context.constraints.summary() if context else ""
     performance = "\n".join(
         f"- {get_platform(p.platform).name} / {p.pillar}: {p.rate:.1%}（{p.pieces} 篇）"
         for p in sorted(profile.performance, key=lambda p: (p.platform, -p.rate))
     )
     return {
-        "brief": request.brief,
+        # The constraints read from the brief travel with it, so the model keeps what the offline plan keeps.
+        "brief": request.brief + (f"\n（{READ_PREFIX}{read}）" if read else ""),
         "platforms": "、".join(f"{get_platform(p).name}（{p}）" for p in request.platforms),
         "window": f"{request.start.isoformat()} 至 {end.isoformat()}（{request.days} 天）",
         "goal": request.goal,
@@ -375,6 +384,7 @@ def llm_plan_items(
     draft: PlanDraft,
     *,
     k: int = 8,
+    context: PlanContext | None = None,
 ) -> tuple[list[PlanItem], list[str], LLMCall]:
     """Plan items from the LLM, validated: window, platforms, citations, repeats; missing nodes filled in;
     with the usage of the call."""
@@ -383,11 +393,11 @@ def llm_plan_items(
     for item in draft.items:
         passages += [p for c in item.citations if (p := kb.get(c)) is not None]
     passages = list({p.id: p for p in passages}.values())
-    messages = prompts.get("planner", "plan").render(**_plan_prompt_variables(request, profile, draft))
+    messages = prompts.get("planner", "plan").render(**_plan_prompt_variables(request, profile, draft, context))
     reply = llm.generate(messages, LLMPlan, passages=passages)
     answer = reply.value
     given = {p.id for p in passages}
-    recent = TopicMatcher(profile.recent_titles(request.start, RECENT_DAYS), knowledge_embedder(kb))
+    recent = TopicMatcher(recent_topics(profile, request.start), knowledge_embedder(kb))
     warnings: list[str] = []
     kept: list[PlanItem] = []
     for proposed in answer.items:
@@ -405,6 +415,14 @@ def llm_plan_items(
             continue
         if not is_chinese(proposed.topic):
             continue
+        if context is not None and not context.allows(proposed.topic, focus_led=False):
+            warnings.append(f"舍弃了不符合简报或只是套话的选题「{proposed.topic}」")
+            continue
+        broken = check_item(proposed, context.constraints, context.vocabulary.competitors) if context else []
+        if broken:
+            # The model's angle may break the brief where its topic does not: the offline angle keeps it.
+            warnings.append(f"模型给「{proposed.topic}」的角度不符合简报（{broken[0].detail}），已改写角度")
+            proposed = proposed.model_copy(update={"angle": _kept_angle(proposed, draft, context)})
         kept.append(
             proposed.model_copy(
                 update={
@@ -427,3 +445,12 @@ def llm_plan_items(
     kept.sort(key=lambda i: (i.date, i.slot, request.platforms.index(i.platform)))
     items = [item.model_copy(update={"id": f"{plan_id}-{n:02d}"}) for n, item in enumerate(kept, start=1)]
     return items, warnings, reply.call
+
+
+def _kept_angle(item: PlanItem, draft: PlanDraft, context: PlanContext | None) -> str:
+    """An angle for a model's item that keeps the brief: the offline plan's angle for the same platform."""
+    offline = next((i.angle for i in draft.items if i.platform == item.platform and i.pillar == item.pillar), None)
+    offline = offline or next((i.angle for i in draft.items if i.platform == item.platform), "")
+    if context is not None and context.constraints.audience and context.constraints.audience not in offline:
+        offline = f"面向{context.constraints.audience}；{offline}"
+    return offline

@@ -15,7 +15,9 @@ PLAN_HELP = """Plan content: a calendar of topics per platform, grounded in the 
 Example: nmo plan --brief "双12 冷泡茶促销" --platforms xiaohongshu,wechat --from 2026-12-01 --days 14
 
 Uses marketing dates in the window, the brand's pillars, what performed best in past content,
-competitor gaps and an optional hot-topics file. Add --draft-first N to draft the first N items
+competitor gaps and an optional hot-topics file. The brief is read for constraints (不打价格战,
+主推 <product>, 面向 <audience>, 不要提 <words>); the plan says what it read (已按简报：…) and which
+part of the brief it did not understand. Add --draft-first N to draft the first N items
 right away (they go through the gate and wait for review)."""
 
 

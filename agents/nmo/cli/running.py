@@ -6,6 +6,7 @@ from typing import Any
 
 from nmo.cli.output import console, err_console, print_json
 from nmo.cli.views import plan_view, print_outcome_drafts
+from nmo.composer.brief import READ_PREFIX, UNREAD_PREFIX
 from nmo.config import Settings
 from nmo.graph import NODE_LABELS
 from nmo.service import RunOutcome
@@ -34,7 +35,9 @@ def print_outcome(outcome: RunOutcome, *, as_json: bool) -> None:
     if outcome.plan is not None:
         console.print(plan_view(outcome.plan))
         for warning in outcome.plan.warnings:
-            console.print(f"[yellow]注意：[/]{warning}")
+            # How the brief was read is a statement, not a warning: it gets its own line.
+            reading = warning.startswith((READ_PREFIX, UNREAD_PREFIX))
+            console.print(warning if reading else f"[yellow]注意：[/]{warning}")
     print_outcome_drafts(console, outcome.drafts)
     if outcome.usage:
         prompt = sum(c.prompt_tokens for c in outcome.usage)

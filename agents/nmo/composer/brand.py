@@ -219,7 +219,7 @@ def _voice(brand_text: str, stored: StoredProfile | None) -> BrandVoice:
     return voice
 
 
-def _stored_profile(kb: KnowledgeBase) -> StoredProfile | None:
+def stored_profile(kb: KnowledgeBase) -> StoredProfile | None:
     """The brand profile built at ingest (with the team's corrections), when the knowledge base has one."""
     from nmo.brand.store import BrandStore
     from nmo.errors import UserInputError
@@ -237,9 +237,10 @@ def load_brand_profile(kb: KnowledgeBase) -> BrandProfile:
     """Read the brand's pillars, products, past performance and competitor gaps from the knowledge base."""
     from nmo.schemas import Passage
 
-    brand_docs = kb.documents("brand")
-    past = kb.documents("content")
-    stored = _stored_profile(kb)
+    # A published piece is past content whatever folder it sits in (posts/, 往期内容/): it has a date and a platform.
+    past = [d for d in kb.documents() if d.kind == "content" or (d.published_at and d.platform)]
+    brand_docs = [d for d in kb.documents("brand") if d not in past]
+    stored = stored_profile(kb)
     pillars = [
         Pillar(name=p.name, kind=pillar_type(p.name), share=p.share or 0.0, description=p.description,
                examples=list(p.examples))
