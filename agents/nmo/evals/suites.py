@@ -44,6 +44,8 @@ SUITES: dict[str, Suite] = {
               "nmo.evals.golden:golden_suite"),
         Suite("planwrite", "platform limits, citations, invented numbers, node coverage, repetition",
               ("offline", "live"), "nmo.evals.external:planwrite_suite"),
+        Suite("drafts", "drafts of a plan on every brand: validity on the date, no repeats or borrowed "
+              "self-references, adapt keeps the source's facts", ("offline",), "nmo.evals.drafts:drafts_suite"),
         Suite("analyst", "KPIs and p-values against known answers", ("offline",),
               "nmo.evals.external:analyst_suite"),
         Suite("gate_invariant", "no unchecked draft in review, planted violations flagged, no silent override",
