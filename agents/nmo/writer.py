@@ -65,7 +65,7 @@ class KnowledgeWriter:
         self.llm = llm
         self.prompts = prompts
         self.k = k
-        self.clock = clock or Clock()
+        self.clock = clock  # None: no publication date known, so sale windows cannot be judged
         self._profile: BrandProfile | None = None
         self._profile_count = -1
 
@@ -107,9 +107,9 @@ class KnowledgeWriter:
             llm_calls=calls,
         )
 
-    def publication_day(self, brief: DraftBrief) -> date:
-        """The date the piece goes out: the plan item's, else today."""
-        return brief.publish_on or self.clock.today()
+    def publication_day(self, brief: DraftBrief) -> date | None:
+        """The date the piece goes out: the plan item's, else today by the clock (None without one)."""
+        return brief.publish_on or (self.clock.today() if self.clock is not None else None)
 
     def used_by_earlier(self, brief: DraftBrief) -> set[str]:
         """Sentences the earlier drafts of the same plan use (offline drafts are deterministic, so they are

@@ -32,7 +32,7 @@ from nmo.schemas import DraftBrief, DraftContent, Passage, Shot, Variant, text_h
 # Neutral markers only: a fruit or a teapot would stand for some brand's product, not for this one's.
 XHS_EMOJI = ("📌", "✨", "📝", "💡", "👉", "🔖", "🌟", "✅", "📍", "🙌")
 # Below this, a fact shares (almost) nothing with the topic: padding, not content.
-MIN_RELEVANCE = 0.12
+MIN_RELEVANCE = 0.1
 # Fewer relevant facts than this and the draft says what is missing instead of filling up.
 THIN_FACTS = 3
 VARIANT_LABELS = "ABCDE"
@@ -110,7 +110,7 @@ class Material:
 
     def lead(self) -> Fact | None:
         """The fact that answers the topic most directly: the most relevant plain statement."""
-        plain = [f for f in self.relevant if not labelled(f)] or self.relevant
+        plain = [f for f in self.relevant if not labelled(f) and not f.row] or self.relevant
         return max(plain, key=lambda f: (f.relevance, f.score), default=None)
 
 
@@ -196,7 +196,9 @@ def compose_draft(
     clean = brief.model_copy(update={"topic": topic})
     query = " ".join(x for x in (topic, brief.pillar) if x)
     ranked = rank_facts(query, passages, avoid=avoid, products=profile.product_short_names())
-    rules = ValidityRules.from_profile(profile.stored, day or brief.publish_on or date.today())
+    # Without a publication date (no plan item, no clock) only time-bound wording can be judged.
+    when = day or brief.publish_on
+    rules = ValidityRules.from_profile(profile.stored if when else None, when or date.min)
     material = Material(
         brief=clean,
         spec=spec,
@@ -297,21 +299,24 @@ def _closing_question(m: Material) -> str:
 def _cta(m: Material) -> str:
     kind = pillar_type(m.brief.pillar or "")
     if m.spec.key == "wechat":
-        return "点击阅读原文，去旗舰店看看" if kind == "promo" else "觉得有用，欢迎点个在看"
+        if kind == "promo":
+            return "点击阅读原文，去旗舰店看看"
+        return m.pick(("觉得有用，欢迎点个在看", "欢迎转给同样关心这件事的朋友", "有想看的话题，留言告诉我们"))
     if m.spec.key == "poster":
         return m.pick(("旗舰店同步上架", "点击了解详情", "现在去看看"))
     if m.spec.key in ("douyin", "kuaishou"):
-        return "关注我们，下期接着聊"
+        return m.pick(("关注我们，看更多实用内容", "觉得有用就点个关注", "收藏起来，用的时候翻出来"))
     if m.spec.key == "bilibili":
-        return "觉得有用的话，一键三连支持一下"
+        return m.pick(("觉得有用的话，一键三连支持一下", "有问题欢迎在弹幕和评论里提", "收藏本视频，用的时候翻出来"))
     return ""
 
 
 def missing_note(topic: str, found: int) -> str:
     """What the writer tells the team when the knowledge holds little on a topic."""
+    # One sentence naming the topic, so two thin drafts of one plan never share a sentence.
     return (
-        f"知识库里与「{topic}」直接相关的资料只有 {found} 条，稿件因此写短了，没有用无关内容凑字数。"
-        "可补充：这个话题的具体做法或步骤、产品参数、用户反馈或案例；补充后重新入库（nmo kb ingest）再生成。"
+        f"知识库里与「{topic}」直接相关的资料只有 {found} 条，稿件因此写短了、没有用无关内容凑字数，"
+        f"可以为「{topic}」补充具体做法或步骤、产品参数、用户反馈或案例，重新入库（nmo kb ingest）后再生成。"
     )
 
 
@@ -614,4 +619,7 @@ def draft_sentences(content: DraftContent) -> set[str]:
     """Every sentence a reader sees in a draft, without citation markers (what a later draft must not repeat)."""
     parts = [content.title, content.digest, content.hook, content.body, content.cta]
     parts += [text for shot in content.shots for text in (shot.voiceover, shot.onscreen)]
-    return {s for part in parts for s in split_sentences(re.sub(r"\[\^\d+\]", "", part)) if len(s) >= 8}
+    # Headings, labels and the 要点稿 notice are structure, not sentences a later draft must avoid.
+    prose = [line for part in parts for line in part.splitlines()
+             if not line.lstrip().startswith(("#", ">")) and not re.fullmatch(r"\s*\d+\.\s+\*\*.+\*\*\s*", line)]
+    return {s for line in prose for s in split_sentences(re.sub(r"\[\^\d+\]", "", line)) if len(s) >= 8}

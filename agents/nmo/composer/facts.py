@@ -22,6 +22,8 @@ RULE_MARKERS = (
     "客单价", "销售额", "收藏数", "转化", "新客", "售完即止",
     # calls to action and lotteries of past posts are over; they are not facts to repeat
     "转发本条", "征集到", "阅读原文", "关注 @", "开奖", "抽奖",
+    # naming instructions for writers (「内部都叫它…，对外请写全称」)
+    "请写", "请用", "统一写", "统一用", "写全称", "内部都叫", "对外正式",
 )
 # Sentences of past posts that talk about the post itself (this episode, its tags, thanks) are not facts.
 POST_META_MARKERS = (
@@ -41,7 +43,7 @@ SELF_REFERENCE = re.compile(
 METADATA_LINE = re.compile(
     r"^(发布(?:时间|日期|于)?|日期|时间|平台|渠道|作者|来源|阅读(?:量|数)?|点赞(?:数)?|收藏(?:数)?|评论(?:数)?|转发(?:数)?|"
     r"播放(?:量)?|互动|数据|标签|话题|栏目|原文|链接|备注|kind|title|platform|published_at|tags|metrics|pillar)"
-    r"\s*[：:=]",
+    r"\s*[：:=]|^(阅读|播放|点赞|收藏|在看|转发|评论|浏览)(?:量|数)?\s*\d",
     re.IGNORECASE,
 )
 CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
@@ -57,6 +59,7 @@ class Fact:
     passage: Passage
     score: float
     relevance: float = 0.0  # how much of the topic the sentence (and its section) covers, 0 = unrelated
+    row: bool = False  # a spec-sheet row (name, size, price, launch): a detail, never an answer
 
 
 def is_style_guide(passage: Passage) -> bool:
@@ -167,7 +170,7 @@ def balanced(text: str) -> bool:
 
 
 def _usable_sentence(sentence: str, passage: Passage) -> bool:
-    if not balanced(sentence) or "|" in sentence or sentence[:1] in "，,、；;：:）)」”。":
+    if not balanced(sentence) or "|" in sentence or "｜" in sentence or sentence[:1] in "，,、；;：:）)」”。":
         return False
     if not 8 <= len(sentence) <= 90 or sentence.endswith(("：", ":")) or SCRIPT_LABELS.match(sentence):
         return False
@@ -211,6 +214,7 @@ def rank_facts(
         }
         # A row about a product the topic does not name is not relevant: no whole price sheet in a draft.
         rows = [r for r in rows if row_sentence(r) not in off_topic_rows]
+        row_texts = {row_sentence(row) for row in rows}
         candidates = [row_sentence(row) for row in rows] + split_sentences(passage.text)
         for sentence in candidates:
             headline = sentence[-1:] not in SENTENCE_END and len(sentence) < 14
@@ -222,7 +226,8 @@ def rank_facts(
             score = relevance + (0.2 if passage.kind == "brand" else 0.0)
             # Longer sentences say more; one that opens with a connective leans on a sentence it lost.
             score += min(len(sentence), 40) / 200 - (0.3 if sentence.startswith(CONNECTIVES) else 0.0)
-            facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6), round(relevance, 6)))
+            facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6), round(relevance, 6),
+                              row=sentence in row_texts))
     facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
     kept: list[Fact] = []
     for fact in facts:

@@ -30,7 +30,7 @@ from nmo.schemas import DraftBrief, Plan, PlanRequest, WrittenDraft
 from nmo.writer import KnowledgeWriter
 
 MIN_SENTENCE = 8  # shorter pieces (「评论区见。」) are formulae, not reused content
-_MARKED = re.compile(r"([^。！？!?\n]*[。！？!?]?)((?:\[\^\d+\])+)")
+_MARKED = re.compile(r"([^。！？!?\n】]*[。！？!?]?)((?:\[\^\d+\])+)")
 
 
 class BrandCase(BaseModel):
@@ -120,8 +120,11 @@ def cited_sentences(draft: WrittenDraft) -> list[tuple[str, list[str]]]:
 def reader_sentences(draft: WrittenDraft) -> set[str]:
     """Sentences a reader sees, markers removed."""
     sentences: set[str] = set()
-    for text in draft_texts(draft.content):
-        for sentence in split_sentences(CITATION_MARKER.sub("", text)):
+    for text in draft_texts(draft.content.model_copy(update={"hashtags": []})):  # a tag is not a sentence
+        # Headings and the 要点稿 notice are labels, not sentences.
+        lines = [line for line in text.splitlines()
+                 if not line.lstrip().startswith(("#", ">")) and not re.fullmatch(r"\s*\d+\.\s+\*\*.+\*\*\s*", line)]
+        for sentence in split_sentences(CITATION_MARKER.sub("", "\n".join(lines))):
             if len(sentence) >= MIN_SENTENCE:
                 sentences.add(sentence)
     return sentences
