@@ -355,7 +355,7 @@ def _outline(m: Material, shape_name: str, lead_heading: str) -> DraftContent:
     parts.append("## 开头备选\n\n" + "\n".join(f"- {h}" for h in hooks))
     tags = _hashtags(m)
     if tags:
-        parts.append("## 话题标签备选\n\n" + "、".join(tags))
+        parts.append("## 话题标签备选\n\n" + " ".join(f"#{t}" for t in tags))
     if m.thin:
         parts.append("## 资料缺口\n\n" + missing_note(m.brief.topic, len(m.relevant)))
     return DraftContent(title=_title(m), body="\n\n".join(parts), outline=True)
@@ -497,7 +497,7 @@ def _short_video(m: Material) -> DraftContent:
             time="0-3s",
             visual=f"特写：{m.product or '主角'}入镜，字幕弹出问题",
             voiceover=hook,
-            onscreen=shorten(m.brief.topic, 14),
+            onscreen=shorten(hook, 14),  # the spoken hook on screen: the title already carries the topic
         )
     ]
     cursor = 3
@@ -521,7 +521,8 @@ def _short_video(m: Material) -> DraftContent:
             onscreen=shorten(_cta(m), 14),
         )
     )
-    caption = f"{m.brief.topic}。" + (m.cite.mark(facts[0]) if facts else "") + _closing_question(m)
+    opening = m.pick((f"{m.brief.topic}。", f"这条讲{m.brief.topic}。", f"{m.brief.topic}，看完就懂。"))
+    caption = opening + (m.cite.mark(facts[0]) if facts else "") + _closing_question(m)
     return DraftContent(title=_title(m), hook=hook, shots=shots, body=caption, cta=_cta(m))
 
 
