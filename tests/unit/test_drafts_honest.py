@@ -67,6 +67,9 @@ def test_a_limited_product_off_sale_on_the_publication_date_is_not_offered() -> 
     brief = DraftBrief(platform="xiaohongshu", topic="布朗尼和蒙布朗，秋冬怎么选")
     assert "栗子蒙布朗" in _text(brief, date(2026, 10, 15))
     assert "栗子蒙布朗" not in _text(brief, date(2026, 12, 15))
+    about_it, _ = compose_draft(DraftBrief(platform="weibo", topic="栗子蒙布朗的吃法"), KB, _profile(),
+                                day=date(2026, 12, 15))
+    assert "已下架或已结束" in about_it.changes, "a topic about an off-sale product is flagged, not sold"
 
 
 def test_time_bound_wording_self_references_and_header_lines_of_past_posts_are_not_restated() -> None:

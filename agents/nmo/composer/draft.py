@@ -219,7 +219,13 @@ def compose_draft(
         content.variants = _variants(material, brief.variants)
     content.citations = [p.id for p in material.cite.passages]
     content = enforce_limits(content, spec)
-    if not content.citations:
+    stale_topic = rules.stale_reason(topic, None, topic="")
+    if stale_topic and not stale_topic.startswith("时间性"):
+        # The topic itself is over on the date (a product off sale): say so rather than sell it as current.
+        content.changes = (
+            f"{stale_topic}，稿件没有把它写成在售或进行中；请换一个选题，或改成回顾/预告的角度后由编辑改写。"
+        )
+    elif not content.citations:
         # Say so rather than pad: a draft with no fact in it needs knowledge, not more templates.
         content.changes = (
             f"知识库里没有找到与「{topic}」相关、可以引用的资料，稿件只有结构和过渡句。"
@@ -268,7 +274,7 @@ def _hook(m: Material, salt: int = 0) -> str:
     if m.product:
         options = (
             f"你知道{m.product}要怎么{m.voice.consume}才对吗？",
-            f"{m.product}，很多人第一口就喝错了",
+            f"{m.product}，很多人第一口就{m.voice.consume}错了",
             f"关于{m.product}，先说一个常被问到的问题",
             f"今天只讲一件事：{m.product}",
         )
