@@ -59,7 +59,7 @@ def build_context(settings: Settings, prompts: PromptLibrary | None = None) -> W
     return WorkflowContext(
         planner=KnowledgePlanner(kb, planner_llm, prompts, clock=settings.clock, insights_loader=_insights(settings),
                                  k=settings.retrieval_k),
-        writer=KnowledgeWriter(kb, writer_llm, prompts, k=settings.retrieval_k),
+        writer=KnowledgeWriter(kb, writer_llm, prompts, k=settings.retrieval_k, clock=settings.clock),
         gate=build_gate(settings),
         max_revisions=settings.max_revisions,
         proofreader=_proofreader(proofreader_llm, prompts) if settings.llm_proofreader else None,

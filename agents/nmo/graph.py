@@ -107,7 +107,9 @@ def dispatch(state: WorkflowState) -> list[Send] | str:
                 draft_id=draft_id_for(request.id, index),
                 request_id=request.id,
                 requested_by=request.requested_by,
-                brief=brief,
+                # Plan items are drafted in parallel; each gets the earlier ones so it reuses none of their sentences.
+                brief=brief.model_copy(update={"earlier": [b for b in briefs[:index] if b.plan_item_id]})
+                if brief.plan_item_id else brief,
             ),
         )
         for index, brief in enumerate(briefs)

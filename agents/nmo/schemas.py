@@ -197,6 +197,9 @@ class DraftContent(BaseModel):
     variants: list[Variant] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     changes: str = Field(default="", description="What a revision changed and why.")
+    outline: bool = Field(
+        default=False, description="A 要点稿 (outline draft), not finished prose: an editor turns it into text."
+    )
 
 
 class ReviewDecision(BaseModel):
@@ -260,13 +263,18 @@ class DraftBrief(BaseModel):
     plan_item_id: str | None = None
     variants: int = Field(default=0, ge=0, le=5)
     source_text: str = Field(default="", description="For adapt: the original piece to rewrite natively.")
+    publish_on: date | None = Field(default=None, description="Publication date; facts must be valid on it.")
+    earlier: list[DraftBrief] = Field(
+        default_factory=list,
+        description="Briefs of the same plan drafted before this one: their sentences are not reused.",
+    )
 
     @classmethod
     def for_plan_item(cls, item: PlanItem, *, variants: int = 0) -> DraftBrief:
         """The brief that drafts one plan item on its own platform."""
         return cls(
             platform=item.platform, topic=item.topic, angle=item.angle, pillar=item.pillar, format=item.format,
-            plan_item_id=item.id, variants=variants,
+            plan_item_id=item.id, variants=variants, publish_on=item.date,
         )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 from pydantic import BaseModel, Field, create_model
 
+from nmo.clock import Clock
+from nmo.composer.adapt import compose_adaptation
 from nmo.composer.brand import BrandProfile, load_brand_profile
-from nmo.composer.draft import compose_draft, retrieve, source_topic
+from nmo.composer.draft import compose_draft, draft_sentences, retrieve, source_topic
 from nmo.composer.formats import OUTPUT_MODELS
 from nmo.composer.grounding import Grounder, to_content
 from nmo.composer.language import ensure_chinese, is_chinese
@@ -50,12 +53,19 @@ class KnowledgeWriter:
     """A Writer grounded in the knowledge base; llm=None uses the offline composer."""
 
     def __init__(
-        self, kb: KnowledgeBase, llm: StructuredLLM | None, prompts: PromptLibrary, *, k: int = 8
+        self,
+        kb: KnowledgeBase,
+        llm: StructuredLLM | None,
+        prompts: PromptLibrary,
+        *,
+        k: int = 8,
+        clock: Clock | None = None,
     ) -> None:
         self.kb = kb
         self.llm = llm
         self.prompts = prompts
         self.k = k
+        self.clock = clock  # None: no publication date known, so sale windows cannot be judged
         self._profile: BrandProfile | None = None
         self._profile_count = -1
 
@@ -80,8 +90,13 @@ class KnowledgeWriter:
         if self.llm is not None:
             content, passages, call = self._llm_write(self.llm, brief, revision)
             calls.append(call)
+        elif revision is None and brief.source_text.strip():
+            content, passages = compose_adaptation(brief, self.kb, self.profile)
         elif revision is None:
-            content, passages = compose_draft(brief, self.kb, self.profile, k=self.k)
+            content, passages = compose_draft(
+                brief, self.kb, self.profile, k=self.k, day=self.publication_day(brief),
+                avoid=self.used_by_earlier(brief),
+            )
         else:
             content, passages = self._offline_revision(brief, revision)
         return WrittenDraft(
@@ -91,6 +106,21 @@ class KnowledgeWriter:
             backend="offline" if self.llm is None else "llm",
             llm_calls=calls,
         )
+
+    def publication_day(self, brief: DraftBrief) -> date | None:
+        """The date the piece goes out: the plan item's, else today by the clock (None without one)."""
+        return brief.publish_on or (self.clock.today() if self.clock is not None else None)
+
+    def used_by_earlier(self, brief: DraftBrief) -> set[str]:
+        """Sentences the earlier drafts of the same plan use (offline drafts are deterministic, so they are
+        re-composed in order here rather than passed between the parallel draft branches)."""
+        used: set[str] = set()
+        for earlier in brief.earlier:
+            content, _ = compose_draft(
+                earlier, self.kb, self.profile, k=self.k, day=self.publication_day(earlier), avoid=set(used)
+            )
+            used |= draft_sentences(content)
+        return used
 
     def _tone(self, platform_name: str) -> str:
         passages = self.kb.search(f"{platform_name} 语气 表达规范 表情符号", k=2, kind="brand")

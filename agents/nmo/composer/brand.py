@@ -110,6 +110,7 @@ class BrandProfile:
     past: list[SourceDocument]
     brand_text: str
     voice: BrandVoice = field(default_factory=BrandVoice)
+    stored: StoredProfile | None = None  # the ingest-built profile: sale windows and campaign dates
 
     def product_short_names(self) -> list[str]:
         """Distinguishing product names (白桃乌龙, 随行冷泡杯 …)."""
@@ -269,4 +270,5 @@ def load_brand_profile(kb: KnowledgeBase) -> BrandProfile:
         past=past,
         brand_text=brand_text,
         voice=_voice(brand_text, stored),
+        stored=stored,
     )

@@ -1,7 +1,9 @@
 """The offline draft composer: a platform-native draft built from retrieved facts, pillars and templates.
 
 Only sentences copied from passages carry facts (and so numbers); every one ends with a `[^n]` marker
-pointing at its passage. Everything the templates add is number-free connective text.
+pointing at its passage. Everything the templates add is number-free connective text. Facts are chosen for
+the topic and must be valid on the publication date; sentences an earlier draft of the same plan used are
+not used again.
 """
 
 from __future__ import annotations
@@ -9,16 +11,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from nmo.composer.brand import BrandProfile, BrandVoice, pillar_type
 from nmo.composer.facts import Fact, rank_facts, short_name
 from nmo.composer.limits import enforce_limits
-from nmo.composer.sentences import NUMBER_RANGE_WITH_UNIT, end_sentence, first_clause, numbers_in, shorten
+from nmo.composer.sentences import (
+    NUMBER_RANGE_WITH_UNIT,
+    end_sentence,
+    first_clause,
+    numbers_in,
+    shorten,
+    split_sentences,
+)
+from nmo.composer.validity import ValidityRules
 from nmo.platforms import PlatformSpec, get_platform
 from nmo.ports import KnowledgeBase
 from nmo.schemas import DraftBrief, DraftContent, Passage, Shot, Variant, text_hash
 
-XHS_EMOJI = ("🍑", "🌼", "☁️", "🍂", "🫖", "🧊", "✨", "📝", "🌿", "🍐")
+# Neutral markers only: a fruit or a teapot would stand for some brand's product, not for this one's.
+XHS_EMOJI = ("📌", "✨", "📝", "💡", "👉", "🔖", "🌟", "✅", "📍", "🙌")
+# Below this, a fact shares (almost) nothing with the topic: padding, not content.
+MIN_RELEVANCE = 0.1
+# Fewer relevant facts than this and the draft says what is missing instead of filling up.
+THIN_FACTS = 3
 VARIANT_LABELS = "ABCDE"
 CHINESE_ORDINALS = "一二三四五六七八九十"
 # What the camera shows, by video format (the facts go in the voice-over).
@@ -63,6 +79,7 @@ class Material:
     subject: str
     product: str
     cite: Citations = field(default_factory=Citations)
+    avoid: set[str] = field(default_factory=set)
 
     @property
     def voice(self) -> BrandVoice:
@@ -70,13 +87,31 @@ class Material:
         return self.profile.voice
 
     def pick(self, options: Sequence[str], salt: int = 0) -> str:
-        """Choose one option deterministically from the brief's seed."""
-        return options[(self.seed + salt) % len(options)]
+        """Choose one option deterministically from the brief's seed, skipping ones an earlier draft said."""
+        start = (self.seed + salt) % len(options)
+        ordered = [*options[start:], *options[:start]]
+        fresh = [o for o in ordered if not set(split_sentences(o)) & self.avoid]
+        return (fresh or ordered)[0]
+
+    @property
+    def relevant(self) -> list[Fact]:
+        """The facts that speak to the topic, best first."""
+        return [f for f in self.facts if f.relevance >= MIN_RELEVANCE]
+
+    @property
+    def thin(self) -> bool:
+        """True when the knowledge holds too little on the topic for a full draft."""
+        return len(self.relevant) < THIN_FACTS
 
     def take(self, count: int, *, avoid: Sequence[Fact] = ()) -> list[Fact]:
-        """The next `count` best facts not used yet."""
+        """The next `count` best relevant facts not used yet."""
         used = {f.text for f in avoid}
-        return [f for f in self.facts if f.text not in used][:count]
+        return [f for f in self.relevant if f.text not in used][:count]
+
+    def lead(self) -> Fact | None:
+        """The fact that answers the topic most directly: the most relevant plain statement."""
+        plain = [f for f in self.relevant if not labelled(f) and not f.row] or self.relevant
+        return max(plain, key=lambda f: (f.relevance, f.score), default=None)
 
 
 def retrieve(kb: KnowledgeBase, brief: DraftBrief, k: int, *, product: str = "") -> list[Passage]:
@@ -138,10 +173,21 @@ def safe_topic(topic: str, supported: set[str]) -> str:
 
 
 def compose_draft(
-    brief: DraftBrief, kb: KnowledgeBase, profile: BrandProfile, *, k: int = 8
+    brief: DraftBrief,
+    kb: KnowledgeBase,
+    profile: BrandProfile,
+    *,
+    k: int = 8,
+    day: date | None = None,
+    avoid: set[str] | None = None,
 ) -> tuple[DraftContent, list[Passage]]:
-    """A draft in the platform's native shape, with the passages it cites."""
+    """A draft in the platform's native shape, with the passages it cites.
+
+    `day` is the publication date (facts stale on it are left out); `avoid` holds sentences earlier drafts of
+    the same plan used.
+    """
     spec = get_platform(brief.platform)
+    avoid = avoid or set()
     passages = retrieve(kb, brief, k, product=topic_product(brief.topic, profile))
     supported: set[str] = set()
     for passage in passages:
@@ -149,28 +195,44 @@ def compose_draft(
     topic = safe_topic(brief.topic, supported) or brief.topic
     clean = brief.model_copy(update={"topic": topic})
     query = " ".join(x for x in (topic, brief.pillar) if x)
+    ranked = rank_facts(query, passages, avoid=avoid, products=profile.product_short_names())
+    # Without a publication date (no plan item, no clock) only time-bound wording can be judged.
+    when = day or brief.publish_on
+    rules = ValidityRules.from_profile(profile.stored if when else None, when or date.min)
     material = Material(
         brief=clean,
         spec=spec,
-        facts=rank_facts(query, passages, products=profile.product_short_names()),
+        facts=[f for f in ranked if not rules.stale_reason(f.text, f.passage, topic=topic)],
         profile=profile,
         seed=int(text_hash(f"{spec.key}|{topic}|{brief.angle}|{brief.pillar}"), 16),
         subject=topic_product(topic, profile) or first_clause(re.sub(r"^[^｜|]*[｜|]", "", topic), 14),
         product=topic_product(topic, profile),
+        avoid=avoid,
     )
     shape = SHAPES.get(spec.key, _zhihu)
     content = shape(material)
-    content.hashtags = _hashtags(material) if spec.hashtag.style != "none" else []
+    stale = set(rules.stale_names())
+    content.hashtags = (
+        [t for t in _hashtags(material) if t not in stale] if spec.hashtag.style != "none" else []
+    )
     if brief.variants:
         content.variants = _variants(material, brief.variants)
     content.citations = [p.id for p in material.cite.passages]
     content = enforce_limits(content, spec)
-    if not content.citations:
+    stale_topic = rules.stale_reason(topic, None, topic="")
+    if stale_topic and not stale_topic.startswith("时间性"):
+        # The topic itself is over on the date (a product off sale): say so rather than sell it as current.
+        content.changes = (
+            f"{stale_topic}，稿件没有把它写成在售或进行中；请换一个选题，或改成回顾/预告的角度后由编辑改写。"
+        )
+    elif not content.citations:
         # Say so rather than pad: a draft with no fact in it needs knowledge, not more templates.
         content.changes = (
             f"知识库里没有找到与「{topic}」相关、可以引用的资料，稿件只有结构和过渡句。"
             "请补充相关资料后重新入库（nmo kb ingest），或换一个选题。"
         )
+    elif material.thin:
+        content.changes = missing_note(topic, len(material.relevant))
     cited = [p for p in material.cite.passages if p.id in content.citations]
     return content, cited
 
@@ -212,7 +274,7 @@ def _hook(m: Material, salt: int = 0) -> str:
     if m.product:
         options = (
             f"你知道{m.product}要怎么{m.voice.consume}才对吗？",
-            f"{m.product}，很多人第一口就喝错了",
+            f"{m.product}，很多人第一口就{m.voice.consume}错了",
             f"关于{m.product}，先说一个常被问到的问题",
             f"今天只讲一件事：{m.product}",
         )
@@ -243,52 +305,74 @@ def _closing_question(m: Material) -> str:
 def _cta(m: Material) -> str:
     kind = pillar_type(m.brief.pillar or "")
     if m.spec.key == "wechat":
-        return "点击阅读原文，去旗舰店看看" if kind == "promo" else "觉得有用，欢迎点个在看"
+        if kind == "promo":
+            return "点击阅读原文，去旗舰店看看"
+        return m.pick(("觉得有用，欢迎点个在看", "欢迎转给同样关心这件事的朋友", "有想看的话题，留言告诉我们"))
     if m.spec.key == "poster":
         return m.pick(("旗舰店同步上架", "点击了解详情", "现在去看看"))
     if m.spec.key in ("douyin", "kuaishou"):
-        return "关注我们，下期接着聊"
+        return m.pick(("关注我们，看更多实用内容", "觉得有用就点个关注", "收藏起来，用的时候翻出来"))
     if m.spec.key == "bilibili":
-        return "觉得有用的话，一键三连支持一下"
+        return m.pick(("觉得有用的话，一键三连支持一下", "有问题欢迎在弹幕和评论里提", "收藏本视频，用的时候翻出来"))
     return ""
 
 
-def _wechat(m: Material) -> DraftContent:
-    # The lead sentence is a plain statement when one of the best three is (not a 口味：… field).
-    best = m.take(3)
-    lead = [next((f for f in best if not labelled(f)), best[0])] if best else []
-    used = list(lead)
+def missing_note(topic: str, found: int) -> str:
+    """What the writer tells the team when the knowledge holds little on a topic."""
+    # One sentence naming the topic, so two thin drafts of one plan never share a sentence.
+    return (
+        f"知识库里与「{topic}」直接相关的资料只有 {found} 条，稿件因此写短了、没有用无关内容凑字数，"
+        f"可以为「{topic}」补充具体做法或步骤、产品参数、用户反馈或案例，重新入库（nmo kb ingest）后再生成。"
+    )
+
+
+OUTLINE_LABEL = (
+    "> **要点稿**（离线写作）：下面是导语、按结构排好的要点（每条带出处）、开头与标签备选，"
+    "供编辑据此成文；离线写作不把资料句子硬拼成{shape}。配置模型后可直接生成成稿。"
+)
+
+
+def _outline_sections(m: Material, lead: Fact | None, limit: int) -> list[tuple[str, list[Fact]]]:
+    """The relevant facts after the lead, grouped under reader-facing headings in order of relevance."""
     by_heading: dict[str, list[Fact]] = {}
-    for fact in m.take(12, avoid=used):
+    for fact in m.take(limit, avoid=[lead] if lead else []):
         by_heading.setdefault(section_heading(fact, m.subject), []).append(fact)
-    groups = list(by_heading.items())[:4]
-    sections: list[str] = []
-    for number, (heading, facts) in enumerate(groups):
-        # A 清单 article numbers its sections; the others use plain headings.
-        prefix = f"{CHINESE_ORDINALS[number]}、" if m.brief.format == "清单" else ""
-        sections.append(f"## {prefix}{heading}\n\n" + _paragraphs([m.cite.mark(f) for f in facts[:3]]))
-    intro = m.pick(
-        (
-            f"这篇想和你聊聊{m.brief.topic}。",
-            f"常有{m.voice.community}问起{m.subject}，这次一次说清楚。",
-            f"{m.brief.topic}，我们把知道的都写在这里。",
-        ),
-    )
-    if lead:
-        intro += m.cite.mark(lead[0])
-    outro = "## 写在最后\n\n" + m.pick(
-        (
-            f"如果你也有自己的{m.voice.consume}法，欢迎在留言区告诉我们。",
-            f"希望这篇能帮你找到适合自己的{m.voice.serving or '那一款'}。",
-        ),
-    )
-    summary_facts = lead + [f for _, facts in groups for f in facts[:1]]
-    return DraftContent(
-        title=_title(m),
-        digest=_digest(m, summary_facts),
-        body="\n\n".join([intro, *sections, outro]),
-        cta=_cta(m),
-    )
+    return list(by_heading.items())[:4]
+
+
+# 公众号 articles and 知乎 answers are long prose: stitched knowledge sentences read as a pseudo-article
+# (no argument, no transitions), so offline they are delivered as an honest 要点稿. Short shapes (note,
+# post, script, poster) are a lead plus a few points by nature, and read well as drafts.
+def _outline(m: Material, shape_name: str, lead_heading: str) -> DraftContent:
+    lead = m.lead()
+    parts = [OUTLINE_LABEL.format(shape=shape_name)]
+    if lead is not None:
+        parts.append(f"## {lead_heading}\n\n{m.cite.mark(lead)}")
+    else:
+        parts.append(f"## {lead_heading}\n\n资料里没有能直接回答「{m.brief.topic}」的内容，需要编辑补充后再写。")
+    sections = _outline_sections(m, lead, 10)
+    if sections:
+        lines = ["## 结构与要点"]
+        for number, (heading, facts) in enumerate(sections, start=1):
+            lines.append(f"{number}. **{heading}**")
+            lines += [f"    - {m.cite.mark(f)}" for f in facts[:3]]
+        parts.append("\n".join(lines))
+    hooks = list(dict.fromkeys(_hook(m, salt) for salt in range(3)))
+    parts.append("## 开头备选\n\n" + "\n".join(f"- {h}" for h in hooks))
+    tags = _hashtags(m)
+    if tags:
+        parts.append("## 话题标签备选\n\n" + " ".join(f"#{t}" for t in tags))
+    if m.thin:
+        parts.append("## 资料缺口\n\n" + missing_note(m.brief.topic, len(m.relevant)))
+    return DraftContent(title=_title(m), body="\n\n".join(parts), outline=True)
+
+
+def _wechat(m: Material) -> DraftContent:
+    content = _outline(m, "公众号长文", "导语（先回答题目）")
+    lead = m.lead()
+    content.digest = _digest(m, [lead] if lead else [])
+    content.cta = _cta(m)
+    return content
 
 
 FIELD_LABEL = re.compile(r"^[\w·]{1,6}[：:]")
@@ -374,18 +458,14 @@ def section_heading(fact: Fact, subject: str) -> str:
 
 
 def _xiaohongshu(m: Material) -> DraftContent:
-    facts = m.take(6)
-    openers = [
-        f"最近被问了好多次「{m.subject}」，整理一下我的经验{m.pick(XHS_EMOJI, 3)}",
-        f"关于{m.brief.topic}，我自己的做法是这样的～",
-    ]
-    if m.product:
-        openers.append(f"{m.product}我已经回购好几次了，说说真实感受")
-    opener = m.pick(openers)
-    lines = [opener]
+    lead = m.lead()
+    facts = m.take(5, avoid=[lead] if lead else [])
+    opener = m.pick(
+        (f"{m.brief.topic}，先说答案👇", f"关于{m.brief.topic}，整理成一篇📝", f"{m.subject}，要点都在这里👇")
+    )
+    lines = [opener] + ([m.cite.mark(lead)] if lead else [])
     for index, fact in enumerate(facts):
-        emoji = XHS_EMOJI[(m.seed + index) % len(XHS_EMOJI)] if index < 5 else "·"
-        lines.append(f"{emoji} {m.cite.mark(fact)}")
+        lines.append(f"{XHS_EMOJI[(m.seed + index) % len(XHS_EMOJI)]} {m.cite.mark(fact)}")
     lines.append(_closing_question(m))
     return DraftContent(title=_title(m), body="\n".join(lines))
 
@@ -395,7 +475,8 @@ def _weibo(m: Material) -> DraftContent:
     # the post, with its topics, still fits there.
     fold = m.spec.folds["body"].at if "body" in m.spec.folds else 140
     room = fold - sum(len(m.spec.format_hashtag(t)) + 1 for t in _hashtags(m))
-    facts = m.take(4)
+    lead = m.lead()
+    facts = ([lead] if lead else []) + m.take(3, avoid=[lead] if lead else [])
     point = f"【{shorten(m.brief.topic, 30)}】"
     if facts:
         point += m.cite.mark(facts[0])
@@ -414,14 +495,15 @@ def _weibo(m: Material) -> DraftContent:
 
 
 def _short_video(m: Material) -> DraftContent:
-    facts = m.take(4)
+    lead = m.lead()
+    facts = ([lead] if lead else []) + m.take(3, avoid=[lead] if lead else [])
     hook = _hook(m)
     shots = [
         Shot(
             time="0-3s",
             visual=f"特写：{m.product or '主角'}入镜，字幕弹出问题",
             voiceover=hook,
-            onscreen=shorten(m.brief.topic, 14),
+            onscreen=shorten(hook, 14),  # the spoken hook on screen: the title already carries the topic
         )
     ]
     cursor = 3
@@ -445,7 +527,8 @@ def _short_video(m: Material) -> DraftContent:
             onscreen=shorten(_cta(m), 14),
         )
     )
-    caption = f"{m.brief.topic}。" + (m.cite.mark(facts[0]) if facts else "") + _closing_question(m)
+    opening = m.pick((f"{m.brief.topic}。", f"这条讲{m.brief.topic}。", f"{m.brief.topic}，看完就懂。"))
+    caption = opening + (m.cite.mark(facts[0]) if facts else "") + _closing_question(m)
     return DraftContent(title=_title(m), hook=hook, shots=shots, body=caption, cta=_cta(m))
 
 
@@ -467,32 +550,19 @@ def _bilibili(m: Material) -> DraftContent:
         )
     shots.append(Shot(time=f"{minute + 1:02d}:00", visual="结尾", voiceover=_cta(m), onscreen="感谢观看"))
     chapters = "\n".join(f"{s.time} {s.visual}" for s in shots)
-    summary = f"这期视频聊{m.brief.topic}。" + (m.cite.mark(m.facts[0]) if m.facts else "")
+    lead = m.lead()
+    summary = f"这期视频聊{m.brief.topic}。" + (m.cite.mark(lead) if lead else "")
     return DraftContent(
         title=_title(m), body=f"{summary}\n\n本期章节：\n{chapters}", shots=shots, cta=_cta(m)
     )
 
 
 def _zhihu(m: Material) -> DraftContent:
-    facts = m.take(8)
-    # A plain statement makes the better conclusion; a spec-sheet field loses its label there.
-    facts = sorted(facts[:4], key=labelled) + facts[4:]
-    conclusion = "**先说结论**：" + (
-        FIELD_LABEL.sub("", m.cite.mark(facts[0])) if facts else f"{m.subject}值得一试。"
-    )
-    why = [m.cite.mark(f) for f in facts[1:5]]
-    how = [m.cite.mark(f) for f in facts[5:8]]
-    parts = [conclusion]
-    if why:
-        parts.append("## 为什么这么说\n\n" + "\n\n".join(why))
-    if how:
-        parts.append("## 具体怎么做\n\n" + "\n\n".join(how))
-    parts.append(m.pick(("以上是我们的经验，欢迎补充。", "有问题可以在评论区继续问。")))
-    return DraftContent(title=_title(m), body="\n\n".join(parts))
+    return _outline(m, "知乎回答", "结论（第一段直接回答问题）")
 
 
 def _poster(m: Material) -> DraftContent:
-    short = sorted((f for f in m.facts if len(f.text) <= 24), key=labelled)
+    short = sorted((f for f in m.relevant if len(f.text) <= 24), key=labelled)
     hook = m.cite.mark(short[0]) if short else shorten(m.brief.topic, 30)
     return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
 
@@ -514,7 +584,7 @@ def _hashtags(m: Material) -> list[str]:
     limit = min(spec.hashtag.max or 5, 8 if spec.key == "xiaohongshu" else spec.hashtag.max or 5)
     others = {short_name(p) for p in m.profile.products} - {m.subject}
     counts = m.profile.tag_counts(spec.key)
-    topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.facts[:6])])
+    topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.relevant[:6])])
     everywhere: dict[str, int] = {}
     for doc in m.profile.past:
         for tag in doc.tags:
@@ -550,3 +620,13 @@ def _variants(m: Material, count: int) -> list[Variant]:
         label = VARIANT_LABELS[len(variants)]
         variants.append(Variant(label=label, title=end_sentence(m.subject)[:-1] + f"｜版本{label}", hook=""))
     return variants
+
+
+def draft_sentences(content: DraftContent) -> set[str]:
+    """Every sentence a reader sees in a draft, without citation markers (what a later draft must not repeat)."""
+    parts = [content.title, content.digest, content.hook, content.body, content.cta]
+    parts += [text for shot in content.shots for text in (shot.voiceover, shot.onscreen)]
+    # Headings, labels and the 要点稿 notice are structure, not sentences a later draft must avoid.
+    prose = [line for part in parts for line in part.splitlines()
+             if not line.lstrip().startswith(("#", ">")) and not re.fullmatch(r"\s*\d+\.\s+\*\*.+\*\*\s*", line)]
+    return {s for line in prose for s in split_sentences(re.sub(r"\[\^\d+\]", "", line)) if len(s) >= 8}

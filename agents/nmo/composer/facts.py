@@ -22,6 +22,8 @@ RULE_MARKERS = (
     "客单价", "销售额", "收藏数", "转化", "新客", "售完即止",
     # calls to action and lotteries of past posts are over; they are not facts to repeat
     "转发本条", "征集到", "阅读原文", "关注 @", "开奖", "抽奖",
+    # naming instructions for writers (「内部都叫它…，对外请写全称」)
+    "请写", "请用", "统一写", "统一用", "写全称", "内部都叫", "对外正式",
 )
 # Sentences of past posts that talk about the post itself (this episode, its tags, thanks) are not facts.
 POST_META_MARKERS = (
@@ -29,6 +31,20 @@ POST_META_MARKERS = (
     "后台", "授权", "分享故事", "@",
     # announcements of campaigns that are over, and shot directions of past scripts
     "已开始", "结束", "活动期间", "特写", "镜头", "画面", "口播", "字幕", "出镜",
+)
+# First-person accounts and self-references of a past piece (「视频最后我们做了一次盲品」「评论区有人问」):
+# true of that piece, borrowed when a new draft restates them.
+SELF_REFERENCE = re.compile(
+    r"(视频|文章|直播|节目|推文|笔记)(最后|开头|结尾|里|中|末尾)|上期|下期|那期|这期|本期|上一期|上篇|上一篇|评论区|留言区|"
+    r"后台|私信|有(?:茶|粉|网|猫|用|读|书|面|户|山|跑)?友问|有人问|被问|我们(?:做了|试了|拍了|去了|测了|请了|找了|录了|办了)|"
+    r"上次|上回|之前(?:说|讲|提)|前面(?:说|讲|提)|点赞|转发|关注我们|感谢"
+)
+# Header and metadata lines of an exported post (发布时间：…, 平台：…, 阅读 1.2w) are not statements.
+METADATA_LINE = re.compile(
+    r"^(发布(?:时间|日期|于)?|日期|时间|平台|渠道|作者|来源|阅读(?:量|数)?|点赞(?:数)?|收藏(?:数)?|评论(?:数)?|转发(?:数)?|"
+    r"播放(?:量)?|互动|数据|标签|话题|栏目|原文|链接|备注|kind|title|platform|published_at|tags|metrics|pillar)"
+    r"\s*[：:=]|^(阅读|播放|点赞|收藏|在看|转发|评论|浏览)(?:量|数)?\s*\d",
+    re.IGNORECASE,
 )
 CONNECTIVES = ("于是", "所以", "但是", "而且", "因此", "不过", "然后", "另外", "同时", "这也", "这就", "其实")
 _MONTH_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -42,6 +58,8 @@ class Fact:
     text: str
     passage: Passage
     score: float
+    relevance: float = 0.0  # how much of the topic the sentence (and its section) covers, 0 = unrelated
+    row: bool = False  # a spec-sheet row (name, size, price, launch): a detail, never an answer
 
 
 def is_style_guide(passage: Passage) -> bool:
@@ -152,7 +170,7 @@ def balanced(text: str) -> bool:
 
 
 def _usable_sentence(sentence: str, passage: Passage) -> bool:
-    if not balanced(sentence) or "|" in sentence or sentence[:1] in "，,、；;：:）)」”。":
+    if not balanced(sentence) or "|" in sentence or "｜" in sentence or sentence[:1] in "，,、；;：:）)」”。":
         return False
     if not 8 <= len(sentence) <= 90 or sentence.endswith(("：", ":")) or SCRIPT_LABELS.match(sentence):
         return False
@@ -162,6 +180,8 @@ def _usable_sentence(sentence: str, passage: Passage) -> bool:
         return False
     if passage.kind == "content" and "活动" in sentence and _MONTH_DAY.search(sentence):
         return False  # a past post announcing its own campaign dates: over by now
+    if SELF_REFERENCE.search(sentence) or METADATA_LINE.match(sentence):
+        return False  # another piece's own story, or a header line of an exported post
     if sentence.startswith(("是", "也是", "还是", " > ")) or " > " in sentence:
         return False  # a sentence that lost its subject, or a heading path
     return not any(marker in sentence for marker in RULE_MARKERS) and "「" not in sentence[:3]
@@ -192,18 +212,22 @@ def rank_facts(
         off_topic_rows = {
             row_sentence(row) for row in rows if short_name(next(iter(row.values()), "")) not in query
         }
-        if named:
-            rows = [r for r in rows if row_sentence(r) not in off_topic_rows]
+        # A row about a product the topic does not name is not relevant: no whole price sheet in a draft.
+        rows = [r for r in rows if row_sentence(r) not in off_topic_rows]
+        row_texts = {row_sentence(row) for row in rows}
         candidates = [row_sentence(row) for row in rows] + split_sentences(passage.text)
         for sentence in candidates:
             headline = sentence[-1:] not in SENTENCE_END and len(sentence) < 14
-            if headline or not _usable_sentence(sentence, passage) or sentence in avoid:
+            if headline or not _usable_sentence(sentence, passage) or end_sentence(sentence) in avoid:
                 continue
-            score = overlap(query, sentence) + 0.3 * context + (0.2 if passage.kind == "brand" else 0.0)
+            if named and not any(n in sentence for n in named) and any(p in sentence for p in products if p):
+                continue  # a sentence about another product (its processing step) in a draft about this one
+            relevance = overlap(query, sentence) + 0.3 * context
+            score = relevance + (0.2 if passage.kind == "brand" else 0.0)
             # Longer sentences say more; one that opens with a connective leans on a sentence it lost.
             score += min(len(sentence), 40) / 200 - (0.3 if sentence.startswith(CONNECTIVES) else 0.0)
-            score -= 0.4 if sentence in off_topic_rows else 0.0
-            facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6)))
+            facts.append(Fact(end_sentence(sentence), passage, round(score - 0.01 * rank, 6), round(relevance, 6),
+                              row=sentence in row_texts))
     facts.sort(key=lambda f: (-f.score, f.passage.id, f.text))
     kept: list[Fact] = []
     for fact in facts:

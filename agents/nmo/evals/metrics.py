@@ -32,6 +32,7 @@ class SuiteResult(BaseModel):
     cases: int = 0
     duration_s: float = 0.0
     failures: list[str] = Field(default_factory=list, description="Per-case problems, for the report.")
+    attachments: dict[str, str] = Field(default_factory=dict, description="Extra report files: name → Markdown.")
 
     def value(self, name: str) -> float | None:
         """The value of one metric, or None when the suite did not measure it."""

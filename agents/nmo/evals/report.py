@@ -122,4 +122,8 @@ def write_reports(report: EvalReport, folder: Path) -> list[Path]:
     write_json(report, paths[0])
     paths[1].write_text(markdown(report) + "\n", "utf-8")
     paths[2].write_text(junit(report), "utf-8")
+    for suite in report.suites:  # e.g. the drafts suite's reader's view, one file per brand
+        for name, text in suite.attachments.items():
+            paths.append(folder / name)
+            paths[-1].write_text(text, "utf-8")
     return paths

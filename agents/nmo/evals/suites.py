@@ -46,6 +46,8 @@ SUITES: dict[str, Suite] = {
               ("offline", "live"), "nmo.evals.external:planwrite_suite"),
         Suite("plans", "plans on every brand: distinct topics, pillars used, brief constraints kept, placeholders",
               ("offline",), "nmo.evals.plans:plans_suite"),
+        Suite("drafts", "drafts of a plan on every brand: validity on the date, no repeats or borrowed "
+              "self-references, adapt keeps the source's facts", ("offline",), "nmo.evals.drafts:drafts_suite"),
         Suite("analyst", "KPIs and p-values against known answers", ("offline",),
               "nmo.evals.external:analyst_suite"),
         Suite("gate_invariant", "no unchecked draft in review, planted violations flagged, no silent override",
