@@ -74,7 +74,8 @@ class RemoveMentions(BaseModel):
     kind: Literal["remove"] = "remove"
     source: str = ""
     target: RemoveTarget
-    text: str = ""
+    text: str = Field(default="", description="The words the reviewer used (empty for prices).")
+    product: str = Field(default="", description="The brand's product those words name, if any.")
 
 
 class Reorder(BaseModel):
@@ -159,10 +160,12 @@ VOCABULARY: tuple[VocabularyEntry, ...] = (
 _QUOTES = {"「": "」", "『": "』", "“": "”", '"': '"', "《": "》", "‘": "’", "'": "'", "【": "】"}
 _QUOTED = re.compile("|".join(f"{re.escape(o)}([^{re.escape(c)}]*){re.escape(c)}" for o, c in _QUOTES.items()))
 _SLOT = re.compile(r"\x00(\d+)\x00")
-_STRONG_STOP = re.compile(r"[。；;！!？?\n]+")
+_STRONG_STOP = re.compile(r"([。；;！!？?\n]+)")
 _COMMA = re.compile(r"[，,、]+")
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
+# A degree word after an instruction in the same clause (「emoji太多了，少用点」): part of that instruction.
+_CONTINUATION = re.compile(r"^(?:再|就)?(?:少用?|多用?|短|长|精简|简短)?(?:一)?(?:点|些|一点|一些)(?:吧|啊|哈)?$")
 # Fragments that carry no instruction (thanks, praise for the rest): ignored, neither applied nor refused.
 _FILLER = re.compile(
     r"^(?:谢谢|辛苦了?|麻烦了?|请|劳驾|好的|ok|OK|其他|其余|别的|整体|总体|其它)?(?:都|还|也)?"
@@ -209,6 +212,7 @@ _REMOVE = re.compile(
     r"(?:不要|别|不用|不必|无需|不需要|避免)(?:再)?(?:提|说|写|出现|讲|放|带|列)(?:到|及|出)?\s*(.+)$"
     r"|(?:删掉|删除|删去|去掉|拿掉|去除|砍掉)\s*(.+?)"
     r"(?:这句话|这一?句|这一?段|相关的?内容|的内容|的说法|相关)?$"
+    r"|^(.+?)(?:就|也|都)?(?:别|不要|不用|不必)(?:再)?(?:写|提|说|放)了?$"
 )
 _PRICE_WORDS = re.compile(
     r"^(?:所有|全部|具体|任何)?的?"
@@ -313,12 +317,12 @@ def _parse_fragment(raw: str, quoted: list[str], products: Sequence[str]) -> lis
             if old and new and old != new:
                 return [ReplaceWording(source=plain, old=old, new=new)]
     if match := _REMOVE.search(text):
-        target = _argument(match.group(1) or match.group(2) or "", quoted)
+        target = _argument(match.group(1) or match.group(2) or match.group(3) or "", quoted)
         if _PRICE_WORDS.match(target) or (target.endswith(("价格", "价钱", "售价")) and len(target) <= 6):
             return [RemoveMentions(source=plain, target="price")]
         product = _mentions_product(target, products)
         if product is not None:
-            return [RemoveMentions(source=plain, target="product", text=product)]
+            return [RemoveMentions(source=plain, target="product", text=target, product=product)]
         return [RemoveMentions(source=plain, target="text", text=target)] if target else None
     if _CASUAL.search(text):
         return [ChangeTone(source=plain, style="casual")]
@@ -356,7 +360,11 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
     """Read a reviewer's note as instructions; `products` (from the brand profile) tell product names apart."""
     masked, quoted = _mask_quotes(note.strip())
     parsed = ParsedNote(note=note.strip())
-    for clause in (c.strip() for c in _STRONG_STOP.split(masked) if c.strip()):
+    pieces = _STRONG_STOP.split(masked)
+    for clause, stop in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
+        clause = clause.strip()
+        if not clause:
+            continue
         whole = _parse_fragment(clause, quoted, products) if _REPLACE_NOT.match(clause) else None
         fragments = [clause] if whole is not None else [f for f in _COMMA.split(clause) if f.strip()]
         pending_title: SetTitle | None = None
@@ -368,7 +376,7 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
                     # An unquoted title runs to the end of its clause, commas included.
                     pending_title.text += "，" + plain
                     pending_title.source += "，" + plain
-                elif not _FILLER.match(plain):
+                elif not _FILLER.match(plain) and not (parsed.instructions and _CONTINUATION.match(plain)):
                     parsed.unparsed.append(plain)
                 continue
             pending_title = None
@@ -377,6 +385,8 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
                     pending_title = instruction
                 if all(_key(instruction) != _key(known) for known in parsed.instructions):
                     parsed.instructions.append(instruction)
+        if pending_title is not None and stop[:1] in "？?！!" and stop:
+            pending_title.text += stop[0]  # an unquoted title keeps its own question or exclamation mark
     return parsed
 
 

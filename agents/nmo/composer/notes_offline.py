@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 
 from nmo.composer.draft_parts import get_part, is_one_line, reader_text, set_part, text_paths
-from nmo.composer.facts import Fact, rank_facts
+from nmo.composer.facts import Fact, rank_facts, statable
 from nmo.composer.limits import fit_body, text_units
 from nmo.composer.notes import (
     AddElement,
@@ -32,7 +32,7 @@ from nmo.composer.notes import (
     describe,
 )
 from nmo.composer.notes_verify import EMOJI, EXCLAMATION, PRICE, Claim, closing_path, failing, main_text
-from nmo.composer.sentences import first_clause
+from nmo.composer.sentences import end_sentence, first_clause
 from nmo.composer.similarity import overlap
 from nmo.platforms import PlatformSpec
 from nmo.ports import KnowledgeBase
@@ -42,7 +42,8 @@ from nmo.schemas import DraftContent, Passage, Shot
 # A price with the words that introduce it (售价 ¥59、仅需 39 元/盒), removed as one piece from a one-line part.
 PRICE_EXPRESSION = re.compile(
     r"(?:仅需|只要|只需|低至|售价|定价|价格|原价|到手价|优惠价|促销价|特价|券后价?|团购价|会员价|零售价|单价)?[:：为是]?\s*"
-    r"(?:[¥￥$]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱|RMB|rmb|CNY)|\d(?:\.\d)?\s*折)(?:\s*/\s*\w{1,2})?(?:起)?"
+    r"(?:[¥￥$]\s*\d+(?:\.\d+)?|(?:\d+(?:\.\d+)?\s*[–—~～-]\s*)?\d+(?:\.\d+)?\s*(?:元|块钱|RMB|rmb|CNY)"
+    r"|\d(?:\.\d)?\s*折)(?:\s*/\s*\w{1,2})?(?:起)?"
     r"|价格|售价|定价|原价|到手价|优惠价|促销价|特价|折后价|券后价?|团购价|会员价|零售价|单价|价位|多少钱"
 )
 # Ordered steps in a passage: 1. / 1、 / ① / 第一步 / 步骤一 at the start of a line.
@@ -312,6 +313,13 @@ def _drop_middle(body: str, target: int) -> str:
     return text if len(_plain(text)) <= target else fit_body(text, target)
 
 
+def head_noun(phrase: str) -> str:
+    """What a phrase is about: its last two characters once longer than three (帐篷重量 → 重量, 冲泡的水温 → 水温),
+    since a Chinese noun phrase ends in its head."""
+    phrase = phrase.split("的")[-1].strip() or phrase
+    return phrase if len(phrase) <= 3 else phrase[-2:]
+
+
 def _search(context: NoteContext, *queries: str) -> list[Passage]:
     """Passages for each non-empty query in turn (what the note names first, then the topic), deduplicated."""
     found: dict[str, Passage] = {}
@@ -331,7 +339,7 @@ def _relevant_facts(query: str, context: NoteContext, content: DraftContent, nee
         text = _plain(fact.text)
         if text in present or any(avoided(text) for avoided in context.avoid):
             continue
-        if need and need not in text:
+        if need and head_noun(need) not in text:
             continue
         others = [p for p in context.products if p and p in text and p not in named]
         if named and others:
@@ -411,10 +419,10 @@ def _add_steps(content: DraftContent, about: str, context: NoteContext) -> Appli
     for passage in _search(context, f"{about} 步骤 方法" if about else "", f"{context.topic} 步骤 方法"):
         steps = [CITATION_MARKER.sub("", s).replace("**", "").strip() for s in _step_lines(passage, about)]
         steps = [s for s in steps if len(s) >= 4]
-        if len(steps) < 2:
-            continue  # a passage that describes steps lists at least two of them
+        if len(steps) < 2 or not statable(passage):
+            continue  # a passage that describes steps lists at least two of them; writing rules are not steps
         text = f"{passage.heading}\n{passage.text}"
-        if about and about not in text:
+        if about and about not in passage.heading and not any(about in s for s in steps):
             continue
         others = [p for p in context.products if p and p in text and p not in named]
         if named and others and not any(n in text for n in named):
@@ -453,12 +461,19 @@ def _add_question(content: DraftContent, context: NoteContext) -> Applied:
     if not failing(claims, content):
         return Applied(content, "结尾已经是给读者的问题，未改", claims)
     question = f"关于「{_topic_phrase(context.topic)}」，你有什么心得或疑问？"
-    value = get_part(content, path).rstrip()
-    changed = set_part(content, path, (value + ("\n\n" if path == ("body",) else "") + question).strip())
+    changed = set_part(content, path, _append(get_part(content, path), path, question))
     return Applied(changed, f"结尾加了互动问题「{question}」", [*claims, Claim(check="contains", text=question)])
 
 
 CTA_TEXT = "觉得有用就收藏起来，关注我们看更多实用内容。"
+
+
+def _append(value: str, path: FieldPath, line: str) -> str:
+    """A closing line after the text: its own paragraph in a body, the next sentence in a voiceover."""
+    value = value.rstrip()
+    if path == ("body",):
+        return f"{value}\n\n{line}".strip()
+    return end_sentence(value) + line
 
 
 def _add_cta(content: DraftContent, spec: PlatformSpec) -> Applied:
@@ -470,8 +485,7 @@ def _add_cta(content: DraftContent, spec: PlatformSpec) -> Applied:
     path = closing_path(content)
     if path is None:
         raise NotApplied("这种稿件没有放行动号召的位置", "this draft shape has no place for a call to action")
-    value = get_part(content, path).rstrip()
-    changed = set_part(content, path, value + ("\n\n" if path == ("body",) else "") + CTA_TEXT)
+    changed = set_part(content, path, _append(get_part(content, path), path, CTA_TEXT))
     return Applied(changed, f"结尾加了行动号召「{CTA_TEXT}」", [Claim(check="contains", text=CTA_TEXT)])
 
 
@@ -483,13 +497,13 @@ def _matcher(instruction: RemoveMentions, context: NoteContext) -> Callable[[str
 
 
 def _names(instruction: RemoveMentions, context: NoteContext) -> list[str]:
-    """The wording to remove: a product's name and every shorter name of it the brand uses."""
-    if instruction.target != "product":
-        return [instruction.text]
-    from nmo.composer.facts import short_name
+    """The wording to remove: the reviewer's words and, for a product, every name of it the brand uses."""
+    names = {instruction.text}
+    if instruction.product:
+        from nmo.composer.facts import short_name
 
-    names = {instruction.text, short_name(instruction.text)}
-    names |= {p for p in context.products if p and (p in instruction.text or instruction.text in p)}
+        names |= {instruction.product, short_name(instruction.product)}
+        names |= {p for p in context.products if p and (p in instruction.product or instruction.product in p)}
     return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
 
 

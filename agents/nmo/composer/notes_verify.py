@@ -27,7 +27,7 @@ EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0001f900-\U0001f9ff]"
     "[\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff]*"
 )
-QUESTION_END = re.compile(r"[？?][」”）)]*$")
+QUESTION = re.compile(r"[？?]")
 
 
 class Claim(BaseModel):
@@ -75,7 +75,8 @@ def holds(claim: Claim, content: DraftContent) -> bool:
         case "ends_with_question":
             path = closing_path(content)
             closing = CITATION_MARKER.sub("", get_part(content, path)).strip() if path else ""
-            return bool(QUESTION_END.search(closing))
+            # The last line asks the reader something (「…？留言告诉我们。」 counts).
+            return bool(closing) and bool(QUESTION.search(closing.splitlines()[-1]))
         case "exclamations_max":
             return len(EXCLAMATION.findall(seen)) <= claim.number
         case "emoji_max":

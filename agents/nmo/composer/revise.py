@@ -143,7 +143,16 @@ def apply_note(
     return apply_parsed_note(content, parsed, context)
 
 
-def revise_draft(
+@dataclass
+class Revised:
+    """An offline revision: the draft, the passages it added, and what became of each part of the note."""
+
+    content: DraftContent
+    added: list[Passage]
+    outcomes: list[NoteOutcome]
+
+
+def revise(
     revision: RevisionRequest,
     platform: str,
     kb: KnowledgeBase,
@@ -151,8 +160,8 @@ def revise_draft(
     k: int = 6,
     topic: str = "",
     products: Sequence[str] = (),
-) -> tuple[DraftContent, list[Passage]]:
-    """The revised draft (limits enforced, citations renumbered, `changes` filled) and passages it added.
+) -> Revised:
+    """The revised draft (limits enforced, citations renumbered, `changes` filled) with each note outcome.
 
     `changes` lists only changes that hold on the final text; the parts of the note that were not applied
     are listed after them, with what to do instead.
@@ -162,10 +171,12 @@ def revise_draft(
     spec = get_platform(platform)
     context = NoteContext(spec=spec, topic=topic or revision.previous.title, kb=kb, products=products, k=k)
     noted, outcomes, added = apply_note(edits.content, revision.note, context)
-    content = enforce_limits(renumber_citations(noted), spec)
+    noted = renumber_citations(noted)
+    content = enforce_limits(noted, spec)
     if content.body != noted.body or content.title != noted.title:
         edits.log.append("按平台字数上限重新裁剪")
     done, not_applied = list(edits.log), list[str]()
+    final: list[NoteOutcome] = []
     for outcome in outcomes:
         if outcome.applied and failing(outcome.claims, content):
             # The platform's limits undid it: say so rather than claim a change the reader cannot see.
@@ -173,5 +184,20 @@ def revise_draft(
                 "applied": False, "summary": "改动超出平台上限，裁剪后未能保留",
                 "reason_en": "the platform's limits undid the change"})
         (done if outcome.applied else not_applied).append(outcome.log_line())
+        final.append(outcome)
     content = content.model_copy(update={"changes": format_change_log(revision.round, done, not_applied)})
-    return content, added
+    return Revised(content=content, added=added, outcomes=final)
+
+
+def revise_draft(
+    revision: RevisionRequest,
+    platform: str,
+    kb: KnowledgeBase,
+    *,
+    k: int = 6,
+    topic: str = "",
+    products: Sequence[str] = (),
+) -> tuple[DraftContent, list[Passage]]:
+    """The revised draft and the passages it added (see `revise`)."""
+    revised = revise(revision, platform, kb, k=k, topic=topic, products=products)
+    return revised.content, revised.added

@@ -44,6 +44,8 @@ SUITES: dict[str, Suite] = {
               "nmo.evals.golden:golden_suite"),
         Suite("planwrite", "platform limits, citations, invented numbers, node coverage, repetition",
               ("offline", "live"), "nmo.evals.external:planwrite_suite"),
+        Suite("notes", "reviewer notes applied offline on every brand: correct, honest logs, refusals reported",
+              ("offline",), "nmo.evals.notes:notes_suite"),
         Suite("analyst", "KPIs and p-values against known answers", ("offline",),
               "nmo.evals.external:analyst_suite"),
         Suite("gate_invariant", "no unchecked draft in review, planted violations flagged, no silent override",
