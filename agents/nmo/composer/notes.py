@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 ToneStyle = Literal["casual", "formal", "fewer_exclamations", "no_exclamations", "fewer_emoji", "no_emoji"]
-Element = Literal["step", "example", "question", "cta", "fact"]
+Element = Literal["step", "example", "question", "cta", "fact", "sentence"]
 RemoveTarget = Literal["price", "product", "text"]
 Place = Literal["start", "end"]
 
@@ -60,12 +60,14 @@ class ChangeLength(BaseModel):
 
 
 class AddElement(BaseModel):
-    """Add a step, an example, a question to readers, a call to action or a fact (`about` what)."""
+    """Add a step, an example, a question to readers, a call to action, a fact (`about` what), or the
+    reviewer's own sentence (`about` is its text) at the start or the end."""
 
     kind: Literal["add"] = "add"
     source: str = ""
     element: Element
     about: str = ""
+    place: Place = "end"
 
 
 class RemoveMentions(BaseModel):
@@ -166,6 +168,8 @@ _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
 
 # A degree word after an instruction in the same clause (「emoji太多了，少用点」): part of that instruction.
 _CONTINUATION = re.compile(r"^(?:再|就)?(?:少用?|多用?|短|长|精简|简短)?(?:一)?(?:点|些|一点|一些)(?:吧|啊|哈)?$")
+# A lead-in that the next fragment completes (「结尾加一句话，引导关注」).
+_LEAD_IN = re.compile(r"^(?:结尾|开头|最后|末尾)?(?:再|也)?(?:加|补|写)(?:上)?一句话?$")
 # Fragments that carry no instruction (thanks, praise for the rest): ignored, neither applied nor refused.
 _FILLER = re.compile(
     r"^(?:谢谢|辛苦了?|麻烦了?|请|劳驾|好的|ok|OK|其他|其余|别的|整体|总体|其它)?(?:都|还|也)?"
@@ -206,6 +210,13 @@ _ADD = re.compile(
     r"(?:再加|加上|加一|加个|加点|加|补充|补上|补一|补个|补|增加|加入|添加|多写|写一下|提一下|提到|带上"
     r"|放一?个|留一?个|问一句|举个|举一个|举)"
     r"\s*(?:一个|一段|一句|一些|几个|一下|个|点|段|句)?\s*(?:具体的?|实际的?)?(.*)$"
+)
+# The reviewer's own sentence: 开头先说一句：… / 结尾加一句「…」.
+_SENTENCE = re.compile(
+    r"^(开头|开篇|最前面|第一句|结尾|最后|末尾|文末)?(?:先|再)?(?:加|补|说|写|放|补充)(?:上)?一句(?:话)?\s*[:：]?\s*(.+)$"
+)
+_PLAIN_CTA = re.compile(
+    r"^引导(?:关注|收藏|点赞|购买|下单|转化)|^(?:结尾|最后)(?:要)?(?:有|放)?(?:个)?(?:行动号召|CTA)"
 )
 _PLAIN_QUESTION = re.compile(r"(?:结尾|最后|末尾|文末).*(?:问|互动)|引导(?:评论|互动|留言)")
 _REMOVE = re.compile(
@@ -274,6 +285,15 @@ def _argument(text: str, quoted: list[str]) -> str:
     return _unmask(text, quoted).strip(" 吧呢啊哈了的")
 
 
+def _names_an_element(text: str) -> bool:
+    """True when 「加一句…」 names a kind of sentence (互动问题, 行动号召) rather than giving its words."""
+    if text.strip() == "话":
+        return True
+    short = _SLOT.search(text) is None and len(text.strip()) <= 6
+    kinds = (_QUESTION_HINT, _CTA_HINT, _EXAMPLE_HINT)
+    return short and any(kind.search(text) for kind in kinds)
+
+
 def _mentions_product(text: str, products: Sequence[str]) -> str | None:
     """The product a target names: the exact name, else a name inside it, else a name it abbreviates."""
     names = sorted((p for p in products if p), key=len, reverse=True)
@@ -308,8 +328,8 @@ def _parse_fragment(raw: str, quoted: list[str], products: Sequence[str]) -> lis
     if _FEWER_EMOJI.search(text):
         return [ChangeTone(source=plain, style="fewer_emoji")]
     if match := _REORDER.match(text):
-        place: Place = "start" if match.group(2) in ("开头", "前面", "最前", "开始", "第一句", "第一段") else "end"
-        return [Reorder(source=plain, text=_argument(match.group(1), quoted), to=place)]
+        to: Place = "start" if match.group(2) in ("开头", "前面", "最前", "开始", "第一句", "第一段") else "end"
+        return [Reorder(source=plain, text=_argument(match.group(1), quoted), to=to)]
     for pattern, swap in ((_REPLACE_NOT, False), (_REPLACE_USE, True), (_REPLACE, False)):
         if match := pattern.match(text):
             old, new = (match.group(2), match.group(1)) if swap else (match.group(1), match.group(2))
@@ -332,12 +352,19 @@ def _parse_fragment(raw: str, quoted: list[str], products: Sequence[str]) -> lis
         return [ChangeLength(source=plain, direction="shorter", chars=_number(match.group(1)))]
     if match := _LONGER_TO.search(text):
         return [ChangeLength(source=plain, direction="longer", chars=_number(match.group(1)))]
+    if (match := _SENTENCE.match(text)) and not _names_an_element(match.group(2)):
+        place: Place = "start" if match.group(1) in ("开头", "开篇", "最前面", "第一句") else "end"
+        return [AddElement(source=plain, element="sentence", about=_argument(match.group(2), quoted), place=place)]
+    if _PLAIN_CTA.search(text):
+        return [AddElement(source=plain, element="cta")]
     if _PLAIN_QUESTION.search(text) and not _CTA_HINT.search(text):
         return [AddElement(source=plain, element="question")]
     if match := _ADD.search(text):
         what = _argument(match.group(1), quoted)
         if what in ("", "一点", "点", "些", "一些", "内容"):
             return [ChangeLength(source=plain, direction="longer")]
+        if what == "话":
+            return None  # 「加一句话」 without saying which
         if _QUESTION_HINT.search(what):
             return [AddElement(source=plain, element="question")]
         if _CTA_HINT.search(what):
@@ -376,7 +403,8 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
                     # An unquoted title runs to the end of its clause, commas included.
                     pending_title.text += "，" + plain
                     pending_title.source += "，" + plain
-                elif not _FILLER.match(plain) and not (parsed.instructions and _CONTINUATION.match(plain)):
+                elif not (_FILLER.match(plain) or _LEAD_IN.match(plain)
+                          or (parsed.instructions and _CONTINUATION.match(plain))):
                     parsed.unparsed.append(plain)
                 continue
             pending_title = None
@@ -387,6 +415,8 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
                     parsed.instructions.append(instruction)
         if pending_title is not None and stop[:1] in "？?！!" and stop:
             pending_title.text += stop[0]  # an unquoted title keeps its own question or exclamation mark
+    if not parsed.instructions and not parsed.unparsed and parsed.note and not _FILLER.match(parsed.note):
+        parsed.unparsed.append(parsed.note)  # a note is never silently dropped
     return parsed
 
 
@@ -410,6 +440,8 @@ def describe(instruction: Instruction) -> str:
         case ChangeLength(direction=direction, chars=chars):
             word = "缩短" if direction == "shorter" else "加长"
             return f"正文{word}到约 {chars} 字" if chars else f"正文{word}"
+        case AddElement(element="sentence", about=about, place=place):
+            return f"在{'开头' if place == 'start' else '结尾'}加一句「{about}」"
         case AddElement(element=element, about=about):
             name = {"step": "一个具体步骤", "example": "一个例子", "question": "一个给读者的互动问题",
                     "cta": "一句行动号召", "fact": "一条事实"}[element]

@@ -175,6 +175,8 @@ def _apply(content: DraftContent, instruction: Instruction, context: NoteContext
             return _add_question(content, context)
         case AddElement(element="cta"):
             return _add_cta(content, context.spec)
+        case AddElement(element="sentence"):
+            return _add_sentence(content, instruction)
         case AddElement():
             return _add_from_knowledge(content, instruction, context)
         case RemoveMentions():
@@ -487,6 +489,28 @@ def _add_cta(content: DraftContent, spec: PlatformSpec) -> Applied:
         raise NotApplied("这种稿件没有放行动号召的位置", "this draft shape has no place for a call to action")
     changed = set_part(content, path, _append(get_part(content, path), path, CTA_TEXT))
     return Applied(changed, f"结尾加了行动号召「{CTA_TEXT}」", [Claim(check="contains", text=CTA_TEXT)])
+
+
+def _add_sentence(content: DraftContent, instruction: AddElement) -> Applied:
+    """The reviewer's own sentence, word for word, at the start or the end of the running text."""
+    line = end_sentence(instruction.about)
+    place = "开头" if instruction.place == "start" else "结尾"
+    claims = [Claim(check="contains", text=instruction.about)]
+    if content.shots:
+        index = 0 if instruction.place == "start" else len(content.shots) - 1
+        path: FieldPath = ("shots", index, "voiceover")
+        value = get_part(content, path)
+        new = line + value if instruction.place == "start" else _append(value, path, line)
+        return Applied(set_part(content, path, new), f"在{place}加了一句「{instruction.about}」", claims)
+    if not content.body.strip():
+        raise NotApplied("这种稿件没有正文，放不下新增的句子", "this draft shape has no running text to add to")
+    if instruction.place == "start":
+        body = f"{line}\n\n{content.body.lstrip()}"
+    else:
+        body = _append(content.body, ("body",), line)
+    placed = Claim(check="starts_with" if instruction.place == "start" else "ends_with", text=instruction.about)
+    return Applied(content.model_copy(update={"body": body}), f"在{place}加了一句「{instruction.about}」",
+                   [*claims, placed])
 
 
 def _matcher(instruction: RemoveMentions, context: NoteContext) -> Callable[[str], bool]:
