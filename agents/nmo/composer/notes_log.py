@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from nmo.schemas import DraftRecord
+
 NOT_APPLIED_HEADING = "未执行的审核意见"
 MODEL_HINT = "可直接修改正文，或配置大模型（NMO_LLM_BASE_URL）后再退回"
 MODEL_HINT_EN = "edit the text directly, or configure a model (NMO_LLM_BASE_URL) and send it back"
@@ -32,3 +34,12 @@ def split_change_log(changes: str) -> ChangeLog:
     done = [d for d in (entries if colon else done_text).split("；") if d.strip()]
     not_applied = [n for n in rest.split(f"——{MODEL_HINT}")[0].split("；") if n.strip()] if rest else []
     return ChangeLog(done=done, not_applied=not_applied)
+
+
+def latest_change_log(record: DraftRecord) -> ChangeLog | None:
+    """The change log of a draft's current version when the writer made it (a reviewer's edit has none)."""
+    if record.content is None or not record.content.changes.strip() or not record.revisions:
+        return None
+    if record.revisions[-1].backend == "human":
+        return None
+    return split_change_log(record.content.changes)
