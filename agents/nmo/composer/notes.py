@@ -135,13 +135,13 @@ VOCABULARY: tuple[VocabularyEntry, ...] = (
                     examples=["标题改成「冬天的第一杯热饮」", "标题换成：周末露营清单"],
                     description="Use the given title; one over the platform's limit is refused, never cut."),
     VocabularyEntry(kind="add", label="结尾加互动问题", quick_note="结尾加互动问题", offline=True,
-                    examples=["结尾加互动问题", "加一个具体步骤", "举个例子", "补充保质期", "结尾加行动号召"],
-                    description="Add a question to readers, a call to action, or a step, example or fact "
-                                "from the knowledge base (only when a relevant passage exists)."),
+                    examples=["结尾加互动问题", "加一个具体步骤", "举个例子", "补充保质期", "结尾加行动号召",
+                              "开头先说一句：…"],
+                    description="Add a question to readers, a call to action, your own sentence, or a step, "
+                                "example or fact from the knowledge base (only when a relevant passage exists)."),
     VocabularyEntry(kind="tone", label="去掉感叹号", quick_note="去掉感叹号", offline=True,
-                    examples=["去掉感叹号", "少用感叹号", "少用 emoji", "口语化一点", "更正式一些"],
-                    description="Fewer or no exclamation marks or emoji (offline); casual or formal register "
-                                "(needs a model)."),
+                    examples=["去掉感叹号", "少用感叹号", "少用 emoji", "去掉所有表情"],
+                    description="Fewer or no exclamation marks or emoji."),
     VocabularyEntry(kind="length", label="精简正文", quick_note="正文精简一点", offline=True,
                     examples=["太长了，精简一点", "正文控制在300字以内", "内容太少，多写一点"],
                     description="Shorter, longer, or about N characters."),
