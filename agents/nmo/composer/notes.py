@@ -387,6 +387,7 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
     """Read a reviewer's note as instructions; `products` (from the brand profile) tell product names apart."""
     masked, quoted = _mask_quotes(note.strip())
     parsed = ParsedNote(note=note.strip())
+    lead_ins: list[str] = []
     pieces = _STRONG_STOP.split(masked)
     for clause, stop in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
         clause = clause.strip()
@@ -403,8 +404,9 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
                     # An unquoted title runs to the end of its clause, commas included.
                     pending_title.text += "，" + plain
                     pending_title.source += "，" + plain
-                elif not (_FILLER.match(plain) or _LEAD_IN.match(plain)
-                          or (parsed.instructions and _CONTINUATION.match(plain))):
+                elif _LEAD_IN.match(plain):
+                    lead_ins.append(plain)
+                elif not (_FILLER.match(plain) or (parsed.instructions and _CONTINUATION.match(plain))):
                     parsed.unparsed.append(plain)
                 continue
             pending_title = None
@@ -415,8 +417,8 @@ def parse_note(note: str, products: Sequence[str] = ()) -> ParsedNote:
                     parsed.instructions.append(instruction)
         if pending_title is not None and stop[:1] in "？?！!" and stop:
             pending_title.text += stop[0]  # an unquoted title keeps its own question or exclamation mark
-    if not parsed.instructions and not parsed.unparsed and parsed.note and not _FILLER.match(parsed.note):
-        parsed.unparsed.append(parsed.note)  # a note is never silently dropped
+    if not parsed.instructions:
+        parsed.unparsed += lead_ins  # 「结尾加一句话」 alone says no more: reported, never silently dropped
     return parsed
 
 
