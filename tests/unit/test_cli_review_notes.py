@@ -34,7 +34,9 @@ def _record(changes: str, backend: str = "offline") -> DraftRecord:
 
 
 def test_the_change_log_shows_not_applied_notes_apart(capsys: pytest.CaptureFixture[str]) -> None:
-    changes = format_change_log(1, ["按审核意见：删除了所有价格"], ["「换个角度」离线写作不会换角度重写（cannot rewrite）"])
+    changes = format_change_log(
+        1, ["按审核意见：删除了所有价格"], ["「换个角度」离线写作不会换角度重写（cannot rewrite）"]
+    )
     print_change_log(_record(changes))
     out = capsys.readouterr().out
     assert "✓ 按审核意见：删除了所有价格" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -58,7 +59,8 @@ def _revise(content: DraftContent, platform: str, note: str, kb: MemoryKnowledge
         ("加一个具体冲泡步骤", [AddElement(element="step", about="冲泡")]),
         ("结尾加互动问题，引导评论", [AddElement(element="question")]),
         ("结尾加一句话，引导关注", [AddElement(element="cta")]),
-        ("开头先说一句：冷泡茶不是冷萃咖啡", [AddElement(element="sentence", about="冷泡茶不是冷萃咖啡", place="start")]),
+        ("开头先说一句：冷泡茶不是冷萃咖啡",
+         [AddElement(element="sentence", about="冷泡茶不是冷萃咖啡", place="start")]),
         ("补充保质期", [AddElement(element="fact", about="保质期")]),
         ("emoji太多了，少用点", [ChangeTone(style="fewer_emoji")]),
         ("去掉感叹号！", [ChangeTone(style="no_exclamations")]),
@@ -146,7 +148,9 @@ def test_a_question_ends_the_piece_in_a_body_and_in_a_script() -> None:
 
 
 def test_punctuation_and_emoji_are_toned_down() -> None:
-    draft = DraftContent(title="夏天来了！", body="冷泡一夜，早上直接喝！果香超明显🍑！你最想在哪喝？✨", hashtags=["冷泡茶"])
+    draft = DraftContent(
+        title="夏天来了！", body="冷泡一夜，早上直接喝！果香超明显🍑！你最想在哪喝？✨", hashtags=["冷泡茶"]
+    )
     calm = _revise(draft, "xiaohongshu", "去掉感叹号；去掉所有表情").content
     assert "！" not in render_draft(calm, "xiaohongshu") and "🍑" not in calm.body and "✨" not in calm.body
     assert calm.title == "夏天来了" and calm.body.startswith("冷泡一夜，早上直接喝。果香超明显。")
@@ -167,13 +171,14 @@ def test_removing_a_product_removes_its_sentences_shots_and_hashtags() -> None:
     revised = _revise(draft, "douyin", "不要提随行冷泡杯").content
     assert "随行冷泡杯" not in render_draft(revised, "douyin")
     times = [s.time for s in revised.shots]
-    assert times[0].startswith("0-") and all(a.split("-")[1].rstrip("s") == b.split("-")[0]
-                                             for a, b in zip(times, times[1:], strict=False))
+    assert times[0].startswith("0-")
+    assert all(a.split("-")[1].rstrip("s") == b.split("-")[0] for a, b in itertools.pairwise(times))
 
 
 def test_replace_reorder_and_own_sentence() -> None:
     draft = DraftContent(title="冷泡指南", body="冷萃一夜就好。保质期 18 个月。开封后冷藏。")
-    revised = _revise(draft, "zhihu", "把「冷萃」改成「冷泡」；把「保质期」那句放到开头；结尾加一句「有问题评论区见」").content
+    note = "把「冷萃」改成「冷泡」；把「保质期」那句放到开头；结尾加一句「有问题评论区见」"
+    revised = _revise(draft, "zhihu", note).content
     sentences = [s for s in re.split(r"(?<=。)|\n+", revised.body) if s.strip()]
     assert sentences[0].startswith("保质期") and "冷泡一夜就好。" in revised.body and "冷萃" not in revised.body
     assert sentences[-1] == "有问题评论区见。"

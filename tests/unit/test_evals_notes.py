@@ -52,8 +52,8 @@ BEFORE = DraftContent(title="旧标题", body="正文。")
 
 
 def _outcome(applied: bool, claims: list[Claim], source: str = "标题改成「新标题」") -> NoteOutcome:
-    return NoteOutcome(source=source, instruction=SetTitle(text="新标题"), applied=applied, summary="标题改为「新标题」",
-                       claims=claims)
+    return NoteOutcome(source=source, instruction=SetTitle(text="新标题"), applied=applied,
+                       summary="标题改为「新标题」", claims=claims)
 
 
 def test_a_log_that_claims_an_unmade_change_is_counted() -> None:
