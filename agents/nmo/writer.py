@@ -15,6 +15,7 @@ from nmo.composer.formats import OUTPUT_MODELS
 from nmo.composer.grounding import Grounder, to_content
 from nmo.composer.language import ensure_chinese, is_chinese
 from nmo.composer.limits import enforce_limits
+from nmo.composer.notes_prompt import note_prompt_variables
 from nmo.composer.revise import revise_draft
 from nmo.errors import KnowledgeError, LLMMalformedAnswer
 from nmo.platforms import get_platform
@@ -168,6 +169,7 @@ class KnowledgeWriter:
                 findings=findings,
                 note=revision.note or "（无）",
                 tone=self._tone(spec.name),
+                **note_prompt_variables(revision.note, brief.topic, spec, self._product_names()),
             )
             revised = llm.generate(messages, revision_model(model), passages=passages)
             fields = dict(revised.value)
@@ -191,8 +193,13 @@ class KnowledgeWriter:
     def _offline_revision(
         self, brief: DraftBrief, revision: RevisionRequest
     ) -> tuple[DraftContent, list[Passage]]:
-        content, added = revise_draft(revision, brief.platform, self.kb, k=self.k)
+        content, added = revise_draft(revision, brief.platform, self.kb, k=self.k, topic=brief.topic,
+                                      products=self._product_names())
         return content, self.resolve(content.citations, added)
+
+    def _product_names(self) -> list[str]:
+        """The brand's product names and short names, so a note can name a product either way."""
+        return [*self.profile.products, *self.profile.product_short_names()]
 
     def resolve(self, ids: list[str], known: list[Passage]) -> list[Passage]:
         """Passages for citation IDs, from those at hand or the knowledge base."""

@@ -11,6 +11,7 @@ from nmo.cli.output import console, print_json
 
 if TYPE_CHECKING:
     from nmo.cli.deciding import ShellDecision, ShellIdentity
+    from nmo.schemas import DraftRecord
 
 REVIEW_HELP = """Review drafts: every draft waits here after the gate, with its findings.
 
@@ -19,6 +20,7 @@ REVIEW_HELP = """Review drafts: every draft waits here after the gate, with its 
   nmo review approve ID --by NAME         approve (add --note to override open blocking findings)
   nmo review edit ID --file f.md --by NAME   replace the text; it is checked again, then approved
   nmo review reject ID --by NAME --note "…"  send back; the writer revises and it comes back
+  nmo review notes                        the notes the writer understands (标题改短, 不要提价格 …)
 
 Once `nmo user add` has created desk users, decisions need your token instead of --by:
 --token or NMO_TOKEN (reviewers and admins decide; operators cannot; nobody approves their own
@@ -96,8 +98,29 @@ def register(app: typer.Typer) -> None:
             print_json({**record.model_dump(mode="json"), "version": record_version(record)})
             return
         console.print(draft_panel(record))
+        print_change_log(record)
         if record.status == "pending_review":
             console.print(review_commands(record), markup=False)
+
+    @review_app.command("notes")
+    def review_notes(as_json: AsJson = False) -> None:
+        """The revision vocabulary: what a note can ask for, how reviewers write it, what needs a model."""
+        from rich.table import Table
+
+        from nmo.composer.notes import VOCABULARY
+
+        if as_json:
+            print_json([entry.model_dump() for entry in VOCABULARY])
+            return
+        table = Table(title="Reviewer notes (审核意见)")
+        for column in ("note", "examples", "offline", "what it does"):
+            table.add_column(column, overflow="fold")
+        for entry in VOCABULARY:
+            table.add_row(entry.label, "；".join(entry.examples), "yes" if entry.offline else "needs a model",
+                          entry.description)
+        console.print(table)
+        console.print("Several requests fit in one note: 「标题太长，换个角度；不要提价格」. A request the offline "
+                      "writer cannot apply is reported as not applied (未执行) in the change log.", markup=False)
 
     @review_app.command("approve")
     def review_approve(
@@ -161,6 +184,23 @@ def register(app: typer.Typer) -> None:
         print_outcome(outcome, as_json=as_json)
 
 
+def print_change_log(record: DraftRecord) -> None:
+    """What the writer's latest revision changed and, set apart, the notes it did not apply."""
+    from nmo.composer.notes_log import MODEL_HINT_EN, latest_change_log
+
+    log = latest_change_log(record)
+    if log is None:
+        return
+    for line in log.done:
+        console.print(f"  ✓ {line}", markup=False, highlight=False)
+    if log.not_applied:
+        console.print("[yellow]Not applied (未执行的审核意见):[/]")
+        for line in log.not_applied:
+            console.print(f"  ✗ {line}", markup=False, highlight=False, style="yellow")
+        console.print(f"  → {MODEL_HINT_EN[0].upper()}{MODEL_HINT_EN[1:]} (nmo review edit ID --file …).",
+                      markup=False, highlight=False)
+
+
 def _decide(draft_id: str, decision: ShellDecision, identity: ShellIdentity, as_json: bool) -> None:
     from nmo.cli.deciding import decide_from_shell
     from nmo.cli.views import draft_panel, review_commands
@@ -171,6 +211,7 @@ def _decide(draft_id: str, decision: ShellDecision, identity: ShellIdentity, as_
         print_json(record)
         return
     console.print(draft_panel(record))
+    print_change_log(record)
     if record.status == "approved":
         console.print(f"[green]✓ {record.draft_id} approved.[/]")
     else:

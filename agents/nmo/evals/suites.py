@@ -48,6 +48,8 @@ SUITES: dict[str, Suite] = {
               ("offline",), "nmo.evals.plans:plans_suite"),
         Suite("drafts", "drafts of a plan on every brand: validity on the date, no repeats or borrowed "
               "self-references, adapt keeps the source's facts", ("offline",), "nmo.evals.drafts:drafts_suite"),
+        Suite("notes", "reviewer notes applied offline on every brand: correct, honest logs, refusals reported",
+              ("offline",), "nmo.evals.notes:notes_suite"),
         Suite("analyst", "KPIs and p-values against known answers", ("offline",),
               "nmo.evals.external:analyst_suite"),
         Suite("gate_invariant", "no unchecked draft in review, planted violations flagged, no silent override",

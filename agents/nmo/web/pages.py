@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from nmo.composer.notes import VOCABULARY
+from nmo.composer.notes_log import latest_change_log
 from nmo.platforms import platform_table
 from nmo.schemas import GOAL_LABELS
 from nmo.users import User
@@ -102,6 +104,7 @@ def draft_page(draft_id: str, request: Request, user: MaybeUser, desk: Desk) -> 
         request, "draft.html", user, view=view, draft=view.draft, diff=diff, own=own,
         body_html=draft_html(view.draft.text, view.segments),
         can_review=user.can("review"), next_id=desk.next_pending(user, draft_id),
+        quick_notes=VOCABULARY, change_log=latest_change_log(view.draft),
     )
 
 

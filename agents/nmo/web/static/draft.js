@@ -1,4 +1,5 @@
-// Draft view: finding tooltips, apply a suggestion, approve / edit / reject, revision diffs, keyboard shortcuts.
+// Draft view: finding tooltips, apply a suggestion, quick note actions, approve / edit / reject, revision diffs,
+// keyboard shortcuts.
 "use strict";
 
 (() => {
@@ -150,6 +151,21 @@
   bind("edit-toggle", toggleEdit);
   bind("edit-save", saveEdit);
   bind("next", next);
+
+  // ---- quick actions: the revision vocabulary as buttons that add a note clause ----
+  const addNote = (text) => {
+    if (!note) return;
+    const current = note.value.trim();
+    note.value = current ? `${current.replace(/[；;。，,\s]+$/, "")}；${text}` : text;
+    note.focus();
+    // A template like 标题改成「」 puts the cursor between its quotes, ready for the words.
+    const slot = text.indexOf("「」");
+    const at = slot >= 0 ? note.value.length - text.length + slot + 1 : note.value.length;
+    note.setSelectionRange(at, at);
+  };
+  document.querySelectorAll("button.quick-note").forEach((button) => {
+    button.addEventListener("click", () => addNote(button.dataset.note));
+  });
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { tip.hidden = true; return; }
