@@ -166,7 +166,14 @@ def test_shorter_keeps_the_lead_and_the_closing() -> None:
 
 
 def test_removing_a_product_removes_its_sentences_shots_and_hashtags() -> None:
-    draft = _sample_draft("douyin")
+    # written out, not composed: the offline writer keeps a draft to its topic's product
+    draft = DraftContent(
+        title="白桃乌龙的冷泡方法", hook="白桃乌龙，很多人第一口就喝错了", body="",
+        shots=[Shot(time="0-3s", visual="特写：白桃乌龙入镜", voiceover="白桃乌龙冷泡 6 小时更香。"),
+               Shot(time="3-8s", visual="随行冷泡杯装瓶", voiceover="装进随行冷泡杯，出门也能喝。"),
+               Shot(time="8-12s", visual="收尾", voiceover="你平时怎么喝？评论区聊聊。")],
+        hashtags=["冷泡茶", "随行冷泡杯"],
+    )
     assert "随行冷泡杯" in render_draft(draft, "douyin")
     revised = _revise(draft, "douyin", "不要提随行冷泡杯").content
     assert "随行冷泡杯" not in render_draft(revised, "douyin")
