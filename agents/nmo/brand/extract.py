@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nmo.brand.entries import Corpus
 from nmo.brand.outline import extract_campaigns, extract_competitors, extract_pillars, extract_positioning
-from nmo.brand.products import extract_products
+from nmo.brand.products import calendar_products, extract_products
 from nmo.brand.profile import BrandProfile
 from nmo.brand.wording import extract_banned, extract_terminology, extract_tone
 from nmo.schemas import SourceDocument
@@ -15,6 +15,7 @@ def extract_profile(documents: list[SourceDocument]) -> BrandProfile:
     corpus = Corpus.of(documents)
     brand, positioning = extract_positioning(corpus)
     products = extract_products(corpus)
+    products += calendar_products(corpus, products)
     terminology = extract_terminology(corpus)
     tone = extract_tone(corpus, terminology)
     avoided = set(tone.avoid_address_terms)
