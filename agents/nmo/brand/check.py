@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel
 
+from nmo.brand.merge import Disagreement, describe
 from nmo.brand.profile import BrandProfile, Product, SourceRef
 
 Severity = Literal["error", "warning", "info"]
@@ -20,13 +22,16 @@ class ProfileIssue(BaseModel):
     source: SourceRef | None = None
 
 
-def check_profile(profile: BrandProfile) -> list[ProfileIssue]:
-    """Missing, ambiguous or contradictory parts of a profile, most serious first."""
+def check_profile(profile: BrandProfile, disagreements: Sequence[Disagreement] = ()) -> list[ProfileIssue]:
+    """Missing, ambiguous or contradictory parts of a profile (and where the model read the documents
+    differently from the offline rules), most serious first."""
     issues = [
         *_missing(profile),
         *_price_conflicts(profile.products),
         *_product_gaps(profile.products),
         *_pillar_gaps(profile),
+        *(ProfileIssue(severity="warning", field=d.field, message=describe(d), source=d.model_source)
+          for d in disagreements),
     ]
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(issues, key=lambda issue: order[issue.severity])
