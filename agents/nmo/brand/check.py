@@ -30,6 +30,13 @@ def check_profile(profile: BrandProfile, disagreements: Sequence[Disagreement] =
         *_price_conflicts(profile.products),
         *_product_gaps(profile.products),
         *_pillar_gaps(profile),
+        *(ProfileIssue(
+            severity="warning", field="documents",
+            message=f"{path}: no headings, tables or lists nmo recognises, so nothing in it reached the profile. "
+                    "Give it headings such as 产品 / Products, 内容方向 / Pillars, 禁用词 / Don't say, 竞品 / "
+                    "Competitors and ingest again, write what it says in the corrections file "
+                    "(`nmo brand export FILE`, edit, `nmo brand import FILE`), or configure an LLM to read it.",
+            source=SourceRef(source_path=path)) for path in profile.unstructured),
         *(ProfileIssue(severity="warning", field=d.field, message=describe(d), source=d.model_source)
           for d in disagreements),
     ]
