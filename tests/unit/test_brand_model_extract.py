@@ -15,8 +15,8 @@ from nmo.brand.model_extract import (
     brand_passages,
     fitted_passages,
     long_context,
-    refresh_model_extraction,
 )
+from nmo.brand.model_ingest import refresh_model_extraction
 from nmo.brand.profile import BrandProfile, Competitor, Product, SourceRef
 from nmo.brand.recordings import load_recording, stale_reason
 from nmo.brand.store import BrandStore

@@ -34,7 +34,7 @@ from nmo.prompts import PromptTemplate
 from nmo.schemas import Passage, SourceDocument
 
 if TYPE_CHECKING:
-    from nmo.config import LLMTarget, Settings
+    from nmo.config import LLMTarget
 
 PROMPT_ROLE, PROMPT_NAME = "brand", "extract"
 LLM_ROLE = "brand"
@@ -262,28 +262,6 @@ def _unverified(name: str, entry: Cited, passages: dict[str, Passage]) -> str:
 def _comparable(text: str) -> str:
     """Text as compared for verification: width-folded, without spaces or Markdown emphasis and table bars."""
     return re.sub(r"[\s*_`|]+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def refresh_model_extraction(settings: Settings, documents: Sequence[SourceDocument]) -> ModelExtraction | None:
-    """At ingest with an LLM configured, extract the profile through the model and keep it beside the offline
-    one; None offline. The call is skipped when the last good extraction had exactly this prompt."""
-    if not settings.uses_llm or not documents:
-        return None
-    from nmo.brand.store import BrandStore
-    from nmo.llm import OpenAIStructuredLLM
-    from nmo.prompts import PromptLibrary
-
-    template = PromptLibrary.load(settings.prompts_dir).get(PROMPT_ROLE, PROMPT_NAME)
-    target = settings.llm_target("planner")
-    passages = fitted_passages(template, brand_passages(documents), target)
-    store = BrandStore.for_settings(settings)
-    previous = store.model_extraction()
-    if previous is not None and previous.outcome == "ok" and previous.fingerprint == prompt_fingerprint(template,
-                                                                                                      passages):
-        return previous
-    extraction = extract_with_model(OpenAIStructuredLLM(target, LLM_ROLE), template, passages)
-    store.save_model_extraction(extraction)
-    return extraction
 
 
 def main(argv: list[str] | None = None) -> int:

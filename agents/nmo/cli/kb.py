@@ -135,7 +135,7 @@ def ingest(
         disable=as_json,
     ) as progress:
         report = kb.ingest(paths or [settings.knowledge_dir], progress=_RichProgress(progress))
-    from nmo.brand.model_extract import refresh_model_extraction
+    from nmo.brand.model_ingest import refresh_model_extraction
 
     model_extraction = refresh_model_extraction(settings, kb.documents() if kb.count() else [])
     if model_extraction is not None:
