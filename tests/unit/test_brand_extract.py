@@ -262,3 +262,13 @@ def test_a_line_of_short_names_gives_each_product_its_own() -> None:
     aliases = {p.name: p.aliases for p in profile.products}
     assert "燕麦拿铁" in aliases["晨光燕麦拿铁"] and "芝麻奶" in aliases["黑芝麻燕麦奶"]
     assert not any("早餐杯" in names for names in aliases.values())  # shares too little with any product
+
+
+def test_a_quoted_preferred_form_after_other_words_is_read_as_terminology() -> None:
+    from nmo.schemas import SourceDocument
+
+    text = ("# 用词统一\n\n- 品牌第一次出现写「晨光咖啡」，不写「晨光牌」「CG咖啡」。\n"
+            "- 杯型只写「大杯」，正式文案里不写「超大杯」——容量要和菜单一致。\n")
+    profile = extract_profile([SourceDocument(path="cafe/words.md", title="用词", kind="brand", text=text)])
+    assert {t.preferred: t.avoid for t in profile.terminology} == {"晨光咖啡": ["晨光牌", "CG咖啡"],
+                                                                    "大杯": ["超大杯"]}

@@ -245,3 +245,36 @@ def test_avoided_forms_the_guide_lets_pass_are_nudges_not_warnings() -> None:
     ])
     severity = {rule.term: rule.severity for rule in profile_lexicon(profile).rules}
     assert severity == {"咖啡豆": "info", "速溶": "warning", "宠物": "info"}
+
+
+def _gate_with_word_list(tmp_path: Path, name: str, text: str) -> ChineseGate:
+    """The outdoor brand's gate after an ingest found a word list `name` in its folder."""
+    from nmo.knowledge.brand_lexicons import store_brand_lexicons
+
+    folder = tmp_path / "outdoor-folder"
+    folder.mkdir()
+    (folder / name).write_text(text, "utf-8")
+    settings = Settings(home=tmp_path / "home", collection="outdoor")
+    stored, problems = store_brand_lexicons([folder / name], [folder], settings.brand_path / "lexicons")
+    assert stored and not problems
+    BrandStore.for_settings(settings).save_extracted(OUTDOOR)
+    return build_gate(settings)
+
+
+def test_a_plain_word_list_does_not_demote_what_the_profile_knows(tmp_path: Path) -> None:
+    gate = _gate_with_word_list(tmp_path, "敏感词.txt", "防弹\n暴走\n北岭户外\n山寨货\n")
+    findings = gate.check("防弹面料，暴走一天，北岭户外，山寨货。").findings
+    found = {f.text: (f.category, f.severity, f.suggestion) for f in findings}
+    assert found["防弹"] == ("brand_term", "warning", "耐磨")
+    assert found["暴走"] == ("brand_term", "warning", "徒步")
+    assert found["北岭户外"][:2] == ("competitor", "blocking")
+    assert found["山寨货"][0] == "sensitive"  # a term only the list knows keeps the list's category
+
+
+def test_a_list_that_gives_a_term_a_specific_category_keeps_it_with_the_profiles_advice(tmp_path: Path) -> None:
+    lists = ("rules:\n  - {term: 防弹, category: ad_law, severity: blocking}\n"
+             "  - {term: 暴走, category: brand_term, severity: info, suggestion: 走路}\n")
+    gate = _gate_with_word_list(tmp_path, "wordlist.yaml", lists)
+    found = {f.text: (f.category, f.severity, f.suggestion) for f in gate.check("防弹面料，暴走一天。").findings}
+    assert found["防弹"] == ("ad_law", "blocking", "耐磨")
+    assert found["暴走"] == ("brand_term", "warning", "徒步")  # a list never weakens the profile's rule

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel
 
+from nmo.brand.merge import Disagreement, describe
 from nmo.brand.profile import BrandProfile, Product, SourceRef
 
 Severity = Literal["error", "warning", "info"]
@@ -20,13 +22,23 @@ class ProfileIssue(BaseModel):
     source: SourceRef | None = None
 
 
-def check_profile(profile: BrandProfile) -> list[ProfileIssue]:
-    """Missing, ambiguous or contradictory parts of a profile, most serious first."""
+def check_profile(profile: BrandProfile, disagreements: Sequence[Disagreement] = ()) -> list[ProfileIssue]:
+    """Missing, ambiguous or contradictory parts of a profile (and where the model read the documents
+    differently from the offline rules), most serious first."""
     issues = [
         *_missing(profile),
         *_price_conflicts(profile.products),
         *_product_gaps(profile.products),
         *_pillar_gaps(profile),
+        *(ProfileIssue(
+            severity="warning", field="documents",
+            message=f"{path}: no headings, tables or lists nmo recognises, so nothing in it reached the profile. "
+                    "Give it headings such as 产品 / Products, 内容方向 / Pillars, 禁用词 / Don't say, 竞品 / "
+                    "Competitors and ingest again, write what it says in the corrections file "
+                    "(`nmo brand export FILE`, edit, `nmo brand import FILE`), or configure an LLM to read it.",
+            source=SourceRef(source_path=path)) for path in profile.unstructured),
+        *(ProfileIssue(severity="warning", field=d.field, message=describe(d), source=d.model_source)
+          for d in disagreements),
     ]
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(issues, key=lambda issue: order[issue.severity])

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from nmo.brand.entries import Corpus, cite, key_value, matches_any, paragraphs, plain, split_terms
+from nmo.brand.post_names import add_post_names
 from nmo.brand.profile import Product
 from nmo.brand.quantities import find_spec, normalized, parse_dates, parse_price, year_in
 from nmo.brand.sections import Section
@@ -20,6 +21,8 @@ ALIAS_KEYS = ("别名", "简称", "又称", "俗称", "aka", "also called")
 _ALIAS_NOTE = re.compile(r"[（(]\s*(?:常用)?(?:简称|别名|又称|俗称|aka)\s*[：:]?\s*([^）)]+)[）)]")
 _BRACKET = re.compile(r"[（(][^）)]*[）)]")
 _HEADING_PREFIX = re.compile(r"^[^：:]{1,12}[：:]\s*")
+MIN_CALENDAR_PRODUCT_CHARS = 4
+SHARED_SHARE = 0.8
 
 
 def extract_products(corpus: Corpus) -> list[Product]:
@@ -38,7 +41,63 @@ def extract_products(corpus: Corpus) -> list[Product]:
     _price_list_lines(corpus, _with_aliases(products))
     _ingredient_lines(corpus, products)
     _short_name_lines(corpus, products)
-    return _with_aliases(products)
+    named = _with_aliases(products)
+    passages = [f"{s.heading}\n{s.text()}" for s in corpus.sections if s.document.kind == "brand"]
+    add_post_names([*passages, *(post.text for post in corpus.content)], named)
+    return named
+
+
+def calendar_products(corpus: Corpus, products: list[Product]) -> list[Product]:
+    """Products the campaign calendar features that no product table or section describes (a seasonal gift box
+    named only in the plan): the campaign's dates are its sale window, the spec is the one a passage states."""
+    found: list[Product] = []
+    for table in corpus.tables:
+        if not table.has("date", "campaign"):
+            continue
+        date_col = table.column("date")
+        name_col = table.column("campaign", exclude=(date_col,))
+        products_col = table.column("campaign_products", exclude=(date_col, name_col))
+        if products_col is None:
+            continue
+        year = year_in(table.section.heading) or year_in(table.section.document.title)
+        for row in table.rows:
+            for name in split_terms(row.get(products_col)):
+                if not _names_a_product(name) or _mentioned(name, [*products, *found]) is not None:
+                    continue
+                owner = _closest_product(name, products)
+                if owner is not None and _mostly_shared(name, owner):
+                    owner.aliases.append(name)  # the calendar's short way of writing a known product (石耳速干裤)
+                    continue
+                window = parse_dates(row.get(date_col), year)
+                found.append(Product(
+                    name=name, spec=_spec_stated_for(name, corpus),
+                    available_from=window[0] if len(window) >= 2 else None,
+                    available_until=window[-1] if len(window) >= 2 else None,
+                    source=cite(table.section, row.line.text)))
+    return found
+
+
+def _mostly_shared(short: str, product: Product) -> bool:
+    """Whether most characters of a short name come from one of the product's names."""
+    return max(len(set(short) & set(name)) for name in product.names()) >= SHARED_SHARE * len(set(short))
+
+
+def _names_a_product(text: str) -> bool:
+    """Long enough to be a product's name rather than 全店 / 无 / 新品 (the calendar's other entries)."""
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)) >= MIN_CALENDAR_PRODUCT_CHARS
+
+
+def _spec_stated_for(name: str, corpus: Corpus) -> str:
+    """The pack size or measure a passage writes right after the product's name (流心奶黄月饼礼盒 6 枚装)."""
+    passages = [line.text for section in corpus.sections for line in section.lines]
+    passages += [post.text for post in corpus.content]
+    for passage in passages:
+        for match in re.finditer(re.escape(name), passage):
+            clause = re.split(r"[，,。；;！!？?\n]", passage[match.end():], maxsplit=1)[0]
+            spec = find_spec(clause)
+            if spec:
+                return spec
+    return ""
 
 
 def table_is_products(table: Table) -> bool:

@@ -137,6 +137,10 @@ class BrandProfile(BaseModel):
     campaigns: list[Campaign] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="Profile fields with nothing found.")
     corrected: list[str] = Field(default_factory=list, description="Fields that come from the team's corrections.")
+    unstructured: list[str] = Field(
+        default_factory=list,
+        description="Brand documents in which no heading, table or list was recognised, when most fields are missing.",
+    )
 
     def product(self, name: str) -> Product | None:
         """A product by its name or an alias."""

@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import ValidationError
 
+from nmo.brand.merge import Disagreement, merge_extractions
 from nmo.brand.profile import PROFILE_FIELDS, BrandProfile, ProfileCorrections, apply_corrections
 from nmo.errors import UserInputError
 
 if TYPE_CHECKING:
+    from nmo.brand.model_extract import ModelExtraction
     from nmo.config import Settings
 
 EXTRACTED = "profile.extracted.json"
+MODEL_EXTRACTED = "profile.model.json"
 CORRECTIONS = "corrections.yaml"
 EXPORT_HEADER = (
     "# nmo brand profile — correct it, keep it in version control, load it with `nmo brand import FILE`.\n"
@@ -49,17 +52,46 @@ class BrandStore:
         path = self.folder / CORRECTIONS
         return load_corrections(path) if path.is_file() else None
 
-    def profile(self) -> BrandProfile:
-        """The profile every agent reads: extraction with the team's corrections applied."""
-        corrections = self.corrections()
+    def model_extraction(self) -> ModelExtraction | None:
+        """What the model read at the last ingest with an LLM configured, or None."""
+        from nmo.brand.model_extract import ModelExtraction
+
+        path = self.folder / MODEL_EXTRACTED
+        return ModelExtraction.model_validate_json(path.read_text("utf-8")) if path.is_file() else None
+
+    def merged(self) -> tuple[BrandProfile, list[Disagreement]]:
+        """Offline extraction with the model's verified entries it lacks, and where the two disagree."""
         extracted = self.extracted()
-        return apply_corrections(extracted, corrections) if corrections else extracted.with_missing()
+        model = self.model_extraction()
+        if model is None or model.outcome != "ok":
+            return extracted.with_missing(), []
+        return merge_extractions(extracted, model.profile)
+
+    def profile(self) -> BrandProfile:
+        """The profile every agent reads: corrections > offline extraction > the model's extraction."""
+        corrections = self.corrections()
+        merged, _ = self.merged()
+        return apply_corrections(merged, corrections) if corrections else merged
+
+    def disagreements(self) -> list[Disagreement]:
+        """Facts the offline rules and the model read differently, in fields the team has not corrected."""
+        corrections = self.corrections()
+        corrected = corrections.model_fields_set if corrections else set()
+        return [d for d in self.merged()[1] if d.field not in corrected]
 
     # ---- writing -------------------------------------------------------------------------------
 
     def save_extracted(self, profile: BrandProfile) -> None:
         """Replace the extracted profile (at ingest); corrections are kept apart and keep winning."""
         _write_atomically(self.folder / EXTRACTED, profile.with_missing().model_dump_json(indent=1))
+
+    def save_model_extraction(self, extraction: ModelExtraction) -> None:
+        """Keep what the model read; a failed extraction keeps the last good one and records only the failure."""
+        if extraction.outcome != "ok":
+            previous = self.model_extraction()
+            if previous is not None and previous.outcome == "ok":
+                return
+        _write_atomically(self.folder / MODEL_EXTRACTED, extraction.model_dump_json(indent=1))
 
     def import_corrections(self, path: Path) -> ProfileCorrections:
         """Validate a corrections YAML and keep it; an invalid file changes nothing."""

@@ -27,9 +27,12 @@ _CLAUSE = r"[^，,。；;—]+"
 _SAY_INSTEAD = re.compile(
     rf"不(?:说|写|用)\s*(?P<avoid>{_CLAUSE}?)\s*[，,]\s*(?:要|请|改|统一|只)?(?:说|写|用)\s*(?P<use>{_CLAUSE})"
 )
+# 写 A，不写 B (a qualifier such as 正式文案里 may come before 不); an unquoted A must start the clause, a
+# quoted 「A」 may follow any words (品牌第一次出现写「岩序户外」，不写「岩序牌」)
 _USE_NOT = re.compile(
-    rf"(?:^|[，,。；;\s])(?:只|统一|请)?(?:写|用|说)\s*(?P<use>{_CLAUSE}?)\s*[，,]\s*(?:正式文案里)?不(?:写|用|说)"
-    rf"\s*(?P<avoid>{_CLAUSE})"
+    rf"(?:(?:^|[，,。；;\s])(?:只|统一|请)?(?:写|用|说)\s*(?P<use>{_CLAUSE}?)"
+    rf"|(?:写|用|说)\s*(?P<quoted_use>[「『“\"][^」』”\"]{{1,40}}[」』”\"]))"
+    rf"\s*[，,]\s*[^，,。；;「『“\"]{{0,8}}?不(?:写|用|说)\s*(?P<avoid>{_CLAUSE})"
 )
 ALLOWED = ("正常用语", "不在禁用", "可以用", "可以说", "允许", "allowed", "fine to use", "not banned")
 _REPLY_BEFORE = r"(?:回复|改成|改为|换成|写成|说成|建议|可以说|请写)\s*"
@@ -184,7 +187,7 @@ def _term_in_line(text: str) -> Term | None:
         return None
     use_not = _USE_NOT.search(text) or None
     if use_not:
-        use, avoid = use_not.group("use"), use_not.group("avoid")
+        use, avoid = use_not.group("use") or use_not.group("quoted_use"), use_not.group("avoid")
     else:
         instead = _SAY_INSTEAD.search(text)
         if instead:

@@ -65,6 +65,7 @@ _SENTENCE_MARKS = "。！？!?\n；;"
 _SCOPE_END = re.compile(f"[{_SENTENCE_MARKS}]")
 _PROMO_WORDS = ("活动", "到手", "券", "满", "减", "折", "原价", "秒杀", "优惠", "拼团", "会员", "直播间")
 _MIN_DERIVED_NAME = 3
+_CLAUSE_MARKS = "，,；;"
 _EDGE_MARKS = re.compile(r"^[·・\s]+|[·・\s]+$")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
@@ -211,9 +212,10 @@ class FactChecker:
                 )
             )
 
-        promo = any(word in scope for word in _PROMO_WORDS)
-        if product.price is not None and not promo:
+        if product.price is not None:
             for m in _PRICE.finditer(scope):
+                if _in_promotion(scope, m.start()):
+                    continue
                 value = float(m.group("a") or m.group("b")) if not m.group("c") else chinese_number(m.group("c"))
                 if value is not None and value != product.price:
                     add(m, "price", _price_text(product.price))
@@ -227,6 +229,15 @@ class FactChecker:
                 if stated[:2] != (launch.year, launch.month) or (stated[2] and stated[2] != launch.day):
                     add(m, "launch", launch.isoformat())
         return out
+
+
+def _in_promotion(scope: str, at: int) -> bool:
+    """Whether the clause holding a price talks about a promotion (活动价, 到手, 满减): a promotional price may
+    differ from the list price. Only that clause counts: 「日常价 159元，双12 有满减」 still states the price."""
+    start = max((scope.rfind(mark, 0, at) for mark in _CLAUSE_MARKS), default=-1) + 1
+    ends = [i for i in (scope.find(mark, at) for mark in _CLAUSE_MARKS) if i >= 0]
+    clause = scope[start : min(ends, default=len(scope))]
+    return any(word in clause for word in _PROMO_WORDS)
 
 
 def _spec_mismatches(scope: str, spec: str) -> list[re.Match[str]]:

@@ -23,7 +23,7 @@ from nmo.checks.platform_rules import (
     offsite_contact_findings,
     platform_findings,
 )
-from nmo.checks.profile_rules import profile_lexicon, rules_text
+from nmo.checks.profile_rules import profile_lexicon, rules_text, with_profile_precedence
 from nmo.checks.punctuation import punctuation_findings
 from nmo.checks.tone import tone_findings
 from nmo.checks.typos import TypoChecker
@@ -124,13 +124,14 @@ def lexicon_folders(settings: Settings) -> list[Path]:
 
 
 def build_lexicon(paths: Sequence[Path], profile: BrandProfile | None = None) -> Lexicon:
-    """Built-in lists, platform forbidden phrases, the brand profile's rules, then every lexicon file in order."""
+    """Built-in lists, platform forbidden phrases, then the brand profile's rules merged with every lexicon file
+    (the profile's precedence over word lists: nmo.checks.profile_rules)."""
     lexicon = builtin_lexicon()
     lexicon.rules.extend(forbidden_rules())
-    if profile is not None:
-        lexicon.extend(profile_lexicon(profile))
+    word_lists = Lexicon()
     for path in paths:
-        lexicon.extend(load_lexicon_file(path))
+        word_lists.extend(load_lexicon_file(path))
+    lexicon.extend(with_profile_precedence(profile_lexicon(profile), word_lists) if profile is not None else word_lists)
     return lexicon
 
 

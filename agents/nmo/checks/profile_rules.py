@@ -1,12 +1,24 @@
-"""The brand profile as word rules for the gate: competitors block, banned expressions and avoided terms warn."""
+"""The brand profile as word rules for the gate: competitors block, banned expressions and avoided terms warn.
+
+Precedence between the profile and a word list (the brand's own lists found at ingest, or `nmo lexicon import`)
+for a term both know: the profile keeps its rule — category, message and suggestion — unless the list gives the
+term a more specific category than the profile's `brand_term` (ad_law, health_claim, competitor,
+platform_rule): then the list's category is used, with the profile's suggestion where the list has none. A
+plain list that only says its terms are "sensitive" (敏感词.txt, no categories per term) never replaces the
+profile's rule; either way the more severe of the two severities applies, so no list can weaken a rule.
+"""
 
 from __future__ import annotations
 
 from nmo.brand.profile import BrandProfile, SourceRef, Term
 from nmo.checks.lexicon import Lexicon, LexiconRule
-from nmo.schemas import Severity
+from nmo.checks.normalize import normalize_term
+from nmo.schemas import SEVERITY_ORDER, Category, Severity
 
 PROFILE_SOURCE = "brand profile"
+PRECEDENCE_VERSION = "precedence-v1"  # part of the matcher's cache key: matchers merged the old way are rebuilt
+# categories that say more about a term than "the brand avoids it": a list giving one of them is heeded
+SPECIFIC_CATEGORIES: frozenset[Category] = frozenset({"ad_law", "health_claim", "competitor", "platform_rule"})
 
 
 def _source(ref: SourceRef | None) -> str:
@@ -54,6 +66,38 @@ def _avoid_severity(avoided: str, term: Term) -> Severity:
     return "info" if allowed and avoided in term.note else "warning"
 
 
+def with_profile_precedence(profile_rules: Lexicon, word_lists: Lexicon) -> Lexicon:
+    """The profile's rules and the word lists' rules merged, one rule per term both know (see the module
+    docstring for who wins); terms only one side knows keep their own rule."""
+    known: dict[str, list[int]] = {}
+    merged = [rule.model_copy() for rule in profile_rules.rules]
+    for index, rule in enumerate(merged):
+        known.setdefault(normalize_term(rule.term), []).append(index)
+    for rule in word_lists.rules:
+        indices = known.get(normalize_term(rule.term))
+        if not indices:
+            merged.append(rule)
+            continue
+        for index in indices:
+            own = merged[index]
+            severity = _more_severe(own.severity, rule.severity)
+            if own.category == "brand_term" and rule.category in SPECIFIC_CATEGORIES:
+                merged[index] = rule.model_copy(update={
+                    "severity": severity, "suggestion": rule.suggestion or own.suggestion,
+                    "message": rule.message or own.message})
+            else:
+                merged[index] = own.model_copy(update={"severity": severity})
+    return Lexicon(rules=merged, allow=[*profile_rules.allow, *word_lists.allow],
+                   self_comparison_markers=[*profile_rules.self_comparison_markers,
+                                            *word_lists.self_comparison_markers],
+                   sources=[*profile_rules.sources, *word_lists.sources])
+
+
+def _more_severe(first: Severity, second: Severity) -> Severity:
+    return first if SEVERITY_ORDER[first] <= SEVERITY_ORDER[second] else second
+
+
 def rules_text(lexicon: Lexicon) -> str:
-    """The rules as one text, for the matcher's cache key: any change to the profile's rules changes it."""
-    return "\n".join(rule.model_dump_json() for rule in lexicon.rules)
+    """The rules as one text, for the matcher's cache key: any change to the profile's rules (or to how they
+    are merged with word lists) changes it."""
+    return "\n".join([PRECEDENCE_VERSION, *(rule.model_dump_json() for rule in lexicon.rules)])

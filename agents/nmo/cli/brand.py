@@ -71,7 +71,7 @@ def check(as_json: JsonOption = False) -> None:
     from nmo.cli.output import console, print_json
 
     _, store = _store()
-    issues = check_profile(store.profile())
+    issues = check_profile(store.profile(), store.disagreements())
     if as_json:
         print_json(issues)
     elif not issues:

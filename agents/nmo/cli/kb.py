@@ -135,6 +135,11 @@ def ingest(
         disable=as_json,
     ) as progress:
         report = kb.ingest(paths or [settings.knowledge_dir], progress=_RichProgress(progress))
+    from nmo.brand.model_ingest import refresh_model_extraction
+
+    model_extraction = refresh_model_extraction(settings, kb.documents() if kb.count() else [])
+    if model_extraction is not None:
+        report.warnings.append(model_extraction.summary())
     if as_json:
         print_json(
             {

@@ -36,8 +36,9 @@ SUITES: dict[str, Suite] = {
               "nmo.evals.external:gate_suite"),
         Suite("csc", "typo checks on the public CSC benchmarks (../shared/benchmarks/csc)", ("offline",),
               "nmo.evals.external:csc_suite"),
-        Suite("profile", "brand profile extraction precision/recall per field on the test brands' keys",
-              ("offline",), "nmo.evals.external:profile_suite"),
+        Suite("profile", "brand profile extraction precision/recall per field on the test brands' keys "
+              "(scripted: recorded model answers, alone and merged)", ("offline", "scripted"),
+              "nmo.evals.external:profile_suite"),
         Suite("brand_gate", "each test brand's gate from its own folder: planted problems found, clean text passes",
               ("offline",), "nmo.evals.external:brand_gate_suite"),
         Suite("golden", "reviewer-approved texts gain no new blocking findings", ("offline",),
