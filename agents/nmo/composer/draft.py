@@ -158,7 +158,7 @@ def compose_draft(
         subject=topic_product(topic, profile) or first_clause(re.sub(r"^[^｜|]*[｜|]", "", topic), 14),
         product=topic_product(topic, profile),
     )
-    shape = SHAPES.get(spec.key, _zhihu)
+    shape = SHAPES[spec.shape]
     content = shape(material)
     content.hashtags = _hashtags(material) if spec.hashtag.style != "none" else []
     if brief.variants:
@@ -178,14 +178,14 @@ def compose_draft(
 def _title(m: Material, salt: int = 0) -> str:
     topic = m.brief.topic
     kind = pillar_type(m.brief.pillar or "")
-    key = m.spec.key
-    if key == "zhihu":
+    shape = m.spec.shape
+    if shape == "answer":
         return (
             topic
             if topic.endswith(("？", "?"))
             else m.pick((f"{topic}，是怎样一种体验？", f"如何看待{topic}？", f"{topic}，值得一试吗？"), salt)
         )
-    if key == "xiaohongshu":
+    if shape == "note":
         options = [f"{topic}{m.pick(XHS_EMOJI, salt)}", topic]
         if m.product:
             options += [
@@ -193,13 +193,13 @@ def _title(m: Material, salt: int = 0) -> str:
                 f"我的{m.product}喝法{m.pick(XHS_EMOJI, salt)}",
             ]
         return m.pick(options, salt)
-    if key == "bilibili":
+    if shape == "video":
         return f"【{m.subject}】{topic}" if salt % 2 == 0 and m.subject not in topic else f"{topic}｜一期讲清楚"
-    if key in ("douyin", "kuaishou"):
+    if shape == "short_video":
         if m.product:
             return m.pick((topic, f"{m.product}，原来要这样{m.voice.consume}", f"关于{m.product}你该知道的事"), salt)
         return m.pick((topic, f"{m.subject}｜一条讲清楚"), salt)
-    if key == "poster":
+    if shape == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
     if kind == "promo":
         titles = [topic] + ([] if re.search(r"[：｜|]", topic) else [f"{topic}：时间、规则一次看清"])
@@ -242,13 +242,13 @@ def _closing_question(m: Material) -> str:
 
 def _cta(m: Material) -> str:
     kind = pillar_type(m.brief.pillar or "")
-    if m.spec.key == "wechat":
+    if m.spec.shape == "article":
         return "点击阅读原文，去旗舰店看看" if kind == "promo" else "觉得有用，欢迎点个在看"
-    if m.spec.key == "poster":
+    if m.spec.shape == "poster":
         return m.pick(("旗舰店同步上架", "点击了解详情", "现在去看看"))
-    if m.spec.key in ("douyin", "kuaishou"):
+    if m.spec.shape == "short_video":
         return "关注我们，下期接着聊"
-    if m.spec.key == "bilibili":
+    if m.spec.shape == "video":
         return "觉得有用的话，一键三连支持一下"
     return ""
 
@@ -497,21 +497,20 @@ def _poster(m: Material) -> DraftContent:
     return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
 
 
-SHAPES = {
-    "wechat": _wechat,
-    "xiaohongshu": _xiaohongshu,
-    "weibo": _weibo,
-    "douyin": _short_video,
-    "kuaishou": _short_video,
-    "bilibili": _bilibili,
-    "zhihu": _zhihu,
+SHAPES = {  # the offline composer per shape (platforms.yaml shapes); a platform is found by its shape
+    "article": _wechat,
+    "note": _xiaohongshu,
+    "post": _weibo,
+    "short_video": _short_video,
+    "video": _bilibili,
+    "answer": _zhihu,
     "poster": _poster,
 }
 
 
 def _hashtags(m: Material) -> list[str]:
     spec = m.spec
-    limit = min(spec.hashtag.max or 5, 8 if spec.key == "xiaohongshu" else spec.hashtag.max or 5)
+    limit = spec.hashtag.advised or spec.hashtag.max or 5
     others = {short_name(p) for p in m.profile.products} - {m.subject}
     counts = m.profile.tag_counts(spec.key)
     topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.facts[:6])])
@@ -541,7 +540,7 @@ def _variants(m: Material, count: int) -> list[Variant]:
     salt = 0
     while len(variants) < count and salt < count * 6:
         title = _title(m, salt)
-        hook = _hook(m, salt) if m.spec.key not in ("wechat", "zhihu") else ""
+        hook = _hook(m, salt) if m.spec.shape_rules.variant_hooks else ""
         if title not in seen:
             seen.add(title)
             variants.append(Variant(label=VARIANT_LABELS[len(variants)], title=title, hook=hook))

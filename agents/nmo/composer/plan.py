@@ -24,16 +24,6 @@ CANDIDATE_BATCH = 8
 WITHIN_PLAN_WINDOW = 30  # earlier topics of the same platform a new one is compared with
 SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for past content without an encoder
 RECENT_DAYS = 90
-PLATFORM_ANGLES: dict[str, str] = {
-    "wechat": "长文分小标题讲透，结尾给明确行动",
-    "weibo": "前140字说清要点，带话题引导互动",
-    "xiaohongshu": "第一人称分点分享，配图清单",
-    "douyin": "开头三秒抛问题，一镜一个要点",
-    "kuaishou": "口语化实拍，讲给身边人听",
-    "bilibili": "分章节讲解，有实验有结论",
-    "zhihu": "先给结论，再摆依据和亲身经验",
-    "poster": "一句主张加一个行动",
-}
 PILLAR_ANGLES: dict[str, str] = {
     "tutorial": "讲步骤和常见误区",
     "lifestyle": "从一个具体场景和时间点切入",
@@ -564,7 +554,7 @@ def _item(
         x
         for x in (
             PILLAR_ANGLES.get(pillar.kind, "").format(**asdict(profile.voice)),
-            PLATFORM_ANGLES.get(spec.key, ""),
+            spec.plan_angle,
             GOAL_ANGLES[request.goal],
         )
         if x

@@ -173,7 +173,7 @@ def _add_fact(edits: Edits, kb: KnowledgeBase, query: str, k: int) -> list[Passa
     line = f"{fact.text}[^{number}]"
     citations = [*edits.content.citations, fact.passage.id]
     shots = list(edits.content.shots)
-    if shots and edits.platform in ("douyin", "kuaishou"):
+    if shots and get_platform(edits.platform).shape_rules.add_fact_to == "shots":
         # In a video the addition is said on camera: a new shot before the closing one.
         seconds = max(4, min(10, len(fact.text) // 5))
         shots.insert(
