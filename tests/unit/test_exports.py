@@ -176,4 +176,5 @@ def test_review_only_parts_are_left_out_of_every_export() -> None:
     assert pasted(plain_text(record)).rstrip().endswith("#冷泡茶 #夏日")
     assert plain_text(record).count("#冷泡茶") == 1
     bilibili = approved("bilibili", text=render_draft(content, "bilibili"), hashtags=content.hashtags)
-    assert plain_text(bilibili).count("标签：") == 1 and pasted(plain_text(bilibili)).rstrip().endswith("标签：冷泡茶、夏日")
+    assert plain_text(bilibili).count("标签：") == 1
+    assert pasted(plain_text(bilibili)).rstrip().endswith("标签：冷泡茶、夏日")

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from nmo.exports import NOTES_RULE
 from nmo.config import Settings
+from nmo.exports import NOTES_RULE
 from nmo.web.app import create_app
 
 from tests.web_support import PASSAGE, add_users, fake_service_factory
