@@ -158,3 +158,23 @@ def test_synthetic_exports_label_platforms_from_the_table(tmp_path: Path) -> Non
     assert frame.loc[videos, "completion_rate"].notna().all() and frame.loc[~videos, "completion_rate"].isna().all()
     written = pd.read_csv(write_export(frame, tmp_path / "export.csv"), encoding="utf-8-sig")
     assert set(written["平台"]) == {get_platform(p).name for p in set(frame["platform"])}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("关于云栖 2 人轻量帐篷你该知道的事", "关于云栖 2 人轻量帐篷你该知道"),
+        ("办公室没有冰箱怎么冷泡｜一条讲清楚", "办公室没有冰箱怎么冷泡"),
+    ],
+)
+def test_an_over_long_short_title_is_revised_to_a_cut_title_not_to_an_instruction(title: str, expected: str) -> None:
+    from nmo.checks.platform_rules import platform_findings
+    from nmo.composer.revise import apply_findings
+    from nmo.schemas import DraftContent, Shot
+
+    content = DraftContent(title=title, hook="今天只讲一件事", body="帐篷很轻。", hashtags=["帐篷"],
+                           shots=[Shot(time="0-3s", visual="近景", voiceover="帐篷很轻。", onscreen="轻")])
+    text = render_draft(content, "channels")
+    [finding] = [f for f in platform_findings(text, get_platform("视频号"), content) if f.blocking]
+    assert finding.rule_id == "platform_rule.title_length" and finding.suggestion == expected
+    assert apply_findings(content, text, [finding], "channels").content.title == expected

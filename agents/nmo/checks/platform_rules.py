@@ -121,6 +121,24 @@ def _hashtag_line(text: str) -> tuple[int, int] | None:
     return None
 
 
+_LINE_BREAKS = "，,、：:；;｜|·—- "
+
+
+def cut_line(value: str, limit: int) -> str:
+    """A one-line part (title, hook, call to action) cut to `limit`: at the last clause break in reach, else at
+    the limit without splitting a number or a Latin word. A suggestion is text that replaces the part (the
+    reviser and the desk paste it), so it must be the shortened line itself, never an instruction."""
+    head = value[:limit]
+    breaks = [i for i, char in enumerate(head) if char in _LINE_BREAKS and i >= limit // 2]
+    if breaks:
+        return head[: breaks[-1]].rstrip(_LINE_BREAKS)
+    end = limit
+    while end > limit // 2 and value[end - 1].isascii() and value[end - 1].isalnum() and value[end].isascii() \
+            and value[end].isalnum():
+        end -= 1
+    return value[:end].rstrip(_LINE_BREAKS)
+
+
 def _part_finding(
     text: str, where: str | tuple[int, int] | None, rule: str, severity: Severity, message: str,
     suggestion: str | None = None,
@@ -258,7 +276,7 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
                     f"{part}_length",
                     "blocking",
                     f"{spec.name}{spec.part_label(part)}最多 {limit} 字，当前 {len(value)} 字",
-                    f"删减到 {limit} 字以内",
+                    f"删减到 {limit} 字以内" if part == "body" else cut_line(value, limit),
                 )
             )
     if content and "title" in spec.parts and "\n" in content.title:
