@@ -4,6 +4,8 @@ Drafts are stored as Markdown. The WeChat editor drops <style> blocks, classes a
 export styles every element inline and escapes all text; hashtags are rewritten in the platform's syntax.
 公众号 takes the title and the digest (摘要) as fields of their own, so the WeChat exports carry them apart
 from the article body. Every export is the approved text and nothing else: no part the reviewer did not see.
+The one addition is the publisher's notes on disclosure duties (the AI declaration, the 「广告」 label): kept
+apart from the text (a header field, a JSON field, a marked block after the text) and never pasted into it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from nmo.checks.disclosure import DutyNote, duty_notes
 from nmo.errors import ConflictError, UserInputError
 from nmo.platforms import PlatformSpec, get_platform
 from nmo.render import DIGEST_PREFIX, TITLE_PREFIX, strip_citation_markers
@@ -140,7 +143,29 @@ def hashtag_line(platform: PlatformSpec | None, tags: list[str]) -> str:
 
 def _with_tags(record: DraftRecord, body: str, tags: list[str]) -> str:
     line = hashtag_line(_spec(record), tags)
-    return f"{body}\n\n{line}\n" if line else f"{body}\n"
+    text = f"{body}\n\n{line}\n" if line else f"{body}\n"
+    notes = publish_notes(record)
+    if not notes:
+        return text
+    return text + f"\n{NOTES_RULE}\n{NOTES_HEADING}\n" + "".join(f"- {note.line()}\n" for note in notes)
+
+
+# ---- disclosure notes for the publisher ----------------------------------------------------------
+
+NOTES_RULE = "————————"
+NOTES_HEADING = "发布须知（给发布的同事，不属于正文，不要粘贴）："
+
+
+def publish_notes(record: DraftRecord) -> list[DutyNote]:
+    """The disclosure duties of an approved draft on its platform, each saying which switch to set or label to add.
+
+    Every draft on the desk started from nmo's writer, so each owes the AI declaration, even after a human edit.
+    """
+    spec = _spec(record)
+    if spec is None:
+        return []
+    body, _ = publishable(record)
+    return duty_notes(body, spec, ai_written=True)
 
 
 # ---- Markdown and plain text ---------------------------------------------------------------------
@@ -227,7 +252,8 @@ def wechat_api_json(record: DraftRecord) -> str:
     """The article as the 公众号 draft API (draft/add) takes it: `{"articles": [{title, digest, content}]}`.
 
     The API's limits are stricter than the editor's; an article over them is refused here with what to
-    change, rather than cut (an export is the approved text, whole).
+    change, rather than cut (an export is the approved text, whole). `declarations` beside `articles` lists
+    the disclosure duties for whoever publishes (the API has no field for them; WeChat asks at publish).
     """
     title, digest, body = wechat_parts(record)
     if not title:
@@ -246,7 +272,9 @@ def wechat_api_json(record: DraftRecord) -> str:
                 f"Shorten the {field} in review (edit, then approve again), or export `wechat` (HTML) for the web "
                 "editor, whose limits are looser.",
             )
-    return json.dumps({"articles": [article.model_dump()]}, ensure_ascii=False, indent=2) + "\n"
+    declarations = [note.line() for note in publish_notes(record)]
+    payload = {"articles": [article.model_dump()], "declarations": declarations}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 def wechat_html(record: DraftRecord) -> str:
@@ -262,7 +290,12 @@ def wechat_html(record: DraftRecord) -> str:
         f'<span data-field="title">{html.escape(title)}</span></p>'
         f'<p style="{STYLES["field"]}">摘要（填入「摘要」栏，不属于正文）：'
         f'<span data-field="digest">{html.escape(digest)}</span></p>'
-        "</header>"
+        + "".join(
+            f'<p style="{STYLES["field"]}" data-field="declaration" data-duty="{note.duty}">'
+            f"发布声明（发表时设置，不属于正文）：{html.escape(note.line())}</p>"
+            for note in publish_notes(record)
+        )
+        + "</header>"
     )
     return (
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

@@ -75,11 +75,11 @@ def render_with_spans(content: DraftContent, platform: str) -> RenderedDraft:
         out.add_field(("digest",), content.digest)
         out.add("\n\n")
     if content.hook:
-        out.add("**副标题**：" if spec.key == "poster" else "**开头钩子**：")
+        out.add("**副标题**：" if spec.shape == "poster" else "**开头钩子**：")
         out.add_field(("hook",), content.hook)
         out.add("\n\n")
     if content.shots:
-        chapters = spec.key == "bilibili"
+        chapters = spec.shape == "video"
         out.add("| 时间 | 章节 | 口播 | 字幕 |\n" if chapters else "| 时间 | 画面 | 口播 | 字幕 |\n")
         out.add("|---|---|---|---|\n")
         for index, shot in enumerate(content.shots):

@@ -14,7 +14,7 @@ Kind = Literal["brand", "content", "competitor"]
 Severity = Literal["blocking", "warning", "info"]
 Category = Literal[
     "typo", "punctuation", "ad_law", "health_claim", "sensitive", "brand_term",
-    "competitor", "fact", "pii", "platform_rule", "link",
+    "competitor", "fact", "pii", "platform_rule", "link", "disclosure",
 ]
 SEVERITY_ORDER: dict[str, int] = {"blocking": 0, "warning": 1, "info": 2}
 Backend = Literal["offline", "llm", "human"]

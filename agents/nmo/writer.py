@@ -136,9 +136,9 @@ class KnowledgeWriter:
     ) -> tuple[DraftContent, list[Passage], LLMCall]:
         spec = get_platform(brief.platform)
         passages = retrieve(self.kb, brief, self.k)
-        model = OUTPUT_MODELS[spec.key]
+        model = OUTPUT_MODELS[spec.shape_rules.output_model]
         if revision is None:
-            messages = self.prompts.get("writer", spec.key).render(
+            messages = self.prompts.get("writer", spec.prompt).render(
                 topic=brief.topic,
                 angle=brief.angle or "（无）",
                 pillar=brief.pillar or "（无）",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from nmo.config import Settings
+from nmo.exports import NOTES_RULE
 from nmo.web.app import create_app
 
 from tests.integration.test_web_e2e import CHROMIUM, SCREENSHOTS, browser, login
@@ -90,6 +91,8 @@ def test_real_workflow_from_submission_to_export(browser: Any, real_desk: tuple[
         reviewer.click("#export-text")
     exported = Path(download_info.value.path()).read_text("utf-8")
     assert "[^" not in exported and "## 引用" not in exported
-    assert exported.rstrip().splitlines()[-1].startswith("#")  # 小红书 topics: #话题
+    pasted, notes = exported.split(f"\n{NOTES_RULE}\n")
+    assert pasted.rstrip().splitlines()[-1].startswith("#")  # 小红书 topics: #话题
+    assert "小红书" in notes and "AI" in notes  # and the publisher is told to declare the AI content
     reviewer.screenshot(path=str(SCREENSHOTS / "real-4-approved.png"), full_page=True)
     reviewer.context.close()

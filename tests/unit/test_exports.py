@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from nmo.errors import ConflictError, UserInputError
-from nmo.exports import export_draft, markdown, plain_text, wechat_html
+from nmo.exports import NOTES_RULE, export_draft, markdown, plain_text, wechat_html
 from nmo.schemas import DraftContent, DraftRecord
 
 TEXT = """# 冷泡茶怎么泡
@@ -37,6 +37,11 @@ def approved(platform: str = "weibo", text: str = TEXT, hashtags: list[str] | No
     content = DraftContent(title="冷泡茶怎么泡", body="", hashtags=hashtags if hashtags is not None else ["冷泡茶"])
     return DraftRecord(draft_id="Dabc-1", request_id="abc", platform=platform, topic="冷泡茶怎么泡",
                        requested_by="ops", status="approved", text=text, content=content)
+
+
+def pasted(export: str) -> str:
+    """The part of a text export the publisher pastes: everything before the publisher's notes."""
+    return export.split(f"\n{NOTES_RULE}\n")[0]
 
 
 class Collector(HTMLParser):
@@ -76,18 +81,18 @@ def test_wechat_html_styles_every_body_element_inline_and_escapes_scripts() -> N
 
 def test_plain_text_writes_hashtags_in_each_platforms_syntax() -> None:
     weibo = plain_text(approved("weibo"))
-    assert weibo.rstrip().endswith("#冷泡茶# #夏日饮品#")
+    assert pasted(weibo).rstrip().endswith("#冷泡茶# #夏日饮品#")
     assert "**" not in weibo and "## " not in weibo and "| --- |" not in weibo
     assert "三步搞定" in weibo and "• " not in weibo.split("三步搞定")[0]
-    assert plain_text(approved("xiaohongshu")).rstrip().endswith("#冷泡茶 #夏日饮品")
-    assert plain_text(approved("bilibili")).rstrip().endswith("标签：冷泡茶、夏日饮品")
+    assert pasted(plain_text(approved("xiaohongshu"))).rstrip().endswith("#冷泡茶 #夏日饮品")
+    assert pasted(plain_text(approved("bilibili"))).rstrip().endswith("标签：冷泡茶、夏日饮品")
     wechat = plain_text(approved("wechat"))
     assert "#冷泡茶" not in wechat and "标签" not in wechat
 
 
 def test_hashtags_are_written_once_without_repeats() -> None:
     record = approved("douyin", text="# 冷泡茶\n\n三步做一杯。\n\n#冷泡茶 #夏天# #冷泡茶")
-    assert plain_text(record).rstrip().endswith("#冷泡茶 #夏天") and plain_text(record).count("#冷泡茶") == 1
+    assert pasted(plain_text(record)).rstrip().endswith("#冷泡茶 #夏天") and plain_text(record).count("#冷泡茶") == 1
 
 
 def test_no_export_adds_a_part_the_reviewer_did_not_see() -> None:
@@ -154,7 +159,7 @@ def test_markdown_keeps_structure_and_neutralises_html() -> None:
     out = markdown(approved("weibo"))
     assert out.startswith("# 冷泡茶怎么泡\n") and "## 三步搞定" in out and "**冷泡茶**" in out
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert re.search(r"#冷泡茶# #夏日饮品#\n$", out)
+    assert re.search(r"#冷泡茶# #夏日饮品#\n$", pasted(out))
 
 
 def test_review_only_parts_are_left_out_of_every_export() -> None:
@@ -168,7 +173,8 @@ def test_review_only_parts_are_left_out_of_every_export() -> None:
     for out in (plain_text(record), markdown(record), wechat_html(record)):
         assert "[^1]" not in out and "引用" not in out and "p1" not in out and "标题A" not in out
         assert "冷水泡 6 小时。" in out and "评论区见" in out
-    assert plain_text(record).rstrip().endswith("#冷泡茶 #夏日")
+    assert pasted(plain_text(record)).rstrip().endswith("#冷泡茶 #夏日")
     assert plain_text(record).count("#冷泡茶") == 1
     bilibili = approved("bilibili", text=render_draft(content, "bilibili"), hashtags=content.hashtags)
-    assert plain_text(bilibili).count("标签：") == 1 and plain_text(bilibili).rstrip().endswith("标签：冷泡茶、夏日")
+    assert plain_text(bilibili).count("标签：") == 1
+    assert pasted(plain_text(bilibili)).rstrip().endswith("标签：冷泡茶、夏日")

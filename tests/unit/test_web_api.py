@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from nmo.config import Settings
+from nmo.exports import NOTES_RULE
 from nmo.web.app import create_app
 
 from tests.web_support import PASSAGE, add_users, fake_service_factory
@@ -497,7 +498,9 @@ def test_exports_of_an_approved_draft(client: TestClient, tokens: dict[str, str]
     text = client.get(f"/api/drafts/{draft_id}/export?format=text", headers=auth(tokens, "ops"))
     assert text.headers["content-type"].startswith("text/plain")
     # The writer's draft carries topics its approved text never showed: the export adds none of them.
-    assert "#冷泡茶" not in text.text and text.text.rstrip().endswith("不苦不涩")
+    pasted, notes = text.text.split(f"\n{NOTES_RULE}\n")
+    assert "#冷泡茶" not in pasted and pasted.rstrip().endswith("不苦不涩")
+    assert "微博" in notes and "内容由AI生成" in notes  # the publisher is told which declaration to set
     md = client.get(f"/api/drafts/{draft_id}/export?format=markdown", headers=auth(tokens, "ops"))
     assert md.text.startswith("# 冷泡茶怎么泡") and "**不苦不涩**" in md.text
     bad = client.get(f"/api/drafts/{draft_id}/export?format=pdf", headers=auth(tokens, "ops"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nmo.platforms import get_platform, platform_table
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -14,7 +16,7 @@ FORMATS = {
     "wechat": ("深度长文", "清单", "故事"),
     "douyin": ("口播", "教程", "开箱"),
 }
-PLATFORM_LABELS = {"xiaohongshu": "小红书", "wechat": "公众号", "douyin": "抖音"}
+VIDEO_SHAPES = ("short_video", "video")  # pieces of these shapes have a completion rate (完播率)
 # Chinese back-office headers of a combined export (one row per piece).
 HEADERS = {
     "platform": "平台",
@@ -65,7 +67,8 @@ def synthetic_pieces(rows: int, seed: int = 7, start: str = "2026-08-03") -> pd.
     saves = rng.binomial(views_int, np.clip(0.02 * lift, 0, 1))
     follows = rng.binomial(views_int, 0.002)
     conversions = rng.binomial(clicks.astype(np.int64), 0.02)
-    completion = np.where(platforms == "douyin", rng.uniform(0.1, 0.6, size=rows).round(4), np.nan)
+    video = np.array([get_platform(p).shape in VIDEO_SHAPES for p in platforms], dtype=bool)
+    completion = np.where(video, rng.uniform(0.1, 0.6, size=rows).round(4), np.nan)
     spend = np.where(rng.random(rows) < 0.3, (impressions * 0.02).round(2), np.nan)
     formats = np.array(
         [FORMATS[p][i % 3] for p, i in zip(platforms, pillar_index, strict=True)], dtype=object
@@ -97,7 +100,8 @@ def write_export(frame: pd.DataFrame, path: Path, *, encoding: str = "utf-8-sig"
     """Write pieces as a back-office style CSV: Chinese headers and platform names, rates as percentages."""
     out = frame.copy()
     if "platform" in out:
-        out["platform"] = out["platform"].map(lambda p: PLATFORM_LABELS.get(p, p))
+        table = platform_table().platforms
+        out["platform"] = out["platform"].map(lambda p: table[p].name if p in table else p)
     if "published_at" in out:
         out["published_at"] = out["published_at"].dt.strftime("%Y-%m-%d %H:%M")
     if "completion_rate" in out:

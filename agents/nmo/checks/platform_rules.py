@@ -1,10 +1,12 @@
-"""Platform rules from agents/nmo/data/platforms.yaml: part lengths, folds, hashtags, required parts, links."""
+"""Platform rules from agents/nmo/data/platforms.yaml: part lengths, folds, hashtags, required parts, links,
+disclosure duties."""
 
 from __future__ import annotations
 
 import re
 from typing import cast
 
+from nmo.checks.disclosure import disclosure_findings
 from nmo.checks.lexicon import LexiconRule
 from nmo.platforms import PlatformSpec, platform_table
 from nmo.render import hashtag_topics
@@ -119,6 +121,24 @@ def _hashtag_line(text: str) -> tuple[int, int] | None:
     return None
 
 
+_LINE_BREAKS = "，,、：:；;｜|·—- "
+
+
+def cut_line(value: str, limit: int) -> str:
+    """A one-line part (title, hook, call to action) cut to `limit`: at the last clause break in reach, else at
+    the limit without splitting a number or a Latin word. A suggestion is text that replaces the part (the
+    reviser and the desk paste it), so it must be the shortened line itself, never an instruction."""
+    head = value[:limit]
+    breaks = [i for i, char in enumerate(head) if char in _LINE_BREAKS and i >= limit // 2]
+    if breaks:
+        return head[: breaks[-1]].rstrip(_LINE_BREAKS)
+    end = limit
+    while end > limit // 2 and value[end - 1].isascii() and value[end - 1].isalnum() and value[end].isascii() \
+            and value[end].isalnum():
+        end -= 1
+    return value[:end].rstrip(_LINE_BREAKS)
+
+
 def _part_finding(
     text: str, where: str | tuple[int, int] | None, rule: str, severity: Severity, message: str,
     suggestion: str | None = None,
@@ -226,12 +246,27 @@ def _text_hashtag_style(text: str, spec: PlatformSpec) -> list[Finding]:
 
 
 def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | None) -> list[Finding]:
-    """Length limits, display folds, required parts and hashtag rules for one platform."""
+    """Length limits, display folds, required parts, hashtag rules and disclosure duties for one platform.
+
+    A draft with its parts (`content`) is one nmo wrote, so it owes the AI declaration; a bare text may be
+    anyone's and owes only what the text itself shows (an ad label where it offers a purchase path).
+    """
     out = _text_hashtag_style(text, spec)
     parts: dict[str, str] = {"body": content.body if content else text}
     if content:
         parts.update(title=content.title, digest=content.digest, hook=content.hook, cta=content.cta)
     for part, value in parts.items():
+        minimum = spec.limits[part].min if part in spec.limits else 0
+        if value and len(value) < minimum:
+            # A warning without a suggestion: the reviser would otherwise delete the short part, and the fix
+            # (writing more) is the reviewer's.
+            out.append(
+                _part_finding(
+                    text, value, f"{part}_too_short", "warning",
+                    f"{spec.name}{spec.part_label(part)}至少 {minimum} 字，当前 {len(value)} 字："
+                    f"请补到 {minimum} 字以上",
+                )
+            )
         limit = spec.limit(part)
         if limit is not None and len(value) > limit:
             out.append(
@@ -241,11 +276,11 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
                     f"{part}_length",
                     "blocking",
                     f"{spec.name}{spec.part_label(part)}最多 {limit} 字，当前 {len(value)} 字",
-                    f"删减到 {limit} 字以内",
+                    f"删减到 {limit} 字以内" if part == "body" else cut_line(value, limit),
                 )
             )
-    if content and spec.key == "wechat" and "\n" in content.title:
-        out.append(_part_finding(text, content.title, "title_linebreak", "blocking", "公众号标题不能换行"))
+    if content and "title" in spec.parts and "\n" in content.title:
+        out.append(_part_finding(text, content.title, "title_linebreak", "blocking", f"{spec.name}标题不能换行"))
     body = parts["body"]
     fold = spec.folds.get("body")
     if fold and len(body) > fold.at:
@@ -283,4 +318,5 @@ def platform_findings(text: str, spec: PlatformSpec, content: DraftContent | Non
                     )
                 )
         out.extend(_hashtag_findings(text, spec, list(content.hashtags)))
+    out.extend(disclosure_findings(text, spec, ai_written=content is not None))
     return out

@@ -15,7 +15,7 @@ from typer.exceptions import TyperException
 from nmo.telemetry import disable_telemetry
 
 HELP = """nmo — plans, drafts and checks content for brand accounts
-on 公众号, 微博, 小红书, 抖音, B站, 知乎 and 快手.
+on 公众号, 微博, 小红书, 抖音, B站, 知乎, 快手 and 视频号.
 
 Every draft passes a proofreading and compliance gate, then waits for a human reviewer.
 Runs offline by default; set NMO_LLM_BASE_URL / NMO_LLM_API_KEY (or OPENAI_*) to use an LLM.

@@ -141,10 +141,10 @@ def _post(piece: SourcePiece, spec: PlatformSpec, kept: set[str]) -> DraftConten
 
 
 def _video(piece: SourcePiece, spec: PlatformSpec, kept: set[str]) -> DraftContent:
-    """抖音 / 快手 / B站: a hook, then one shot or chapter per section with its sentences as voice-over."""
+    """Short and long video (抖音, 快手, 视频号, B站): a hook, then a shot or chapter per section, voiced over."""
     sections = _sections(piece, kept)
     hook = shorten(first_clause(piece.title, spec.limit("hook") or 30), spec.limit("hook") or 30)
-    chaptered = spec.key == "bilibili"
+    chaptered = spec.shape == "video"
     shots = [Shot(time="00:00" if chaptered else "0-3s", visual="开场", voiceover=hook, onscreen=shorten(hook, 14))]
     for index, (heading, sentences) in enumerate(sections, start=1):
         time = f"{index:02d}:00" if chaptered else f"{3 + (index - 1) * 10}-{3 + index * 10}s"
@@ -163,9 +163,9 @@ def _poster(piece: SourcePiece, spec: PlatformSpec, kept: set[str]) -> DraftCont
                         body="", cta="")
 
 
-SHAPES: dict[str, Callable[[SourcePiece, PlatformSpec, set[str]], DraftContent]] = {
-    "wechat": _article, "zhihu": _article, "xiaohongshu": _note, "weibo": _post, "douyin": _video,
-    "kuaishou": _video, "bilibili": _video, "poster": _poster,
+SHAPES: dict[str, Callable[[SourcePiece, PlatformSpec, set[str]], DraftContent]] = {  # by platforms.yaml shape
+    "article": _article, "answer": _article, "note": _note, "post": _post, "short_video": _video,
+    "video": _video, "poster": _poster,
 }
 
 
@@ -185,7 +185,7 @@ def compose_adaptation(
     spec = get_platform(brief.platform)
     piece = read_source(brief.source_text, brief.topic)
     products = [short_name(p) for p in profile.products]
-    shape = SHAPES.get(spec.key, _article)
+    shape = SHAPES[spec.shape]
     tags = _tags(piece, spec, products)
 
     def render(kept: set[str]) -> DraftContent:

@@ -209,7 +209,7 @@ def compose_draft(
         product=topic_product(topic, profile),
         avoid=avoid,
     )
-    shape = SHAPES.get(spec.key, _zhihu)
+    shape = SHAPES[spec.shape]
     content = shape(material)
     stale = set(rules.stale_names())
     content.hashtags = (
@@ -240,14 +240,14 @@ def compose_draft(
 def _title(m: Material, salt: int = 0) -> str:
     topic = m.brief.topic
     kind = pillar_type(m.brief.pillar or "")
-    key = m.spec.key
-    if key == "zhihu":
+    shape = m.spec.shape
+    if shape == "answer":
         return (
             topic
             if topic.endswith(("？", "?"))
             else m.pick((f"{topic}，是怎样一种体验？", f"如何看待{topic}？", f"{topic}，值得一试吗？"), salt)
         )
-    if key == "xiaohongshu":
+    if shape == "note":
         options = [f"{topic}{m.pick(XHS_EMOJI, salt)}", topic]
         if m.product:
             options += [
@@ -255,13 +255,13 @@ def _title(m: Material, salt: int = 0) -> str:
                 f"我的{m.product}喝法{m.pick(XHS_EMOJI, salt)}",
             ]
         return m.pick(options, salt)
-    if key == "bilibili":
+    if shape == "video":
         return f"【{m.subject}】{topic}" if salt % 2 == 0 and m.subject not in topic else f"{topic}｜一期讲清楚"
-    if key in ("douyin", "kuaishou"):
+    if shape == "short_video":
         if m.product:
             return m.pick((topic, f"{m.product}，原来要这样{m.voice.consume}", f"关于{m.product}你该知道的事"), salt)
         return m.pick((topic, f"{m.subject}｜一条讲清楚"), salt)
-    if key == "poster":
+    if shape == "poster":
         return m.subject if salt % 2 == 0 else first_clause(topic, 16)
     if kind == "promo":
         titles = [topic] + ([] if re.search(r"[：｜|]", topic) else [f"{topic}：时间、规则一次看清"])
@@ -304,15 +304,15 @@ def _closing_question(m: Material) -> str:
 
 def _cta(m: Material) -> str:
     kind = pillar_type(m.brief.pillar or "")
-    if m.spec.key == "wechat":
+    if m.spec.shape == "article":
         if kind == "promo":
             return "点击阅读原文，去旗舰店看看"
         return m.pick(("觉得有用，欢迎点个在看", "欢迎转给同样关心这件事的朋友", "有想看的话题，留言告诉我们"))
-    if m.spec.key == "poster":
+    if m.spec.shape == "poster":
         return m.pick(("旗舰店同步上架", "点击了解详情", "现在去看看"))
-    if m.spec.key in ("douyin", "kuaishou"):
+    if m.spec.shape == "short_video":
         return m.pick(("关注我们，看更多实用内容", "觉得有用就点个关注", "收藏起来，用的时候翻出来"))
-    if m.spec.key == "bilibili":
+    if m.spec.shape == "video":
         return m.pick(("觉得有用的话，一键三连支持一下", "有问题欢迎在弹幕和评论里提", "收藏本视频，用的时候翻出来"))
     return ""
 
@@ -567,21 +567,20 @@ def _poster(m: Material) -> DraftContent:
     return DraftContent(title=shorten(_title(m), 16), hook=hook, body="", cta=_cta(m))
 
 
-SHAPES = {
-    "wechat": _wechat,
-    "xiaohongshu": _xiaohongshu,
-    "weibo": _weibo,
-    "douyin": _short_video,
-    "kuaishou": _short_video,
-    "bilibili": _bilibili,
-    "zhihu": _zhihu,
+SHAPES = {  # the offline composer per shape (platforms.yaml shapes); a platform is found by its shape
+    "article": _wechat,
+    "note": _xiaohongshu,
+    "post": _weibo,
+    "short_video": _short_video,
+    "video": _bilibili,
+    "answer": _zhihu,
     "poster": _poster,
 }
 
 
 def _hashtags(m: Material) -> list[str]:
     spec = m.spec
-    limit = min(spec.hashtag.max or 5, 8 if spec.key == "xiaohongshu" else spec.hashtag.max or 5)
+    limit = spec.hashtag.advised or spec.hashtag.max or 5
     others = {short_name(p) for p in m.profile.products} - {m.subject}
     counts = m.profile.tag_counts(spec.key)
     topical = " ".join([m.brief.topic, m.brief.angle, *(f.text for f in m.relevant[:6])])
@@ -611,7 +610,7 @@ def _variants(m: Material, count: int) -> list[Variant]:
     salt = 0
     while len(variants) < count and salt < count * 6:
         title = _title(m, salt)
-        hook = _hook(m, salt) if m.spec.key not in ("wechat", "zhihu") else ""
+        hook = _hook(m, salt) if m.spec.shape_rules.variant_hooks else ""
         if title not in seen:
             seen.add(title)
             variants.append(Variant(label=VARIANT_LABELS[len(variants)], title=title, hook=hook))

@@ -74,7 +74,7 @@ class WeiboPost(BaseModel):
 
 
 class ShortVideoScript(BaseModel):
-    """抖音/快手 script: title, 3-second hook, shots, caption, topics, call to action."""
+    """Short-video script (抖音, 快手, 视频号 …): title, 3-second hook, shots, caption, topics, call to action."""
 
     title: str
     hook: str
@@ -119,7 +119,10 @@ class PosterCopy(BaseModel):
 PlatformOutput = (
     WechatArticle | XiaohongshuNote | WeiboPost | ShortVideoScript | BilibiliVideo | ZhihuAnswer | PosterCopy
 )
+# By name, as the platform table's shapes name them (shapes: output_model in platforms.yaml).
 OUTPUT_MODELS: dict[str, type[BaseModel]] = {
-    "wechat": WechatArticle, "xiaohongshu": XiaohongshuNote, "weibo": WeiboPost, "douyin": ShortVideoScript,
-    "kuaishou": ShortVideoScript, "bilibili": BilibiliVideo, "zhihu": ZhihuAnswer, "poster": PosterCopy,
+    model.__name__: model
+    for model in (
+        WechatArticle, XiaohongshuNote, WeiboPost, ShortVideoScript, BilibiliVideo, ZhihuAnswer, PosterCopy
+    )
 }

@@ -38,7 +38,12 @@ def fit_line(text: str, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
     plain = CITATION_MARKER.sub("", text)
-    return shorten(plain, limit)
+    fitted = shorten(plain, limit)
+    if len(fitted) > limit and re.search(r"[｜|]", plain):
+        # 「主题｜补充」: the part before the bar is the title itself, so a short title (视频号 16) keeps it.
+        head = re.split(r"\s*[｜|]\s*", plain, maxsplit=1)[0]
+        return shorten(head, limit) if head else fitted
+    return fitted
 
 
 def hashtag_room(content: DraftContent, spec: PlatformSpec) -> int:

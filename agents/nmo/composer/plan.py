@@ -36,16 +36,6 @@ SIMILARITY_THRESHOLD = LEXICAL_THRESHOLD  # between topics of one plan, and for 
 RECENT_DAYS = 90
 # A new topic keeps this much below the repeat threshold: near-repeats read as repeats to a reader.
 REPEAT_MARGIN = 0.1
-PLATFORM_ANGLES: dict[str, str] = {
-    "wechat": "长文分小标题讲透，结尾给明确行动",
-    "weibo": "前140字说清要点，带话题引导互动",
-    "xiaohongshu": "第一人称分点分享，配图清单",
-    "douyin": "开头三秒抛问题，一镜一个要点",
-    "kuaishou": "口语化实拍，讲给身边人听",
-    "bilibili": "分章节讲解，有实验有结论",
-    "zhihu": "先给结论，再摆依据和亲身经验",
-    "poster": "一句主张加一个行动",
-}
 PILLAR_ANGLES: dict[str, str] = {
     "tutorial": "讲步骤和常见误区",
     "lifestyle": "从一个具体场景和时间点切入",
@@ -819,7 +809,7 @@ def _angle(
         f"面向{constraints.audience}" if constraints.audience else "",
         node_angle,
         pillar_angle.format(**asdict(profile.voice)),
-        PLATFORM_ANGLES.get(slot.platform, ""),
+        get_platform(slot.platform).plan_angle,
         goal_angle,
         f"语气{'、'.join(constraints.tone)}" if constraints.tone else "",
     )
