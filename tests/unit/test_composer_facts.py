@@ -37,3 +37,16 @@ def test_rules_fragments_and_style_guides_are_not_stated() -> None:
 
 def test_timestamps_and_markers_are_not_factual_numbers() -> None:
     assert factual_numbers("02:00 开场 0-3s 钩子，一盒 69元。[^12]") == {"69"}
+
+
+def test_label_lines_script_timecodes_and_unmarked_questions_are_not_stated() -> None:
+    passages = [
+        _passage("Short names people use: 鲜鸡粮、三文鱼冻干、南瓜罐、豆腐砂。", id="p1"),
+        _passage("简称：云栖、石耳裤、轻羽。", id="p2"),
+        _passage("3–15 秒：这是云栖 2 人帐篷，整顶 1.35kg。", id="p3", kind="content"),
+        _passage("一炉碱水结要烤几分钟。帐篷里会不会进水。", id="p4"),
+        _passage("We run four buckets. Rough split per month: 配料表拆解 30%。", id="p6"),
+        _passage("碱水结出炉后 4 小时内吃口感最好，隔夜可以回烤 3 分钟。", id="p5"),
+    ]
+    stated = [fact.text for fact in rank_facts("碱水结 帐篷 冻干 怎么吃", passages)]
+    assert stated == ["碱水结出炉后 4 小时内吃口感最好，隔夜可以回烤 3 分钟。"]

@@ -160,8 +160,19 @@ def short_name(product: str) -> str:
 
 # Lines of past scripts (shot lists, captions) are structure, not statements.
 SCRIPT_LABELS = re.compile(
-    r"^(口播|钩子|镜头|文案|字幕|画面|标题|BGM|封面|配图|图\d|P\d|\d+\s*[-–]\s*\d+\s*s|\d{1,2}:\d{2})"
+    r"^(口播|钩子|镜头|文案|字幕|画面|标题|BGM|封面|配图|图\d|P\d|\d+\s*[-–—~～]\s*\d+\s*(?:s|秒)|\d{1,2}:\d{2})"
 )
+# A labelled list line (「Short names people use: …」「简称：…」「别名：…」): what the notes call things, not a
+# statement, and in English copy it reads as pasted notes.
+LABEL_LINE = re.compile(r"^(?:[A-Za-z][A-Za-z '\-]{2,40}|简称|别名|又称|俗称|也叫|外号|英文名)\s*[：:]")
+# A wiki's FAQ question written without its question mark (「一炉碱水结要烤几分钟。」): stating it answers nothing.
+UNMARKED_QUESTION = re.compile(
+    r"几(?:分钟|小时|天|次|个|岁|块)|多少|怎么|如何|为什么|哪(?:些|个|里|种)|会不会|能不能|是不是|要不要|有没有|"
+    r"有什么区别|[吗呢]。?$"
+)
+# Four English words in a row: a team's working notes in English, not copy for a Chinese audience.
+ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ ,.'\-]+[A-Za-z]+){3,}")
+MAX_QUESTION_LIKE_CHARS = 20
 
 
 def balanced(text: str) -> bool:
@@ -180,8 +191,13 @@ def _usable_sentence(sentence: str, passage: Passage) -> bool:
         return False
     if passage.kind == "content" and "活动" in sentence and _MONTH_DAY.search(sentence):
         return False  # a past post announcing its own campaign dates: over by now
-    if SELF_REFERENCE.search(sentence) or METADATA_LINE.match(sentence):
-        return False  # another piece's own story, or a header line of an exported post
+    if ENGLISH_RUN.search(sentence):
+        return False
+    if SELF_REFERENCE.search(sentence) or METADATA_LINE.match(sentence) or LABEL_LINE.match(sentence):
+        return False  # another piece's own story, a header line of an exported post, a labelled list
+    short = len(sentence) <= MAX_QUESTION_LIKE_CHARS
+    if short and UNMARKED_QUESTION.search(sentence) and not re.search(r"\d", sentence):
+        return False  # a short question with no figure: a FAQ heading, not its answer
     if sentence.startswith(("是", "也是", "还是", " > ")) or " > " in sentence:
         return False  # a sentence that lost its subject, or a heading path
     return not any(marker in sentence for marker in RULE_MARKERS) and "「" not in sentence[:3]
