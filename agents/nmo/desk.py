@@ -62,7 +62,7 @@ class DecisionInput(BaseModel):
     action: Literal["approve", "edit", "reject"]
     note: str = Field(default="", max_length=MAX_NOTE_CHARS)
     text: str | None = Field(default=None, max_length=MAX_EDIT_CHARS)
-    expected_version: int | None = Field(default=None, ge=0, description="The version the reviewer saw.")
+    expected_version: int = Field(ge=0, description="The version the reviewer saw; a decision on any other fails.")
     then_approve: bool = Field(
         default=True, description="For an edit: approve when nothing blocking remains (false: back to review)."
     )
@@ -332,7 +332,7 @@ class ReviewDesk:
         return draft_view(after)
 
     def apply_suggestion(
-        self, user: User, draft_id: str, index: int, expected_version: int | None = None
+        self, user: User, draft_id: str, index: int, expected_version: int
     ) -> DraftView:
         """Replace one finding's span with its suggestion, as an edit that the gate re-checks.
 
@@ -341,7 +341,7 @@ class ReviewDesk:
         """
         user.require("review")
         record = self.service.get_draft(draft_id)
-        if expected_version is not None and record_version(record) != expected_version:
+        if record_version(record) != expected_version:
             raise StaleDecision(
                 f"Draft {draft_id} changed since you loaded it (version {expected_version}, "
                 f"now {record_version(record)}).",

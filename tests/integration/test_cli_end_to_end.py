@@ -48,17 +48,20 @@ def test_draft_is_gated_and_waits_for_review_then_reject_and_approve(home: Path)
     shown = nmo(home, "review", "show", draft_id)
     assert draft_id in shown.stdout and "nmo review approve" in shown.stdout
 
+    assert "--expected-version 1" in shown.stdout  # the commands shown name the version on screen
     rejected = as_json(nmo(home, "review", "reject", draft_id, "--by", "审核老王", "--note", "开头加一句冬天也能喝",
-                           "--json"))
+                           "--expected-version", "1", "--json"))
     assert rejected["status"] == "pending_review"
     assert len(rejected["revisions"]) >= 2
     assert rejected["revisions"][-1]["check"] is not None
     assert "审核老王" in json.dumps(rejected["decisions"], ensure_ascii=False)
 
-    approved = as_json(nmo(home, "review", "approve", draft_id, "--by", "审核老王", "--note", "可以发", "--json"))
+    seen = str(len(rejected["revisions"]) + len(rejected["decisions"]))
+    approved = as_json(nmo(home, "review", "approve", draft_id, "--by", "审核老王", "--note", "可以发",
+                           "--expected-version", seen, "--json"))
     assert approved["status"] == "approved"
 
-    again = nmo(home, "review", "approve", draft_id, "--by", "审核老王", expect=2)
+    again = nmo(home, "review", "approve", draft_id, "--by", "审核老王", "--expected-version", seen, expect=2)
     assert "already approved" in again.stderr
     assert as_json(nmo(home, "review", "show", draft_id, "--json"))["status"] == "approved"
 
@@ -78,11 +81,14 @@ def test_edit_from_a_file_is_checked_again(home: Path, tmp_path: Path) -> None:
     draft_id = outcome["drafts"][0]["draft_id"]
     edited = tmp_path / "edited.md"
     edited.write_text("# 全网第一的冷泡茶\n\n喝了能减肥。\n", "utf-8")
-    still = as_json(nmo(home, "review", "edit", draft_id, "--file", str(edited), "--by", "审核老王", "--json"))
+    still = as_json(nmo(home, "review", "edit", draft_id, "--file", str(edited), "--by", "审核老王",
+                        "--expected-version", "1", "--json"))
     assert still["status"] == "pending_review"
     assert any(f["severity"] == "blocking" for f in still["check"]["findings"])
     edited.write_text("# 办公室冷泡茶\n\n上班前把茶包放进冷水，午休就能喝。\n", "utf-8")
-    done = as_json(nmo(home, "review", "edit", draft_id, "--file", str(edited), "--by", "审核老王", "--json"))
+    seen = str(len(still["revisions"]) + len(still["decisions"]))
+    done = as_json(nmo(home, "review", "edit", draft_id, "--file", str(edited), "--by", "审核老王",
+                       "--expected-version", seen, "--json"))
     assert done["status"] == "approved" and done["text"].startswith("# 办公室冷泡茶")
 
 

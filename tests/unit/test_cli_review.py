@@ -76,7 +76,8 @@ def test_a_requester_cannot_approve_their_own_draft_with_their_token(
     settings: Settings, tokens: dict[str, str]
 ) -> None:
     draft_id = pending_draft(settings, requested_by="lee")
-    result = nmo("review", "approve", draft_id, "--note", "确认可发", env={"NMO_TOKEN": tokens["lee"]})
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--note", "确认可发",
+                 env={"NMO_TOKEN": tokens["lee"]})
     assert result.exit_code == 2
     assert "four-eyes" in result.output
     assert shown(draft_id)["status"] == "pending_review"
@@ -86,7 +87,8 @@ def test_a_reviewers_token_approves_as_that_reviewer_and_is_never_echoed(
     settings: Settings, tokens: dict[str, str]
 ) -> None:
     draft_id = pending_draft(settings, requested_by="lee")
-    result = nmo("review", "approve", draft_id, "--note", "确认可发", "--token", tokens["wang"])
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--note", "确认可发",
+                 "--token", tokens["wang"])
     assert result.exit_code == 0, result.output
     assert tokens["wang"] not in result.output
     record = shown(draft_id)
@@ -97,7 +99,8 @@ def test_a_reviewers_token_approves_as_that_reviewer_and_is_never_echoed(
 
 def test_an_operators_token_cannot_decide(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="lee")
-    result = nmo("review", "reject", draft_id, "--note", "改开头", env={"NMO_TOKEN": tokens["ops"]})
+    result = nmo("review", "reject", draft_id, "--expected-version", "1", "--note", "改开头",
+                 env={"NMO_TOKEN": tokens["ops"]})
     assert result.exit_code == 2
     assert "ops is a operator" in result.output
     assert shown(draft_id)["decisions"] == []
@@ -105,7 +108,7 @@ def test_an_operators_token_cannot_decide(settings: Settings, tokens: dict[str, 
 
 def test_a_made_up_name_is_refused_once_the_desk_has_users(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    result = nmo("review", "approve", draft_id, "--by", "mallory", "--note", "looks fine")
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--by", "mallory", "--note", "looks fine")
     assert result.exit_code == 2
     assert "needs your API token" in result.output
     assert "NMO_TOKEN" in result.output and "nmo user token" in result.output
@@ -115,7 +118,8 @@ def test_a_made_up_name_is_refused_once_the_desk_has_users(settings: Settings, t
 def test_a_wrong_token_says_how_to_get_one_without_echoing_it(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
     made_up = "nmo_" + "x" * 43
-    result = nmo("review", "approve", draft_id, "--note", "确认可发", env={"NMO_TOKEN": made_up})
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--note", "确认可发",
+                 env={"NMO_TOKEN": made_up})
     assert result.exit_code == 2
     assert "belongs to nobody" in result.output and "nmo user token" in result.output
     assert made_up not in result.output
@@ -124,7 +128,8 @@ def test_a_wrong_token_says_how_to_get_one_without_echoing_it(settings: Settings
 
 def test_a_token_with_someone_elses_name_is_refused(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    result = nmo("review", "approve", draft_id, "--by", "root", "--note", "确认可发", env={"NMO_TOKEN": tokens["wang"]})
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--by", "root", "--note", "确认可发",
+                 env={"NMO_TOKEN": tokens["wang"]})
     assert result.exit_code == 2
     assert "belongs to wang" in result.output
     assert shown(draft_id)["status"] == "pending_review"
@@ -132,7 +137,7 @@ def test_a_token_with_someone_elses_name_is_refused(settings: Settings, tokens: 
 
 def test_the_local_admin_override_is_in_the_audit_log(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    result = nmo("review", "approve", draft_id, "--by", "值班老周", "--note", "紧急发布",
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--by", "值班老周", "--note", "紧急发布",
                  "--local-admin", "desk server down during launch")
     assert result.exit_code == 0, result.output
     assert shown(draft_id)["decisions"][-1]["by"] == "值班老周"
@@ -144,8 +149,9 @@ def test_the_local_admin_override_is_in_the_audit_log(settings: Settings, tokens
 
 def test_the_local_admin_override_needs_a_name_and_a_reason(settings: Settings, tokens: dict[str, str]) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    no_name = nmo("review", "approve", draft_id, "--note", "确认可发", "--local-admin", "desk down")
-    no_reason = nmo("review", "approve", draft_id, "--by", "root", "--note", "确认可发", "--local-admin", " ")
+    seen = ("--expected-version", "1")
+    no_name = nmo("review", "approve", draft_id, *seen, "--note", "确认可发", "--local-admin", "desk down")
+    no_reason = nmo("review", "approve", draft_id, *seen, "--by", "root", "--note", "确认可发", "--local-admin", " ")
     assert no_name.exit_code == 2 and "--by NAME" in no_name.output
     assert no_reason.exit_code == 2 and "reason" in no_reason.output
     assert shown(draft_id)["status"] == "pending_review"
@@ -154,9 +160,9 @@ def test_the_local_admin_override_needs_a_name_and_a_reason(settings: Settings, 
 
 def test_a_name_alone_still_decides_when_the_desk_has_no_users(settings: Settings) -> None:
     draft_id = pending_draft(settings, requested_by="ops")
-    own = nmo("review", "approve", draft_id, "--by", "ops", "--note", "确认可发")
+    own = nmo("review", "approve", draft_id, "--expected-version", "1", "--by", "ops", "--note", "确认可发")
     assert own.exit_code == 2 and "four-eyes" in own.output
-    result = nmo("review", "approve", draft_id, "--by", "lee", "--note", "确认可发")
+    result = nmo("review", "approve", draft_id, "--expected-version", "1", "--by", "lee", "--note", "确认可发")
     assert result.exit_code == 0, result.output
     assert shown(draft_id)["decisions"][-1]["by"] == "lee"
 
@@ -213,3 +219,11 @@ def test_the_printed_review_commands_are_ones_that_work_with_and_without_desk_us
     team = nmo("review", "show", draft_id).output
     assert "export NMO_TOKEN=" in team and "--by REVIEWER" not in team
     assert f"review approve {draft_id} --expected-version" in team
+
+
+def test_a_decision_must_name_the_version_it_was_made_on(settings: Settings, tokens: dict[str, str]) -> None:
+    draft_id = pending_draft(settings, requested_by="ops")
+    result = nmo("review", "approve", draft_id, "--note", "确认可发", env={"NMO_TOKEN": tokens["lee"]})
+    assert result.exit_code == 2
+    assert "--expected-version" in result.output and f"nmo review show {draft_id}" in result.output
+    assert shown(draft_id)["status"] == "pending_review"  # nothing was decided

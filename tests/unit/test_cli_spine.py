@@ -51,7 +51,7 @@ def test_unknown_plan_item_is_reported() -> None:
 
 
 def test_unknown_review_id_is_reported_and_nothing_is_created(isolated_home: Path) -> None:
-    result = runner.invoke(app, ["review", "approve", "D000000-1", "--by", "lee"])
+    result = runner.invoke(app, ["review", "approve", "D000000-1", "--by", "lee", "--expected-version", "1"])
     assert result.exit_code == 2
     assert "No draft with ID 'D000000-1'" in result.output and "nmo review list" in result.output
 

@@ -66,6 +66,13 @@ def draft_id(client: TestClient, tokens: dict[str, str]) -> str:
     return draft
 
 
+def seen(client: TestClient, draft_id: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """A decision body with the version the reviewer just read (the desk requires it on every decision)."""
+    view = client.get(f"/api/drafts/{draft_id}", headers=headers)
+    version = view.json()["version"] if view.status_code == 200 else 0
+    return {"expected_version": version, **body}
+
+
 def no_trace(response: Any) -> None:
     assert "Traceback" not in response.text and 'File "' not in response.text
 
@@ -80,10 +87,10 @@ ENDPOINTS = [
     ("GET", "/api/drafts/X/diff", None),
     ("GET", "/api/drafts/X/passages/p", None),
     ("GET", "/api/drafts/X/export", None),
-    ("POST", "/api/drafts/X/approve", {}),
-    ("POST", "/api/drafts/X/edit", {"text": "t"}),
-    ("POST", "/api/drafts/X/reject", {"note": "n"}),
-    ("POST", "/api/drafts/X/apply-suggestion", {"finding": 0}),
+    ("POST", "/api/drafts/X/approve", {"expected_version": 0}),
+    ("POST", "/api/drafts/X/edit", {"text": "t", "expected_version": 0}),
+    ("POST", "/api/drafts/X/reject", {"note": "n", "expected_version": 0}),
+    ("POST", "/api/drafts/X/apply-suggestion", {"finding": 0, "expected_version": 0}),
     ("POST", "/api/requests", {"kind": "draft", "briefs": [{"platform": "weibo", "topic": "t"}]}),
     ("GET", "/api/requests", None),
     ("GET", "/api/requests/X", None),
@@ -121,10 +128,10 @@ def test_health_and_me(client: TestClient, tokens: dict[str, str]) -> None:
     ("who", "method", "path", "body"),
     [
         ("lee", "POST", "/api/requests", {"kind": "draft", "briefs": [{"platform": "weibo", "topic": "t"}]}),
-        ("ops", "POST", "/api/drafts/{id}/approve", {}),
-        ("ops", "POST", "/api/drafts/{id}/reject", {"note": "改"}),
-        ("ops", "POST", "/api/drafts/{id}/edit", {"text": "新的正文"}),
-        ("ops", "POST", "/api/drafts/{id}/apply-suggestion", {"finding": 0}),
+        ("ops", "POST", "/api/drafts/{id}/approve", {"expected_version": 1}),
+        ("ops", "POST", "/api/drafts/{id}/reject", {"note": "改", "expected_version": 1}),
+        ("ops", "POST", "/api/drafts/{id}/edit", {"text": "新的正文", "expected_version": 1}),
+        ("ops", "POST", "/api/drafts/{id}/apply-suggestion", {"finding": 0, "expected_version": 1}),
         ("lee", "GET", "/api/audit", None),
         ("ops", "GET", "/api/audit", None),
         ("lee", "GET", "/api/users", None),
@@ -149,12 +156,16 @@ def test_four_eyes_requester_cannot_approve_own_draft_but_can_reject(
     draft = submit(client, tokens, "weibo", by="root")["drafts"][0]["draft_id"]
     for action, body in (("approve", {"note": "确认可以发"}), ("edit", {"text": "干净的正文"}),
                          ("apply-suggestion", {"finding": 0})):
-        response = client.post(f"/api/drafts/{draft}/{action}", json=body, headers=auth(tokens, "root"))
+        response = client.post(f"/api/drafts/{draft}/{action}", json=seen(client, draft, body, auth(tokens, "root")),
+                               headers=auth(tokens, "root"))
         assert response.status_code == 403, action
         assert "four-eyes" in response.json()["error"]["problem"]
-    rejected = client.post(f"/api/drafts/{draft}/reject", json={"note": "自己退回"}, headers=auth(tokens, "root"))
+    rejected = client.post(f"/api/drafts/{draft}/reject",
+                           json=seen(client, draft, {"note": "自己退回"}, auth(tokens, "root")),
+                           headers=auth(tokens, "root"))
     assert rejected.status_code == 200
-    approved = client.post(f"/api/drafts/{draft}/approve", json={}, headers=auth(tokens, "lee"))
+    approved = client.post(f"/api/drafts/{draft}/approve", json=seen(client, draft, {}, auth(tokens, "lee")),
+                           headers=auth(tokens, "lee"))
     assert approved.status_code == 200 and approved.json()["draft"]["status"] == "approved"
 
 
@@ -164,7 +175,8 @@ def test_four_eyes_can_be_relaxed_by_setting(tmp_path: Path) -> None:
     with TestClient(create_app(settings, fake_service_factory(settings, blocked=()))) as client:
         assert client.get("/api/me", headers=auth(tokens, "root")).json()["four_eyes"] is False
         draft = submit(client, tokens, "weibo", by="root")["drafts"][0]["draft_id"]
-        response = client.post(f"/api/drafts/{draft}/approve", json={}, headers=auth(tokens, "root"))
+        response = client.post(f"/api/drafts/{draft}/approve", json=seen(client, draft, {}, auth(tokens, "root")),
+                               headers=auth(tokens, "root"))
         assert response.status_code == 200 and response.json()["draft"]["status"] == "approved"
 
 
@@ -206,10 +218,10 @@ def test_draft_view_has_findings_segments_citations(
         ("GET", "/api/drafts/nope", None),
         ("GET", "/api/drafts/nope/diff", None),
         ("GET", "/api/drafts/nope/export", None),
-        ("POST", "/api/drafts/nope/approve", {}),
-        ("POST", "/api/drafts/nope/reject", {"note": "n"}),
-        ("POST", "/api/drafts/nope/edit", {"text": "t"}),
-        ("POST", "/api/drafts/nope/apply-suggestion", {"finding": 0}),
+        ("POST", "/api/drafts/nope/approve", {"expected_version": 1}),
+        ("POST", "/api/drafts/nope/reject", {"note": "n", "expected_version": 1}),
+        ("POST", "/api/drafts/nope/edit", {"text": "t", "expected_version": 1}),
+        ("POST", "/api/drafts/nope/apply-suggestion", {"finding": 0, "expected_version": 1}),
         ("GET", "/api/requests/nope", None),
         ("GET", "/api/requests/nope/events", None),
         ("POST", "/api/requests/nope/resume", None),
@@ -231,7 +243,7 @@ def test_unknown_passage_finding_and_revision_are_404(
 ) -> None:
     headers = auth(tokens, "lee")
     assert client.get(f"/api/drafts/{draft_id}/passages/nope", headers=headers).status_code == 404
-    assert client.post(f"/api/drafts/{draft_id}/apply-suggestion", json={"finding": 9},
+    assert client.post(f"/api/drafts/{draft_id}/apply-suggestion", json={"finding": 9, "expected_version": 1},
                        headers=headers).status_code == 404
     assert client.get(f"/api/drafts/{draft_id}/diff?from=1&to=7", headers=headers).status_code == 404
 
@@ -265,19 +277,24 @@ def test_apply_suggestion_is_an_edit_through_the_service(
     assert view["draft"]["status"] == "pending_review"  # "第一" still blocks
     assert view["draft"]["revisions"][-1]["backend"] == "human"
     assert view["draft"]["decisions"][-1]["note"].startswith("采纳建议：最好 → 很好")
-    last = client.post(f"/api/drafts/{draft_id}/apply-suggestion", json={"finding": 0},
+    last = client.post(f"/api/drafts/{draft_id}/apply-suggestion",
+                       json=seen(client, draft_id, {"finding": 0}, auth(tokens, "lee")),
                        headers=auth(tokens, "lee")).json()
     assert last["draft"]["status"] == "pending_review" and "全网很好" in last["draft"]["text"]
     assert last["draft"]["check"]["findings"] == []  # clean now, but approving stays a deliberate action
-    approved = client.post(f"/api/drafts/{draft_id}/approve", json={}, headers=auth(tokens, "lee")).json()
+    approved = client.post(f"/api/drafts/{draft_id}/approve", json=seen(client, draft_id, {}, auth(tokens, "lee")),
+                           headers=auth(tokens, "lee")).json()
     assert approved["draft"]["status"] == "approved"
 
 
 def test_approving_blocking_findings_needs_a_note(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
-    response = client.post(f"/api/drafts/{draft_id}/approve", json={}, headers=auth(tokens, "lee"))
+    response = client.post(f"/api/drafts/{draft_id}/approve", json=seen(client, draft_id, {}, auth(tokens, "lee")),
+                           headers=auth(tokens, "lee"))
     assert response.status_code == 422
     assert response.json()["error"]["type"] == "GateFailed" and "blocking" in response.json()["error"]["problem"]
-    ok = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "品牌方确认"}, headers=auth(tokens, "lee"))
+    ok = client.post(f"/api/drafts/{draft_id}/approve",
+                     json=seen(client, draft_id, {"note": "品牌方确认"}, auth(tokens, "lee")),
+                     headers=auth(tokens, "lee"))
     assert ok.status_code == 200 and ok.json()["draft"]["decisions"][-1]["note"] == "品牌方确认"
 
 
@@ -285,13 +302,17 @@ def test_retrying_an_approval_is_idempotent_but_others_get_409_with_current_stat
     client: TestClient, tokens: dict[str, str], draft_id: str
 ) -> None:
     body = {"note": "确认可以发", "expected_version": 1}
-    first = client.post(f"/api/drafts/{draft_id}/approve", json=body, headers=auth(tokens, "lee"))
-    retry = client.post(f"/api/drafts/{draft_id}/approve", json=body, headers=auth(tokens, "lee"))
+    first = client.post(f"/api/drafts/{draft_id}/approve", json=seen(client, draft_id, body, auth(tokens, "lee")),
+                        headers=auth(tokens, "lee"))
+    retry = client.post(f"/api/drafts/{draft_id}/approve", json=seen(client, draft_id, body, auth(tokens, "lee")),
+                        headers=auth(tokens, "lee"))
     assert first.status_code == retry.status_code == 200
     assert retry.json()["draft"]["status"] == "approved" and len(retry.json()["draft"]["decisions"]) == 1
     for who, action, payload in (("wang", "approve", {"note": "确认可以发"}), ("lee", "reject", {"note": "改"}),
                                  ("wang", "edit", {"text": "新"})):
-        conflict = client.post(f"/api/drafts/{draft_id}/{action}", json=payload, headers=auth(tokens, who))
+        conflict = client.post(f"/api/drafts/{draft_id}/{action}",
+                               json=seen(client, draft_id, payload, auth(tokens, who)),
+                               headers=auth(tokens, who))
         assert conflict.status_code == 409
         answer = conflict.json()
         assert "already approved by lee" in answer["error"]["problem"]
@@ -299,7 +320,8 @@ def test_retrying_an_approval_is_idempotent_but_others_get_409_with_current_stat
 
 
 def test_stale_version_is_409_and_nothing_changes(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
-    client.post(f"/api/drafts/{draft_id}/reject", json={"note": "改一下"}, headers=auth(tokens, "lee"))
+    client.post(f"/api/drafts/{draft_id}/reject", json=seen(client, draft_id, {"note": "改一下"}, auth(tokens, "lee")),
+                headers=auth(tokens, "lee"))
     for action, body in (("approve", {"note": "确认可以发"}), ("reject", {"note": "再改"}), ("edit", {"text": "新"}),
                          ("apply-suggestion", {"finding": 0})):
         response = client.post(f"/api/drafts/{draft_id}/{action}", json={**body, "expected_version": 1},
@@ -314,7 +336,8 @@ def test_edit_with_script_is_stored_as_text_and_escaped_on_pages(
     client: TestClient, tokens: dict[str, str], draft_id: str
 ) -> None:
     evil = "# 冷泡茶\n\n好喝<script>alert('x')</script><img src=x onerror=alert(1)>"
-    response = client.post(f"/api/drafts/{draft_id}/edit", json={"text": evil, "note": "<b>note</b>"},
+    response = client.post(f"/api/drafts/{draft_id}/edit",
+                           json=seen(client, draft_id, {"text": evil, "note": "<b>note</b>"}, auth(tokens, "lee")),
                            headers=auth(tokens, "lee"))
     assert response.status_code == 200 and response.json()["draft"]["text"] == evil
     client.post("/api/session", json={"token": tokens["root"]})
@@ -341,6 +364,7 @@ def test_edit_with_script_is_stored_as_text_and_escaped_on_pages(
         ("edit", {"text": 5}, "body.text"),
         ("approve", {"note": "n" * 2001}, "body.note"),
         ("approve", {"expected_version": "soon"}, "body.expected_version"),
+        ("approve", {"note": "确认可以发", "expected_version": None}, "body.expected_version"),  # never implied
         ("apply-suggestion", {"finding": -1}, "body.finding"),
         ("apply-suggestion", {}, "body.finding"),
     ],
@@ -348,6 +372,8 @@ def test_edit_with_script_is_stored_as_text_and_escaped_on_pages(
 def test_bad_decisions_are_422_with_the_field_and_lose_nothing(
     client: TestClient, tokens: dict[str, str], draft_id: str, action: str, body: Any, field: str | None
 ) -> None:
+    body = {"expected_version": 1, **body}  # the version is present unless the case is about it
+    body = {k: v for k, v in body.items() if v is not None}
     response = client.post(f"/api/drafts/{draft_id}/{action}", json=body, headers=auth(tokens, "lee"))
     assert response.status_code == 422
     error = response.json()["error"]
@@ -370,7 +396,9 @@ def test_a_10_mb_edit_is_refused_before_it_reaches_the_workflow(
     assert "larger than" in response.json()["error"]["problem"]
     view = client.get(f"/api/drafts/{draft_id}", headers=auth(tokens, "lee")).json()
     assert view["draft"]["status"] == "pending_review" and view["version"] == 1
-    ok = client.post(f"/api/drafts/{draft_id}/reject", json={"note": "still works"}, headers=auth(tokens, "lee"))
+    ok = client.post(f"/api/drafts/{draft_id}/reject",
+                     json=seen(client, draft_id, {"note": "still works"}, auth(tokens, "lee")),
+                     headers=auth(tokens, "lee"))
     assert ok.status_code == 200
 
 
@@ -490,7 +518,9 @@ def test_events_of_a_request_run_elsewhere_report_its_state(
 def test_exports_of_an_approved_draft(client: TestClient, tokens: dict[str, str], draft_id: str) -> None:
     pending = client.get(f"/api/drafts/{draft_id}/export?format=markdown", headers=auth(tokens, "lee"))
     assert pending.status_code == 409 and "only approved" in pending.json()["error"]["problem"]
-    client.post(f"/api/drafts/{draft_id}/approve", json={"note": "确认可以发"}, headers=auth(tokens, "lee"))
+    lee = auth(tokens, "lee")
+    body = seen(client, draft_id, {"note": "确认可以发"}, lee)
+    client.post(f"/api/drafts/{draft_id}/approve", json=body, headers=lee)
     wechat = client.get(f"/api/drafts/{draft_id}/export?format=wechat", headers=auth(tokens, "ops"))
     assert wechat.headers["content-type"].startswith("text/html")
     assert f'filename="{draft_id}.html"' in wechat.headers["content-disposition"]
@@ -511,9 +541,11 @@ def test_audit_records_who_did_what_with_text_hashes(client: TestClient, tokens:
     from nmo.schemas import text_hash
 
     before = client.get(f"/api/drafts/{draft_id}", headers=auth(tokens, "lee")).json()["draft"]["text"]
-    after = client.post(f"/api/drafts/{draft_id}/apply-suggestion", json={"finding": 1},
+    after = client.post(f"/api/drafts/{draft_id}/apply-suggestion",
+                        json=seen(client, draft_id, {"finding": 1}, auth(tokens, "wang")),
                         headers=auth(tokens, "wang")).json()["draft"]["text"]
-    client.post(f"/api/drafts/{draft_id}/reject", json={"note": "再改"}, headers=auth(tokens, "lee"))
+    client.post(f"/api/drafts/{draft_id}/reject", json=seen(client, draft_id, {"note": "再改"}, auth(tokens, "lee")),
+                headers=auth(tokens, "lee"))
     entries = client.get("/api/audit", headers=auth(tokens, "root")).json()
     assert [(e["actor"], e["action"]) for e in entries] == [("lee", "reject"), ("wang", "edit"), ("ops", "submit")]
     edit = entries[1]

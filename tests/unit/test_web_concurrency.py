@@ -98,5 +98,5 @@ def test_the_audit_log_attaches_once_per_file(desk: ReviewDesk) -> None:
     again.attach(desk.service)
     ReviewDesk(desk.service, desk.users, again)
     draft_id = submit_one(desk)
-    desk.decide(desk.users.get("r0"), draft_id, DecisionInput(action="reject", note="改"))
+    desk.decide(desk.users.get("r0"), draft_id, DecisionInput(action="reject", note="改", expected_version=1))
     assert len(desk.audit.entries(draft_id=draft_id)) == 1

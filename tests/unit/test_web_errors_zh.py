@@ -96,16 +96,19 @@ def test_a_stale_decision_says_who_decided_in_chinese(client: TestClient, tokens
     body = {"kind": "draft", "briefs": [{"platform": "weibo", "topic": "冷泡茶"}]}
     draft_id = client.post("/api/requests?wait=true", json=body, headers=auth(tokens, "ops")).json()["drafts"][0][
         "draft_id"]
-    approved = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "确认可发"}, headers=auth(tokens, "lee"))
+    approved = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "确认可发", "expected_version": 1},
+                           headers=auth(tokens, "lee"))
     assert approved.is_success
-    late = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "也行"}, headers=auth(tokens, "wang"))
+    late = client.post(f"/api/drafts/{draft_id}/approve", json={"note": "也行", "expected_version": 1},
+                       headers=auth(tokens, "wang"))  # wang read version 1 too
     assert late.status_code == 409
     error = error_of(late)
     assert "lee" in error["zh_problem"] and "通过" in error["zh_problem"] and "刷新" in error["zh_fix"]
     assert late.json()["current"]["draft"]["status"] == "approved"
     assert_page_worthy(error)
     rejected = client.post("/api/requests?wait=true", json=body, headers=auth(tokens, "ops")).json()
-    no_note = client.post(f"/api/drafts/{rejected['drafts'][0]['draft_id']}/reject", json={"note": " "},
+    no_note = client.post(f"/api/drafts/{rejected['drafts'][0]['draft_id']}/reject",
+                          json={"note": " ", "expected_version": 1},
                           headers=auth(tokens, "lee"))
     assert no_note.status_code == 422 and "修改意见" in error_of(no_note)["zh_problem"]
     assert_page_worthy(error_of(no_note))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from nmo.audit import MAX_NOTE_CHARS, AuditLog
 from nmo.composition import open_service
@@ -49,7 +49,7 @@ class ShellDecision(BaseModel):
     action: Literal["approve", "edit", "reject"]
     note: str = ""
     text: str | None = None
-    expected_version: int | None = None
+    expected_version: int = Field(ge=0, description="The version the reviewer saw (`nmo review show`).")
 
 
 def desk_has_users() -> bool:

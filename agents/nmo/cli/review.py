@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from nmo.cli.output import console, print_json
+from nmo.errors import UserInputError
 
 if TYPE_CHECKING:
     from nmo.cli.deciding import ShellDecision, ShellIdentity
@@ -17,15 +18,15 @@ REVIEW_HELP = """Review drafts: every draft waits here after the gate, with its 
 
   nmo review list                         the queue (pending drafts) with each draft's version
   nmo review show ID                      text with findings highlighted, citations, history, version
-  nmo review approve ID --by NAME         approve (add --note to override open blocking findings)
-  nmo review edit ID --file f.md --by NAME   replace the text; it is checked again, then approved
-  nmo review reject ID --by NAME --note "…"  send back; the writer revises and it comes back
+  nmo review approve ID --by NAME --expected-version N   approve (--note to override blocking findings)
+  nmo review edit ID --file f.md --by NAME --expected-version N   replace the text; checked again, approved
+  nmo review reject ID --by NAME --expected-version N --note "…"  send back; revised, it comes back
   nmo review notes                        the notes the writer understands (标题改短, 不要提价格 …)
 
 Once `nmo user add` has created desk users, decisions need your token instead of --by:
 --token or NMO_TOKEN (reviewers and admins decide; operators cannot; nobody approves their own
 request). Someone with shell access to the data folder may act with --by NAME --local-admin "reason",
-which the audit log records. Add --expected-version N (from `review show`) so a decision lands
+which the audit log records. Every decision needs --expected-version N (from `review show`): it lands
 only on the revision you saw."""
 
 By = Annotated[
@@ -45,6 +46,17 @@ LocalAdmin = Annotated[
         help="Act as an admin without a token (shell access to the data folder); the reason goes in the audit log.",
     ),
 ]
+def seen_version(draft_id: str, expected_version: int | None) -> int:
+    """The version the reviewer saw: required, so a decision never lands on a revision nobody read."""
+    if expected_version is None:
+        raise UserInputError(
+            "Say which version you reviewed: --expected-version N.",
+            f"Run `nmo review show {draft_id}` to read the draft and its version; a decision on any other "
+            "version is refused, so an approval never lands on text you have not seen.",
+        )
+    return expected_version
+
+
 ExpectedVersion = Annotated[
     int | None,
     typer.Option(
@@ -135,7 +147,8 @@ def register(app: typer.Typer) -> None:
         """Approve a pending draft."""
         from nmo.cli.deciding import ShellDecision, ShellIdentity
 
-        decision = ShellDecision(action="approve", note=note, expected_version=expected_version)
+        seen = seen_version(draft_id, expected_version)
+        decision = ShellDecision(action="approve", note=note, expected_version=seen)
         _decide(draft_id, decision, ShellIdentity.from_options(by, token, local_admin), as_json)
 
     @review_app.command("edit")
@@ -153,7 +166,8 @@ def register(app: typer.Typer) -> None:
         from nmo.checks.source_text import read_text_file
         from nmo.cli.deciding import ShellDecision, ShellIdentity
 
-        decision = ShellDecision(action="edit", note=note, text=read_text_file(file), expected_version=expected_version)
+        decision = ShellDecision(action="edit", note=note, text=read_text_file(file),
+                                 expected_version=seen_version(draft_id, expected_version))
         _decide(draft_id, decision, ShellIdentity.from_options(by, token, local_admin), as_json)
 
     @review_app.command("reject")
@@ -169,7 +183,8 @@ def register(app: typer.Typer) -> None:
         """Send a draft back with a note; the writer revises, the gate checks, and it returns to review."""
         from nmo.cli.deciding import ShellDecision, ShellIdentity
 
-        decision = ShellDecision(action="reject", note=note, expected_version=expected_version)
+        seen = seen_version(draft_id, expected_version)
+        decision = ShellDecision(action="reject", note=note, expected_version=seen)
         _decide(draft_id, decision, ShellIdentity.from_options(by, token, local_admin), as_json)
 
     @app.command("resume")

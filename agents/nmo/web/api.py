@@ -40,7 +40,7 @@ class NoteInput(BaseModel):
     """Approve or reject: an optional note (required for rejections and for approving blocking findings)."""
 
     note: str = Field(default="", max_length=MAX_NOTE_CHARS)
-    expected_version: int | None = Field(default=None, ge=0, description="The version you saw; 409 if it moved.")
+    expected_version: int = Field(ge=0, description="The version you saw (GET /api/drafts/{id}); 409 if it moved.")
 
 
 class EditInput(NoteInput):
@@ -53,7 +53,7 @@ class SuggestionInput(BaseModel):
     """Apply one finding's suggestion (by its index in the draft's findings)."""
 
     finding: int = Field(ge=0)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: int = Field(ge=0, description="The version you saw; 409 if it moved.")
 
 
 class SubmitAccepted(BaseModel):
