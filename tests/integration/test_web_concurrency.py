@@ -77,6 +77,7 @@ def test_parallel_approve_and_reject_over_http(server: tuple[str, dict[str, str]
 def test_parallel_retries_of_one_approval_over_http(server: tuple[str, dict[str, str]]) -> None:
     base_url, tokens = server
     draft_id = new_draft(base_url, tokens)
-    responses = parallel([(tokens["r1"], f"/api/drafts/{draft_id}/approve", {"note": "确认可以发"})] * 5, base_url)
+    body = {"note": "确认可以发", "expected_version": 1}  # five retries of one decision on the version read
+    responses = parallel([(tokens["r1"], f"/api/drafts/{draft_id}/approve", body)] * 5, base_url)
     assert [r.status_code for r in responses] == [200] * 5
     assert all(len(r.json()["draft"]["decisions"]) == 1 for r in responses)

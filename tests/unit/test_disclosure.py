@@ -195,9 +195,10 @@ def test_the_web_desk_offers_channels_and_exports_its_declaration(client: tuple[
     outcome = web.post("/api/requests?wait=true", json=body, headers=auth("ops")).json()
     [draft] = outcome["drafts"]
     assert draft["platform"] == "channels"
-    view = web.get(f"/api/drafts/{draft['draft_id']}", headers=auth("lee")).json()["draft"]
-    web.post(f"/api/drafts/{draft['draft_id']}/approve", json={"note": "确认可以发", "version": view.get("version")},
-             headers=auth("lee"))
+    view = web.get(f"/api/drafts/{draft['draft_id']}", headers=auth("lee")).json()
+    approved = web.post(f"/api/drafts/{draft['draft_id']}/approve",
+                        json={"note": "确认可以发", "expected_version": view["version"]}, headers=auth("lee"))
+    assert approved.status_code == 200, approved.text
     text = web.get(f"/api/drafts/{draft['draft_id']}/export?format=text", headers=auth("ops"))
     assert text.status_code == 200, text.text
     assert "视频号发表页「添加声明」选「内容由AI生成」" in text.text.split(NOTES_RULE)[1]
