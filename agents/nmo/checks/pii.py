@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import re
 
+from nmo.checks.normalize import INVISIBLE, fold
 from nmo.schemas import Finding
 
-# People write contact details to slip past filters: 一三八…, full-width ８, spaces or dashes between digits.
-# Folding is one character for one, so every offset found in the folded text is an offset into the original.
-_FOLD = str.maketrans(
-    {**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},  # full-width ASCII (digits, letters, ：)
-     **dict(zip("零〇一二三四五六七八九幺", "001234567891", strict=True)), "\u3000": " "}
-)
-_GAP = r"[ \t\-–—.·]{0,2}"  # between digits: spaces, dashes, dots
+# People write contact details to slip past filters: 一三八…, full-width ８, ① or 𝟏, spaces, dashes or dots
+# between digits, invisible characters anywhere. Invisible characters are removed first (their positions are
+# remembered); the rest is folded one character for one, so offsets map back to the original text.
+_NUMERALS = dict(zip("零〇一二三四五六七八九幺", "001234567891", strict=True))
+_FOLD_NUMERALS = str.maketrans(_NUMERALS)
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+_GAP = r"[ \t\-–—.·_/]{0,3}"  # between digits: spaces, dashes, dots
 # Each pattern opens with a character class (or a look-ahead for one) so `re` jumps between digits
 # instead of trying a look-behind at every character of a long text.
 _MOBILE = re.compile(
     rf"(?=[+81])(?<![\d])(?:\+?86{_GAP})?1{_GAP}[3-9](?:{_GAP}\d){{9}}(?!{_GAP}\d)"
 )
-_ID_CARD = re.compile(
-    r"[1-9](?<![\dA-Za-z][1-9])\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
-)
+_ID_CARD = re.compile(rf"[1-9](?<![\dA-Za-z][1-9])(?:{_GAP}\d){{16}}{_GAP}[\dXx](?![\dA-Za-z])")
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?![A-Za-z])")
 _LEAD_IN = r"\s*(?:号码|号|id|ID)?\s*(?:是|为)?\s*[:：]?\s*"
 _WECHAT = re.compile(
@@ -55,13 +54,29 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _visible(text: str) -> tuple[str, list[int]]:
+    """The text without invisible characters, and each kept character's offset in the original."""
+    kept: list[int] = []
+    pieces: list[str] = []
+    cursor = 0
+    for match in _INVISIBLE.finditer(text):
+        pieces.append(text[cursor : match.start()])
+        kept.extend(range(cursor, match.start()))
+        cursor = match.end()
+    pieces.append(text[cursor:])
+    kept.extend(range(cursor, len(text)))
+    return "".join(pieces), kept
+
+
 def pii_findings(text: str) -> list[Finding]:
     """Findings for personal data that should not be published."""
-    folded = text.translate(_FOLD)
+    visible, origin = _visible(text)
+    folded = fold(visible).translate(_FOLD_NUMERALS)
     out: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, rule: str, severity: str, message: str) -> None:
+        start, end = origin[start], origin[end - 1] + 1
         if any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
@@ -73,7 +88,7 @@ def pii_findings(text: str) -> list[Finding]:
         )
 
     for match in _ID_CARD.finditer(folded):
-        if id_card_valid(match.group()):
+        if id_card_valid(re.sub(r"[^\dXx]", "", match.group())):
             add(match.start(), match.end(), "id_card", "blocking", "身份证号码（校验位有效），不得公开")
     for match in _CARD.finditer(folded):
         digits = re.sub(r"\D", "", match.group())
