@@ -7,6 +7,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field, create_model
 
+from nmo.budget import fence_safe
 from nmo.clock import Clock
 from nmo.composer.adapt import compose_adaptation
 from nmo.composer.brand import BrandProfile, load_brand_profile
@@ -17,6 +18,7 @@ from nmo.composer.language import ensure_chinese, is_chinese
 from nmo.composer.limits import enforce_limits
 from nmo.composer.notes_prompt import note_prompt_variables
 from nmo.composer.revise import revise_draft
+from nmo.composer.voice import voice_rules
 from nmo.errors import KnowledgeError, LLMMalformedAnswer
 from nmo.platforms import get_platform
 from nmo.ports import KnowledgeBase, StructuredLLM
@@ -124,12 +126,17 @@ class KnowledgeWriter:
         return used
 
     def _tone(self, platform_name: str) -> str:
-        passages = self.kb.search(f"{platform_name} 语气 表达规范 表情符号", k=2, kind="brand")
-        return "\n".join(p.text.strip()[:800] for p in passages) or "温和、真诚、不夸大。"
+        """The brand's voice for the prompt's fenced <brand_voice> block: the profile's tone rules, banned
+        expressions and terminology when the profile has them, else the guide's passages on tone."""
+        lines = voice_rules(self.profile.stored) if self.profile.stored is not None else []
+        if not lines:
+            passages = self.kb.search(f"{platform_name} 语气 表达规范 表情符号", k=2, kind="brand")
+            lines = [p.text.strip()[:800] for p in passages]
+        return fence_safe("\n".join(lines)) or "温和、真诚、不夸大。"
 
     def _examples(self, platform: str) -> str:
         pieces = self.profile.best_pieces(platform, limit=EXAMPLE_COUNT)
-        return "\n\n".join(f"《{d.title}》\n{d.text.strip()[:400]}" for d in pieces) or "（暂无往期内容）"
+        return fence_safe("\n\n".join(f"《{d.title}》\n{d.text.strip()[:400]}" for d in pieces)) or "（暂无往期内容）"
 
     def _llm_write(
         self, llm: StructuredLLM, brief: DraftBrief, revision: RevisionRequest | None
@@ -165,7 +172,7 @@ class KnowledgeWriter:
             )
             messages = self.prompts.get("writer", "revise").render(
                 platform_name=spec.name,
-                previous_text=revision.previous_text,
+                previous_text=fence_safe(revision.previous_text),
                 findings=findings,
                 note=revision.note or "（无）",
                 tone=self._tone(spec.name),
