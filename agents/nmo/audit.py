@@ -242,6 +242,34 @@ class AuditLog:
             note=decision.note,
         )
 
+    def reconcile(self, service: WorkflowService) -> list[AuditEntry]:
+        """Record decisions that reached a draft but not the log (a process killed between the two writes),
+        each marked as recorded late with the decision's own time; returns the entries added. Idempotent."""
+        with connect(self.path, SCHEMA) as conn:
+            rows = conn.execute(
+                "SELECT draft_id, actor, action, COUNT(*) AS n FROM audit WHERE draft_id IS NOT NULL "
+                "AND action IN ('approve', 'edit', 'reject') GROUP BY draft_id, actor, action"
+            ).fetchall()
+        logged = {(r["draft_id"], r["actor"], r["action"]): r["n"] for r in rows}
+        per_draft: dict[str, int] = {}
+        for (draft_id, _, _), count in logged.items():
+            per_draft[draft_id] = per_draft.get(draft_id, 0) + count
+        behind = [d for d, n in service.registry.decision_counts().items() if n > per_draft.get(d, 0)]
+        added: list[AuditEntry] = []
+        for draft_id in sorted(behind):  # only drafts with more decisions than log entries are read
+            record = service.get_draft(draft_id)
+            seen: dict[tuple[str, str, str], int] = {}
+            for decision in record.decisions:
+                key = (record.draft_id, decision.by, decision.action)
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] <= logged.get(key, 0):
+                    continue
+                note = f"（补记：{decision.at:%Y-%m-%d %H:%M:%S} 的决定，进程在写入审计日志前中断）{decision.note}"
+                added.append(self.append(decision.by, decision.action, draft_id=record.draft_id,
+                                         request_id=record.request_id, hash_after=text_hash(record.text),
+                                         status_after=record.status, note=note))
+        return added
+
     def entries(
         self, *, draft_id: str | None = None, actor: str | None = None, limit: int = 200
     ) -> list[AuditEntry]:

@@ -148,5 +148,9 @@ def open_service(settings: Settings, *, graph_on_demand: bool = False) -> Iterat
             clock=settings.clock,
             brand_version=lambda: brand_files_version(settings),
         )
-        AuditLog(desk_db_path(settings.home)).attach(service)  # CLI and web decisions land in one log
+        audit = AuditLog(desk_db_path(settings.home))
+        audit.attach(service)  # CLI and web decisions land in one log
+        # A process killed mid-decision left the registry or the log behind the checkpoint: repair both.
+        service.reconcile()
+        audit.reconcile(service)
         yield service

@@ -184,6 +184,13 @@ class Registry:
             for row in rows
         ]
 
+    def decision_counts(self) -> dict[str, int]:
+        """How many reviewer decisions each decided draft carries (read from the stored records in SQL)."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT id, json_array_length(record, '$.decisions') AS n FROM drafts "
+                                "WHERE json_array_length(record, '$.decisions') > 0").fetchall()
+        return {row["id"]: row["n"] for row in rows}
+
     def dump(self) -> str:
         """Everything as JSON (for debugging and backups)."""
         with self._connect() as conn:

@@ -313,6 +313,10 @@ class WorkflowService:
                 (i for i in state.interrupts if isinstance(i.value, dict) and i.value.get("draft_id") == draft_id),
                 None,
             )
+            if pending is None:
+                # The checkpoint may be ahead of the registry (a process killed between the two writes):
+                # project it first, so the answer says what really happened to the draft.
+                self.sync(record.request_id)
             current = DraftRecord.model_validate(pending.value) if pending else self.get_draft(draft_id)
             if pending is None:
                 last = current.decisions[-1] if current.decisions else None
@@ -341,6 +345,18 @@ class WorkflowService:
             for observer in self.decision_observers:
                 observer(current, decision, after)
         return after
+
+    def reconcile(self) -> list[str]:
+        """Bring the registry in line with the checkpoints for drafts it shows waiting for review (a process
+        killed between the checkpoint write and the registry write leaves them behind); returns the IDs
+        of drafts whose status changed. Idempotent; run at start."""
+        changed: list[str] = []
+        for request_id in sorted({d.request_id for d in self.registry.list_drafts(status="pending_review")}):
+            before = {d.id: d.status for d in self.registry.list_drafts(request_id=request_id)}
+            self.sync(request_id)
+            after = {d.id: d.status for d in self.registry.list_drafts(request_id=request_id)}
+            changed += [draft for draft, status in after.items() if before.get(draft) != status]
+        return changed
 
     def _validate(self, record: DraftRecord, decision: ReviewDecision) -> None:
         if record.status != "pending_review":
