@@ -22,22 +22,6 @@ from nmo.web.app import create_app
 from tests.web_support import PASSAGE, add_users, fake_service_factory
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", backend="offline")
-
-
-@pytest.fixture
-def tokens(settings: Settings) -> dict[str, str]:
-    return add_users(settings)
-
-
-@pytest.fixture
-def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, fake_service_factory(settings))) as test_client:
-        yield test_client
-
-
 @pytest.fixture(scope="module")
 def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app for the read-only 401 checks (they must not change anything anyway)."""

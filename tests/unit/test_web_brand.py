@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,6 @@ from nmo.brand import BrandProfile, BrandStore
 from nmo.brand.profile import Competitor, Product, SourceRef
 from nmo.brand.store import CORRECTIONS
 from nmo.config import Settings
-from nmo.web.app import create_app
-
-from tests.web_support import add_users, fake_service_factory
 
 EXTRACTED = BrandProfile(
     brand="青禾",
@@ -31,17 +27,6 @@ def settings(tmp_path: Path) -> Settings:
     settings = Settings(home=tmp_path / "home", backend="offline", collection="qinghe")
     BrandStore.for_settings(settings).save_extracted(EXTRACTED)
     return settings
-
-
-@pytest.fixture
-def tokens(settings: Settings) -> dict[str, str]:
-    return add_users(settings)
-
-
-@pytest.fixture
-def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, fake_service_factory(settings))) as test_client:
-        yield test_client
 
 
 def auth(tokens: dict[str, str], name: str, **headers: str) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +11,7 @@ from nmo.errors import NotFoundError
 from nmo.web.app import create_app
 
 from tests.conftest import PINNED_TODAY
-from tests.web_support import add_users, fake_service_factory
+from tests.web_support import fake_service_factory
 
 CLI_WORDS = ("nmo ", "--", "Run ", "Pass ", "`")
 
@@ -26,16 +25,6 @@ class EmptyKnowledge:
 
 def open_client(settings: Settings, **factory_options: object) -> TestClient:
     return TestClient(create_app(settings, fake_service_factory(settings, **factory_options)))  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", backend="offline")
-
-
-@pytest.fixture
-def tokens(settings: Settings) -> dict[str, str]:
-    return add_users(settings)
 
 
 @pytest.fixture

@@ -4,9 +4,6 @@ attempts are rate-limited."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 from nmo.config import Settings
@@ -14,25 +11,9 @@ from nmo.users import UserStore, desk_db_path
 from nmo.web.app import create_app
 from nmo.web.guards import LoginLimiter
 
-from tests.web_support import add_users, fake_service_factory
+from tests.web_support import fake_service_factory
 
 SAME_SITE = {"Origin": "http://testserver"}
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home", backend="offline")
-
-
-@pytest.fixture
-def tokens(settings: Settings) -> dict[str, str]:
-    return add_users(settings)
-
-
-@pytest.fixture
-def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, fake_service_factory(settings))) as test_client:
-        yield test_client
 
 
 def log_in(client: TestClient, token: str) -> str:
