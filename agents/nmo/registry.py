@@ -159,7 +159,7 @@ class Registry:
                 "INSERT INTO drafts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "status=excluded.status, blocking=excluded.blocking, warning=excluded.warning, "
                 "info=excluded.info, version=excluded.version, record=excluded.record, "
-                "updated_at=excluded.updated_at",
+                "updated_at=excluded.updated_at WHERE drafts.record IS NOT excluded.record",  # re-syncs change nothing
                 (
                     record.draft_id, record.request_id, record.platform, record.topic, record.plan_item_id,
                     record.requested_by, record.status, counts["blocking"], counts["warning"],
