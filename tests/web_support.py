@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from nmo.checkpoints import open_checkpointer
@@ -97,3 +98,19 @@ def running_server(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+def fake_cli_home(tmp_path: Path, monkeypatch: Any) -> Path:
+    """A data folder for CLI tests whose commands open a service with the fake agents; returns the home."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("NMO_HOME", str(home))
+    monkeypatch.setenv("NMO_BACKEND", "offline")
+    monkeypatch.delenv("NMO_TOKEN", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def open_fake_service(settings: Settings, graph_on_demand: bool = False) -> AbstractContextManager[WorkflowService]:
+        return fake_service_factory(settings)()
+
+    monkeypatch.setattr("nmo.composition.open_service", open_fake_service)
+    monkeypatch.setattr("nmo.cli.deciding.open_service", open_fake_service)
+    return home

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,11 @@ import pytest
 from nmo.cli.main import app
 from nmo.config import Settings
 from nmo.schemas import DraftBrief
-from nmo.service import WorkflowService, new_request_id
+from nmo.service import new_request_id
 from nmo.state import WorkflowRequest
 from typer.testing import CliRunner
 
-from tests.web_support import add_users, fake_service_factory
+from tests.web_support import add_users, fake_cli_home, fake_service_factory
 
 runner = CliRunner()
 
@@ -29,18 +28,7 @@ runner = CliRunner()
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """A data folder for the CLI, whose service runs fake agents (their gate blocks 最好 and 第一)."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("NMO_HOME", str(home))
-    monkeypatch.setenv("NMO_BACKEND", "offline")
-    monkeypatch.delenv("NMO_TOKEN", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def open_fake_service(settings: Settings, graph_on_demand: bool = False) -> AbstractContextManager[WorkflowService]:
-        return fake_service_factory(settings)()
-
-    monkeypatch.setattr("nmo.composition.open_service", open_fake_service)
-    monkeypatch.setattr("nmo.cli.deciding.open_service", open_fake_service)
-    return Settings(home=home, backend="offline")
+    return Settings(home=fake_cli_home(tmp_path, monkeypatch), backend="offline")
 
 
 def pending_draft(settings: Settings, requested_by: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,12 @@ from nmo.platforms import get_platform, platform_keys, platform_table
 from nmo.prompts import PromptLibrary
 from nmo.render import render_draft
 from nmo.schemas import DraftBrief, DraftContent, DraftRecord, Finding, RevisionRequest
-from nmo.service import WorkflowService
 from nmo.web.app import create_app
 from nmo.writer import KnowledgeWriter
 from typer.testing import CliRunner
 
 from tests.unit.planwrite_fakes import KNOWLEDGE, folder_knowledge_base
-from tests.web_support import add_users, fake_service_factory
+from tests.web_support import add_users, fake_cli_home, fake_service_factory
 
 AD_RULES = platform_table().disclosure_rules.ad
 SELLING = "冬天也能喝冷泡茶。点击左下角小黄车，到手价 59 元。"
@@ -146,17 +144,7 @@ def test_duty_notes_follow_the_platform_table() -> None:
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    home = tmp_path / "home"
-    monkeypatch.setenv("NMO_HOME", str(home))
-    monkeypatch.setenv("NMO_BACKEND", "offline")
-    monkeypatch.delenv("NMO_TOKEN", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def open_fake_service(settings: Settings, graph_on_demand: bool = False) -> AbstractContextManager[WorkflowService]:
-        return fake_service_factory(settings)()
-
-    monkeypatch.setattr("nmo.composition.open_service", open_fake_service)
-    return Settings(home=home, backend="offline")
+    return Settings(home=fake_cli_home(tmp_path, monkeypatch), backend="offline")
 
 
 def test_the_cli_drafts_for_channels_by_its_chinese_name(settings: Settings) -> None:

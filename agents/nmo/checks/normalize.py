@@ -66,9 +66,14 @@ def _t2s() -> _Converter:
     return converter
 
 
+def fold_width(text: str) -> str:
+    """Width, look-alike and case folding, one character for one (no script conversion)."""
+    return text.translate(_width_case_table())
+
+
 def fold(text: str) -> str:
     """Width, case and traditional→simplified folding that keeps the text's length."""
-    folded = text.translate(_width_case_table())
+    folded = fold_width(text)
     if folded.isascii():
         return folded
     simplified = _t2s().convert(folded)

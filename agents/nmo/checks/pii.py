@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from nmo.checks.normalize import INVISIBLE, fold
+from nmo.checks.normalize import INVISIBLE, fold_width
 from nmo.schemas import Finding
 
 # People write contact details to slip past filters: 一三八…, full-width ８, ① or 𝟏, spaces, dashes or dots
@@ -71,7 +71,7 @@ def _visible(text: str) -> tuple[str, list[int]]:
 def pii_findings(text: str) -> list[Finding]:
     """Findings for personal data that should not be published."""
     visible, origin = _visible(text)
-    folded = fold(visible).translate(_FOLD_NUMERALS)
+    folded = fold_width(visible).translate(_FOLD_NUMERALS)  # contacts need no script conversion
     out: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
